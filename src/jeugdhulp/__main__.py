@@ -1,0 +1,5 @@
+import sys
+
+from jeugdhulp.cli import main
+
+sys.exit(main())

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    name = "jeugdhulp.audit"
+    label = "audit"
+    verbose_name = _("Auditlog")
+
+    def ready(self) -> None:
+        from jeugdhulp.audit import signals
+
+        signals.connect()

@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "jeugdhulp.core"
+    label = "core"
+    verbose_name = _("Platform")
+
+    def ready(self) -> None:
+        from jeugdhulp.core.navigation import Entry, register
+
+        register(
+            Entry(
+                title=_("Beheer"),
+                description=_("Organisaties, gebruikers, rollen en referentiegegevens."),
+                url_name="admin:index",
+                permission="core.access_admin",
+                order=900,
+            )
+        )
+        register(
+            Entry(
+                title=_("Auditlog"),
+                description=_("Wie zag of wijzigde wat, en elke aanmelding op het platform."),
+                url_name="admin:audit_auditevent_changelist",
+                permission="audit.view_auditevent",
+                order=910,
+            )
+        )

@@ -1,0 +1,12 @@
+from django.shortcuts import render
+
+from jeugdhulp.accounts.models import Membership
+
+
+def home(request):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organisatie")
+        .order_by("organisatie__naam", "rol")
+    )
+    return render(request, "core/home.html", {"memberships": memberships})

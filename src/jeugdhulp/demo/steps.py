@@ -1,0 +1,37 @@
+"""The steps ``jeugdhulp demo`` runs, in order. Each app that has demo data adds one step here.
+
+A step is ``build(ctx: DemoContext) -> list[str]``: it creates its part of the fictional region
+(idempotently: running the demo again changes nothing), and returns lines to print.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DemoContext:
+    seed: int
+    password: str | None
+    # Values one step hands to the next (e.g. the region's area set, the demo rounds).
+    shared: dict = field(default_factory=dict)
+
+    def rng(self, step: str) -> random.Random:
+        """A random generator per step, so one step's draws never shift another's."""
+        return random.Random(f"{self.seed}:{step}")  # noqa: S311 - synthetic data, not security
+
+
+def _organisations(ctx: DemoContext) -> list[str]:
+    from jeugdhulp.demo.organisations import build_organisations_and_accounts
+
+    result = build_organisations_and_accounts(ctx.password)
+    ctx.shared["new_accounts"] = result.created
+    return []
+
+
+# (label, step) in the order they run.
+STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
+    ("organisaties en accounts", _organisations),
+]

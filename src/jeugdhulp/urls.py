@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("jeugdhulp.api.urls")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("jeugdhulp.core.urls")),
+    path("accounts/", include("jeugdhulp.accounts.urls")),
+    path("audit/", include("jeugdhulp.audit.urls")),
+    path("referentie/", include("jeugdhulp.reference.urls")),
+    path("rondes/", include("jeugdhulp.rounds.urls")),
+    path("resultaten/", include("jeugdhulp.results.urls")),
+    path("aanmeldingen/", include("jeugdhulp.aanmeldingen.urls")),
+    path("triage/", include("jeugdhulp.triage.urls")),
+    path("beheer/", admin.site.urls),
+    prefix_default_language=False,
+)
