@@ -1,0 +1,1 @@
+"""Readers and loaders for the published input formats (pure: no Django)."""
