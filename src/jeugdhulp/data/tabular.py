@@ -1,0 +1,307 @@
+"""The one reader for tables that users hand in: CSV/TSV/TXT and XLSX.
+
+Every cell comes back as a stripped ``str`` so codes keep their leading zeros and each loader
+decides itself what a value means. Bad input raises :class:`InputError` with a Dutch message,
+never another exception: users upload these files, and a traceback helps nobody.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from jeugdhulp.data.errors import InputError, Problem
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_ROWS = 1_000_000
+DELIMITERS = (";", ",", "\t", "|")
+# A workbook's XML compresses about 10-20 times; a zip bomb compresses thousands of times.
+MAX_COMPRESSION_RATIO = 200
+MAX_UNCOMPRESSED_FACTOR = 20
+MAX_ZIP_ENTRIES = 10_000
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+
+
+def normalise_header(name: object) -> str:
+    """``" Geboorte-Jaar "`` -> ``"geboorte_jaar"``: lowercase, no accents, inner blanks ``_``."""
+    text = unicodedata.normalize("NFKD", str(name).replace("\ufeff", ""))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).strip().lower()
+    return _SEPARATORS.sub("_", text)
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> pd.DataFrame:
+    """Read a CSV/TSV/TXT or XLSX file into a DataFrame of strings.
+
+    Parameters
+    ----------
+    path: the file; its content decides the format (an XLSX is a zip), not its name.
+    sheet: the XLSX sheet to read; default the sheet named ``data``, else the first one.
+    max_bytes: files larger than this are refused (bytes on disk).
+    max_rows: files with more data rows than this are refused.
+
+    Returns every cell as a stripped ``str`` ("" when empty), XLSX whole numbers without ``.0``
+    and XLSX dates as ``YYYY-MM-DD``; headers normalised with :func:`normalise_header`; empty
+    rows and trailing empty columns dropped. ``attrs``: ``source_rows`` (the spreadsheet row
+    number of each row, header = row 1), ``encoding`` and ``delimiter`` (``None`` for XLSX).
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as error:
+        raise InputError(
+            Problem(f"het bestand kan niet gelezen worden ({error.strerror}).", file=name), name
+        ) from None
+    if size > max_bytes:
+        raise InputError(
+            Problem(
+                f"het bestand is {size / 1024 / 1024:.1f} MB; de grens is "
+                f"{max_bytes / 1024 / 1024:.0f} MB. Splits het bestand of lever alleen de "
+                "gevraagde kolommen aan.",
+                file=name,
+                kind="te_groot",
+            ),
+            name,
+        )
+    if head.startswith(_OLE_MAGIC):
+        raise _refuse(name, "dit is het oude Excel-formaat (.xls). Sla het op als .xlsx of CSV.")
+    if head.startswith(_ZIP_MAGIC):
+        rows, encoding, delimiter = _xlsx_rows(path, sheet, max_bytes), None, None
+    else:
+        if path.suffix.lower() in {".xlsx", ".xlsm"}:
+            raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).")
+        text, encoding = _decode(path.read_bytes(), name)
+        delimiter = _sniff_delimiter(text)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        frame = _frame(rows, name, max_rows)
+    except csv.Error as error:
+        raise _refuse(name, f"het bestand is geen leesbare tabel ({error}).") from None
+    frame.attrs["encoding"] = encoding
+    frame.attrs["delimiter"] = delimiter
+    return frame
+
+
+def _refuse(name: str, message: str, kind: str = "onleesbaar") -> InputError:
+    return InputError(Problem(message, file=name, kind=kind), name)
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Text in UTF-8 (with or without BOM), UTF-16 with BOM (Excel's 'Unicode text'), or cp1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    else:
+        candidates = ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            break
+        return text, encoding
+    raise _refuse(
+        name,
+        "dit is geen tekstbestand in UTF-8 of Windows-1252 (cp1252). Sla het op als "
+        "'CSV UTF-8' of als Excel-werkmap (.xlsx).",
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The candidate that splits the first lines into the same, largest number of fields."""
+    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    if not lines:
+        return ";"
+    best, best_score = ";", (0, 0)
+    for delimiter in DELIMITERS:
+        counts = [len(row) - 1 for row in csv.reader(lines, delimiter=delimiter)]
+        header_count = counts[0]
+        if header_count == 0:
+            continue
+        consistent = sum(count == header_count for count in counts)
+        score = (consistent, header_count)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _frame(rows: Iterable[list[str]], name: str, max_rows: int) -> pd.DataFrame:
+    """Header from the first non-empty row; data rows padded to the header's width."""
+    header: list[str] | None = None
+    data: list[list[str]] = []
+    source_rows: list[int] = []
+    width = 0
+    for number, row in enumerate(rows, start=1):
+        if header is None:
+            if any(cell.strip() for cell in row):
+                header = [cell.strip() for cell in row]
+                while header and not header[-1]:
+                    header.pop()
+                width = len(header)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > width:
+            extra = next((cell for cell in row[width:] if cell.strip()), None)
+            if extra is not None:
+                raise InputError(
+                    Problem(
+                        f"deze rij heeft meer waarden dan er kolomnamen zijn ({width}). Geef "
+                        "elke kolom een naam in de eerste rij of verwijder de extra waarden.",
+                        row=number,
+                        value=extra.strip(),
+                        file=name,
+                        kind="te_veel_waarden",
+                    ),
+                    name,
+                )
+            row = row[:width]
+        elif len(row) < width:
+            row = row + [""] * (width - len(row))
+        data.append(row)
+        source_rows.append(number)
+        if len(data) > max_rows:
+            limit = f"{max_rows:_}".replace("_", ".")
+            raise _refuse(
+                name,
+                f"het bestand heeft meer dan {limit} rijen; dat is de grens. Splits het bestand.",
+                kind="te_groot",
+            )
+    if header is None:
+        raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
+    columns = _column_names(header, name)
+    frame = pd.DataFrame(data or None, columns=columns, dtype=object)
+    for column in columns:
+        frame[column] = frame[column].astype(str).str.strip()
+    frame.attrs["source_rows"] = source_rows
+    return frame
+
+
+def _column_names(header: list[str], name: str) -> list[str]:
+    columns: list[str] = []
+    for index, raw in enumerate(header, start=1):
+        column = normalise_header(raw) or f"kolom_{index}"
+        if column in columns:
+            raise InputError(
+                Problem(
+                    f"de kolomnaam komt twee keer voor (kolom {columns.index(column) + 1} en "
+                    f"kolom {index}). Geef elke kolom een eigen naam.",
+                    row=1,
+                    column=column,
+                    value=raw,
+                    file=name,
+                    kind="kolom_dubbel",
+                ),
+                name,
+            )
+        columns.append(column)
+    return columns
+
+
+def _check_zip(path: Path, name: str, max_bytes: int) -> None:
+    """Refuse zip bombs and zips that are not workbooks before openpyxl opens anything."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).") from None
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        hint = " (dit lijkt een OpenDocument-bestand)" if "mimetype" in names else ""
+        raise _refuse(name, f"dit zip-bestand is geen Excel-werkmap{hint}. Sla op als .xlsx.")
+    total = sum(entry.file_size for entry in entries)
+    bomb = len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_FACTOR * max_bytes
+    bomb = bomb or any(
+        entry.file_size > 1024 * 1024
+        and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+    if bomb:
+        raise _refuse(
+            name,
+            "de werkmap pakt uit tot een onredelijk grote omvang en wordt geweigerd. Sla de "
+            "gegevens opnieuw op als .xlsx of CSV, zonder lege opgemaakte rijen.",
+            kind="te_groot",
+        )
+
+
+def _xlsx_rows(path: Path, sheet: str | None, max_bytes: int) -> Iterator[list[str]]:
+    """The rows of one sheet as strings, read-only, cached values only (nothing evaluated)."""
+    import openpyxl
+
+    name = path.name
+    _check_zip(path, name, max_bytes)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except Exception:  # openpyxl raises many kinds on broken files; all mean the same to a user
+        raise _refuse(name, "de Excel-werkmap is beschadigd of geen .xlsx.") from None
+    return _sheet_rows(workbook, sheet, name)
+
+
+def _sheet_rows(workbook, sheet: str | None, name: str) -> Iterator[list[str]]:
+    try:
+        titles = workbook.sheetnames
+        if sheet is not None:
+            matches = [title for title in titles if title.strip().lower() == sheet.lower()]
+            if not matches:
+                raise _refuse(
+                    name,
+                    f"de werkmap heeft geen blad '{sheet}' (bladen: {', '.join(titles)}).",
+                )
+            chosen = matches[0]
+        else:
+            chosen = next((t for t in titles if t.strip().lower() == "data"), titles[0])
+        worksheet = workbook[chosen]
+        # Stored dimensions may be missing or wrong; read what the sheet really holds.
+        worksheet.reset_dimensions()
+        try:
+            for values in worksheet.iter_rows(values_only=True):
+                yield [_cell_text(value) for value in values]
+        except InputError:
+            raise
+        except Exception:
+            raise _refuse(
+                name, "het blad kan niet gelezen worden: de werkmap is beschadigd."
+            ) from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
