@@ -1,2 +1,18 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from jeugdhulp.api import views
+
 app_name = "api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("organisaties", views.OrganisatieViewSet, basename="organisatie")
+router.register("aanmeldingen", views.AanmeldingViewSet, basename="aanmelding")
+
+urlpatterns = [
+    path("v1/ik/", views.IkView.as_view(), name="ik"),
+    path("v1/kpi/", views.KpiView.as_view(), name="kpi"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]

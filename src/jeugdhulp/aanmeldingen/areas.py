@@ -1,0 +1,29 @@
+"""The reference data the request monitor leans on: municipalities and forms of help."""
+
+from __future__ import annotations
+
+from jeugdhulp.reference.models import Area, AreaLevel, HulpVorm
+
+
+def is_municipality(code: str) -> bool:
+    return Area.objects.filter(level=AreaLevel.GEMEENTE, code=code).exists()
+
+
+def municipality_names(codes=None) -> dict[str, str]:
+    """code -> name of municipalities (the latest vintage's name wins)."""
+    rows = Area.objects.filter(level=AreaLevel.GEMEENTE)
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    return dict(rows.order_by("vintage").values_list("code", "naam"))
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    return sorted(municipality_names().items(), key=lambda item: item[1])
+
+
+def is_hulpvorm(code: str) -> bool:
+    return HulpVorm.objects.filter(code=code, active=True).exists()
+
+
+def hulpvorm_choices() -> list[tuple[str, str]]:
+    return [(h.code, str(h)) for h in HulpVorm.objects.filter(active=True)]
