@@ -203,6 +203,9 @@ class AanmeldingDomein(models.Model):
         ]
         indexes = [models.Index(fields=["domein", "aanmelding"], name="aanmelding_domein_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.domein} (aanmelding {self.aanmelding_id})"
+
 
 class GebeurtenisType(models.TextChoices):
     EERSTE_CONTACT_GEPLAND = "eerste_contact_gepland", _("Eerste contact gepland")
