@@ -123,6 +123,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Front-end libraries come from installed packages (Leaflet from django-leaflet, plotly.js from
 # plotly), served by the app; django-leaflet is not an installed app since it needs GeoDjango.
 STATICFILES_DIRS = [

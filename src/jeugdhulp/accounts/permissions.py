@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import rules
+from django.db import models
 
 from jeugdhulp.accounts.models import GROUPING_KINDS, Membership, Organisation, Role
 
@@ -156,6 +157,7 @@ def visible_organisations(user):
     if scope.has(Role.BEHEERDER):
         return Organisation.objects.all()
     ids = set(scope.organisations()) | set(scope.networks)
-    return Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(
-        netwerken__in=scope.networks
-    ).distinct()
+    partners = Organisation.netwerken.through.objects.filter(
+        to_organisation_id__in=scope.networks
+    ).values_list("from_organisation_id", flat=True)
+    return Organisation.objects.filter(models.Q(pk__in=ids) | models.Q(pk__in=partners))
