@@ -1,0 +1,53 @@
+"""Empirical-Bayes smoothing of standardised ratios (Poisson–Gamma model).
+
+Model (Clayton & Kaldor 1987, *Biometrics* 43:671–681): ``O_i ~ Poisson(θ_i E_i)`` with the true
+ratios ``θ_i ~ Gamma(shape a, rate b)``. The prior's mean ``m`` and variance ``A`` are estimated
+with Marshall's (1991) global method of moments (*Applied Statistics* 40:283–294):
+
+    m = Σ O / Σ E,   s² = Σ E_i (r_i − m)² / Σ E,   A = s² − m / Ē   (A < 0 → 0),
+
+with ``r_i = O_i / E_i`` and ``Ē`` the mean of E. Then ``a = m²/A``, ``b = m/A`` and the posterior
+of ``θ_i`` is ``Gamma(a + O_i, b + E_i)``: its mean is the smoothed ratio (Marshall's shrinkage
+estimator ``m + A/(A + m/E_i) · (r_i − m)``) and ``P(θ_i > 1)`` is ``kans_boven_1``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import gamma
+
+
+def marshall_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
+    """Prior mean ``m`` and variance ``A`` of the true ratios over areas with E > 0."""
+    use = expected > 0
+    o, e = np.asarray(observed, float)[use], np.asarray(expected, float)[use]
+    if e.sum() <= 0:
+        return float("nan"), 0.0
+    m = o.sum() / e.sum()
+    s2 = np.sum(e * (o / e - m) ** 2) / e.sum()
+    return float(m), float(max(s2 - m / e.mean(), 0.0))
+
+
+def empirical_bayes(
+    observed: np.ndarray, expected: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Smoothed ratio and ``P(θ > 1)`` per area; NaN where E = 0. Also returns ``(m, A)``.
+
+    When ``A`` is 0 the areas vary no more than chance alone explains: every area gets the
+    prior mean and a probability of 1 or 0 (the prior is a point mass at ``m``).
+    """
+    observed = np.asarray(observed, float)
+    expected = np.asarray(expected, float)
+    m, variance = marshall_moments(observed, expected)
+    use = expected > 0
+    smoothed = np.full(observed.shape, np.nan)
+    probability = np.full(observed.shape, np.nan)
+    if variance > 0:
+        shape = m * m / variance + observed[use]
+        rate = m / variance + expected[use]
+        smoothed[use] = shape / rate
+        probability[use] = gamma.sf(1.0, shape, scale=1.0 / rate)
+    elif np.isfinite(m):
+        smoothed[use] = m
+        probability[use] = float(m > 1)
+    return smoothed, probability, m, variance

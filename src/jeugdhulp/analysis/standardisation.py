@@ -1,0 +1,162 @@
+"""Population strata and indirect standardisation with exact Poisson intervals.
+
+Indirect standardisation (e.g. Breslow & Day 1987, *Statistical Methods in Cancer Research II*,
+ch. 2): the region's own use rate per age band × sex stratum, applied to an area's population,
+gives the count E the area would have if it used help like the region; O/E is the standardised
+ratio. Its 95% interval is the exact (Garwood 1936) Poisson interval of O divided by E.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+
+# The age bands of the product design, used for reporting when the population allows them.
+DESIGN_BANDS = ((0, 2), (3, 5), (6, 11), (12, 17), (18, 24))
+MAX_AGE = 24
+# Sex strata of the clients: M and V use their own population; X (other) and O (unknown) are
+# standardised on both sexes together, so that the expected counts add up to the observed ones.
+SEX_STRATA = ("M", "V", "XO")
+
+
+class PopulationError(ValueError):
+    """The population cannot be used for the analysis (message in Dutch)."""
+
+
+@dataclass(frozen=True)
+class Strata:
+    """Population per area × age band × sex stratum, as dense arrays.
+
+    ``population[a, b, s]`` with ``s`` indexing ``SEX_STRATA`` (``XO`` = M + V), or with a single
+    sex stratum ``T`` when the population has no split by sex (``by_sex`` False).
+    """
+
+    area_codes: pd.Index
+    bands: tuple[tuple[int, int], ...]
+    population: np.ndarray
+    by_sex: bool
+    year: int | None
+
+    @property
+    def total(self) -> np.ndarray:
+        """Residents in the bands per area (both sexes)."""
+        if self.by_sex:
+            return self.population[:, :, 2].sum(axis=1)
+        return self.population[:, :, 0].sum(axis=1)
+
+    def band_population(self) -> np.ndarray:
+        """``[area, band]`` residents, both sexes."""
+        return self.population[:, :, 2 if self.by_sex else 0]
+
+    def band_of(self, age: np.ndarray) -> np.ndarray:
+        """Band index per age; -1 outside every band."""
+        starts = np.array([b[0] for b in self.bands])
+        ends = np.array([b[1] for b in self.bands])
+        index = np.searchsorted(starts, age, side="right") - 1
+        inside = (index >= 0) & (age <= ends[np.clip(index, 0, None)])
+        return np.where(inside, index, -1)
+
+    def sex_of(self, sex: np.ndarray) -> np.ndarray:
+        """Sex stratum index per client sex code."""
+        if not self.by_sex:
+            return np.zeros(len(sex), dtype=np.int64)
+        return np.select([sex == "M", sex == "V"], [0, 1], 2)
+
+
+def population_strata(
+    population: pd.DataFrame, area_codes: pd.Index, *, reference_year: int | None = None
+) -> Strata:
+    """Dense strata from the tidy population (``jeugdhulp.data.population`` layout).
+
+    Keeps the bands that start at age 0–24; when several years are present, the one closest to
+    ``reference_year`` (earlier on a tie). Bands must not overlap. M/V rows are used when
+    present, else the ``T`` rows.
+    """
+    pop = population.copy()
+    pop["area_code"] = pop["area_code"].astype(str)
+    year = None
+    if "year" in pop and pop["year"].notna().any():
+        years = np.array(sorted(pop["year"].dropna().astype(int).unique()))
+        target = reference_year if reference_year is not None else int(years.max())
+        year = int(years[np.argmin(np.abs(years - target) + (years > target) * 0.5)])
+        pop = pop[pop["year"].isna() | (pop["year"] == year)]
+    pop = pop[pop["age_from"].astype(int) <= MAX_AGE]
+    by_sex = bool(pop["sex"].isin(["M", "V"]).any())
+    pop = pop[pop["sex"].isin(["M", "V"])] if by_sex else pop[pop["sex"] == "T"]
+    if pop.empty:
+        raise PopulationError("de bevolking bevat geen inwoners van 0 tot 24 jaar")
+    age_to = pop["age_to"].astype("Float64").fillna(float(MAX_AGE)).astype(int)
+    band_frame = pd.DataFrame({"from": pop["age_from"].astype(int), "to": age_to})
+    bands = tuple(sorted({(int(f), int(t)) for f, t in band_frame.itertuples(index=False)}))
+    for (f1, t1), (f2, _) in itertools.pairwise(bands):
+        if f2 <= t1:
+            raise PopulationError(
+                f"de leeftijdsklassen van de bevolking overlappen: {f1}–{t1} en {f2}–…; "
+                "geef elke leeftijd in één klasse"
+            )
+    band_index = {b: i for i, b in enumerate(bands)}
+    codes = pd.Index(area_codes.astype(str))
+    area_pos = codes.get_indexer(pop["area_code"])
+    keep = area_pos >= 0
+    b = np.array([band_index[(f, t)] for f, t in band_frame.itertuples(index=False)])[keep]
+    s = pop["sex"].map({"M": 0, "V": 1, "T": 0}).to_numpy()[keep]
+    values = np.zeros((len(codes), len(bands), 3 if by_sex else 1))
+    np.add.at(values, (area_pos[keep], b, s), pop["population"].to_numpy(float)[keep])
+    if by_sex:
+        values[:, :, 2] = values[:, :, 0] + values[:, :, 1]
+    return Strata(codes, bands, values, by_sex, year)
+
+
+def reporting_bands(bands: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """The design's bands (0–2, 3–5, 6–11, 12–17, 18–24) when the population's bands add up to
+    each of them, else the population's own bands."""
+    for lo, hi in DESIGN_BANDS:
+        inside = [b for b in bands if lo <= b[0] and b[1] <= hi]
+        if sum(t - f + 1 for f, t in inside) != hi - lo + 1:
+            return bands
+    return DESIGN_BANDS
+
+
+def expected_counts(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Indirectly standardised expected counts.
+
+    Parameters
+    ----------
+    observed
+        ``[area, stratum]`` counts of clients (one form of help).
+    population
+        ``[area, stratum]`` residents.
+
+    Returns ``E[area] = Σ_s population[a, s] · (Σ_a observed[a, s] / Σ_a population[a, s])``; a
+    stratum without residents contributes nothing. By construction Σ E = Σ O over the strata
+    with residents.
+    """
+    totals = population.sum(axis=0)
+    rates = np.divide(
+        observed.sum(axis=0), totals, out=np.zeros(totals.shape, float), where=totals > 0
+    )
+    return population @ rates
+
+
+def poisson_interval(observed: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood 1936) confidence interval for a Poisson mean given ``observed`` counts:
+    ``[χ²(α/2; 2O)/2, χ²(1−α/2; 2O+2)/2]``, with lower bound 0 when O = 0."""
+    alpha = 1 - level
+    observed = np.asarray(observed, float)
+    lower = np.where(observed > 0, chi2.ppf(alpha / 2, 2 * observed) / 2, 0.0)
+    upper = chi2.ppf(1 - alpha / 2, 2 * observed + 2) / 2
+    return lower, upper
+
+
+def standardised_ratio(
+    observed: np.ndarray, expected: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """O/E with its exact Poisson interval; NaN where E = 0."""
+    observed = np.asarray(observed, float)
+    safe = np.where(expected > 0, expected, np.nan)
+    lower, upper = poisson_interval(observed, level)
+    return observed / safe, lower / safe, upper / safe
