@@ -1,0 +1,302 @@
+"""Hotspots and blue zones: contiguity weights and local spatial statistics.
+
+``spatial_weights`` builds queen contiguity with a k-nearest-neighbour fallback for areas that
+touch no other area; ``local_clusters`` tests every area with the Getis–Ord Gi* statistic (or the
+local Moran's I) by conditional permutation, controls the false-discovery rate with
+Benjamini–Hochberg and labels each area ``hotspot``, ``blauwe_zone`` or ``geen``.
+
+Both are written in plain numpy/scipy instead of calling libpysal's ``Queen`` and esda's
+``G_Local``/``Moran_Local`` because those take 0.7 s (weights) and 3.3 s (one statistic with 999
+permutations, without numba) at 9,000 areas, while the whole analysis of six forms of help has a
+budget of about 6.5 s; the routines here compute the same quantities in 0.03 s and about 0.2 s.
+The tests check them against libpysal and esda. See docs/en/analysis-spatial.md.
+
+References:
+    Anselin, L. (1995). Local indicators of spatial association — LISA. Geographical Analysis
+    27(2):93–115.
+    Getis, A. & Ord, J.K. (1992). The analysis of spatial association by use of distance
+    statistics. Geographical Analysis 24(3):189–206.
+    Ord, J.K. & Getis, A. (1995). Local spatial autocorrelation statistics: distributional issues
+    and an application. Geographical Analysis 27(4):286–306.
+    Sokal, R.R., Oden, N.L. & Thomson, B.A. (1998). Local spatial autocorrelation in a biological
+    model. Geographical Analysis 30(4):331–354.
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. Journal of the
+    Royal Statistical Society B 57(1):289–300.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import shapely
+from libpysal.weights import WSP, W
+from scipy.spatial import cKDTree
+from scipy.stats import false_discovery_control
+
+HOTSPOT = "hotspot"
+BLAUWE_ZONE = "blauwe_zone"
+GEEN = "geen"
+METHODS = ("gi_star", "moran")
+
+# Rows of the (areas × permutations) simulation matrix handled at once: bounds memory to
+# about 16 MB per block at 999 permutations.
+_BLOCK_ROWS = 2048
+# Draw neighbour sets by rejection when there are at least this many candidates per neighbour.
+_REJECTION_MIN_RATIO = 64
+
+
+def spatial_weights(
+    areas: gpd.GeoDataFrame, *, k_fallback: int = 4, code_column: str = "code"
+) -> W:
+    """Queen contiguity between ``areas``, with nearest neighbours for areas that touch none.
+
+    Two areas are neighbours when their boundaries share at least one vertex (queen contiguity
+    on vertices, as libpysal's ``Queen.from_dataframe`` with ``strict=False``). An area without
+    any neighbour — an island, an enclave cut out by the data, a lone polygon — is joined to its
+    ``k_fallback`` nearest areas by centroid distance, measured in the areas' own CRS when it is
+    projected and otherwise in the UTM zone ``estimate_utm_crs`` picks (never in degrees). Those
+    links are made symmetric, so the weights stay symmetric.
+
+    Parameters:
+        areas: one row per area, with a CRS; ids of the result are ``areas[code_column]``.
+        k_fallback: number of nearest neighbours given to an area without contiguous ones.
+        code_column: the column with the (unique) area codes.
+
+    Returns:
+        A binary libpysal ``W`` whose ``id_order`` is the row order of ``areas``.
+    """
+    if areas.crs is None:
+        raise ValueError("de gebieden hebben geen coördinatenstelsel (CRS)")
+    codes = areas[code_column].astype(str).tolist()
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"de gebiedscodes in kolom '{code_column}' zijn niet uniek")
+    adjacency = _queen_adjacency(areas.geometry.values)
+    islands = np.flatnonzero(np.diff(adjacency.indptr) == 0)
+    if len(islands) and len(codes) > 1:
+        projected = areas if areas.crs.is_projected else areas.to_crs(areas.estimate_utm_crs())
+        centroids = shapely.get_coordinates(projected.geometry.centroid.values)
+        adjacency = _attach_nearest(adjacency, centroids, islands, k_fallback)
+    return WSP(adjacency, id_order=codes).to_W(silence_warnings=True)
+
+
+def _queen_adjacency(geometries: np.ndarray) -> sp.csr_matrix:
+    """Binary symmetric adjacency of polygons that share a vertex (no self-links).
+
+    An area × distinct-vertex incidence matrix ``B`` gives the shared-vertex counts as ``B Bᵀ``.
+    """
+    coords, owner = shapely.get_coordinates(geometries, return_index=True)
+    vertices = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "area": owner})
+    vertices = vertices.drop_duplicates()
+    vertex_id = vertices.groupby(["x", "y"], sort=False).ngroup().to_numpy()
+    n = len(geometries)
+    incidence = sp.csr_matrix(
+        (np.ones(len(vertices)), (vertices["area"].to_numpy(), vertex_id)),
+        shape=(n, int(vertex_id.max()) + 1 if len(vertex_id) else 0),
+    )
+    shared = (incidence @ incidence.T).tocsr()
+    shared.setdiag(0)
+    shared.eliminate_zeros()
+    shared.data[:] = 1.0
+    return shared
+
+
+def _attach_nearest(
+    adjacency: sp.csr_matrix, centroids: np.ndarray, islands: np.ndarray, k: int
+) -> sp.csr_matrix:
+    """Add symmetric links from each island to its ``k`` nearest other areas."""
+    k = min(k, len(centroids) - 1)
+    _, nearest = cKDTree(centroids).query(centroids[islands], k=k + 1)
+    rows = np.repeat(islands, k + 1)
+    cols = np.asarray(nearest).reshape(len(islands), k + 1).ravel()
+    keep = rows != cols
+    rows, cols = rows[keep][: len(islands) * k], cols[keep][: len(islands) * k]
+    links = sp.csr_matrix(
+        (np.ones(2 * len(rows)), (np.r_[rows, cols], np.r_[cols, rows])), shape=adjacency.shape
+    )
+    merged = (adjacency + links).tocsr()
+    merged.data[:] = 1.0
+    return merged
+
+
+def local_clusters(
+    values: np.ndarray,
+    weights: W,
+    *,
+    permutations: int = 999,
+    seed: int = 0,
+    alpha: float = 0.05,
+    method: str = "gi_star",
+) -> pd.DataFrame:
+    """Local cluster test per area: z-score, pseudo p-value, BH q-value and cluster label.
+
+    ``values`` is aligned with ``weights.id_order``; the analysis passes the log of the
+    empirical-Bayes smoothed ratio (see docs/en/analysis-spatial.md for why). Areas whose value
+    is NaN (suppressed, no population) take no part: the weights are restricted to the other
+    areas, and these areas get NaN statistics and cluster ``geen``. An area left without any
+    neighbour cannot be tested and gets p = 1.
+
+    Method ``gi_star``: Getis–Ord Gi* with binary weights including the area itself; ``z`` is the
+    Ord & Getis (1995) standardised statistic (equal to esda's ``G_Local(...).Zs`` for binary
+    weights, valid also for negative values such as logs), a significantly positive area is a
+    ``hotspot``, a significantly negative one a ``blauwe_zone``. Method ``moran``: local Moran's
+    I with row-standardised weights (Anselin 1995); ``z`` uses the moments under conditional
+    randomisation (Sokal et al. 1998, eq. A7–A8); only significant high–high areas are hotspots
+    and low–low areas blue zones (spatial outliers stay ``geen``).
+
+    Inference is by conditional permutation (Anselin 1995): the area's own value is held fixed
+    and its k neighbours are replaced by k values drawn without replacement from the other
+    areas. As in esda's ``crand``, one table of draws (``permutations`` × largest k) is shared by
+    all areas and an area with k neighbours uses its first k columns, which keeps the whole test
+    a few vectorised sums. The pseudo p-value is the folded one-sided value of esda,
+    ``(min(#sim ≥ obs, #sim ≤ obs) + 1) / (permutations + 1)``; ties count on both sides, so a
+    constant neighbourhood gets p = 1. The ``q`` value is the Benjamini–Hochberg (1995) adjusted
+    p-value over the tested areas, and an area is significant when ``q ≤ alpha``.
+
+    Parameters:
+        values: the quantity per area (any real values; NaN = not tested).
+        weights: spatial weights (treated as binary), e.g. from ``spatial_weights``.
+        permutations: number of conditional permutations (≥ 999 for publication).
+        seed: seed of numpy's default generator; the same seed gives identical output.
+        alpha: false-discovery rate.
+        method: ``"gi_star"`` or ``"moran"``.
+
+    Returns:
+        DataFrame with columns ``z``, ``p_sim``, ``q``, ``cluster``, one row per value, indexed
+        by ``weights.id_order``.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    if permutations < 1:
+        raise ValueError("permutations must be at least 1")
+    y_all = np.asarray(values, dtype=float)
+    if y_all.shape != (weights.n,):
+        raise ValueError(f"{len(y_all)} values for {weights.n} areas in the weights")
+    valid = np.isfinite(y_all)
+    result = pd.DataFrame(
+        {"z": np.nan, "p_sim": np.nan, "q": np.nan, "cluster": GEEN},
+        index=pd.Index(weights.id_order, name="code"),
+    )
+    if valid.sum() < 3:
+        return result
+    adjacency = weights.sparse.tocsr()[valid][:, valid].tocsr()
+    adjacency.setdiag(0)
+    adjacency.eliminate_zeros()
+    adjacency.data[:] = 1.0
+    y = y_all[valid]
+    z, p, direction = _local_test(y, adjacency, permutations, seed, method)
+    q = false_discovery_control(p, method="bh")
+    significant = q <= alpha
+    cluster = np.where(
+        significant & (direction > 0),
+        HOTSPOT,
+        np.where(significant & (direction < 0), BLAUWE_ZONE, GEEN),
+    )
+    result.loc[valid, "z"] = z
+    result.loc[valid, "p_sim"] = p
+    result.loc[valid, "q"] = q
+    result.loc[valid, "cluster"] = cluster
+    return result
+
+
+def _local_test(
+    y: np.ndarray, adjacency: sp.csr_matrix, permutations: int, seed: int, method: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z-scores, folded pseudo p-values and the cluster direction (+1 high, −1 low, 0 none)."""
+    n = len(y)
+    dev = y - y.mean()
+    m2 = float(np.mean(dev**2))
+    cardinality = np.diff(adjacency.indptr)
+    lag_sum = adjacency @ dev
+    if m2 <= 0:  # constant values: no area stands out
+        return np.zeros(n), np.ones(n), np.zeros(n)
+    if method == "gi_star":
+        card = cardinality + 1.0  # the area itself is in its own neighbourhood
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (lag_sum + dev) / np.sqrt(m2 * card * (n - card) / (n - 1))
+        observed = lag_sum  # the area's own value is the same in every permutation
+        sign = np.ones(n)
+        direction = np.sign(z)
+    else:
+        wi2 = np.divide(1.0, cardinality, out=np.zeros(n), where=cardinality > 0)
+        local_i = dev * lag_sum * wi2 / m2
+        expectation = -(dev**2) / ((n - 1) * m2) * (cardinality > 0)
+        variance = (dev / m2) ** 2 * n / (n - 2) * (wi2 - (cardinality > 0) / (n - 1))
+        variance *= m2 - dev**2 / (n - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = (local_i - expectation) / np.sqrt(variance)
+        # I_i = dev_i · lag_i / m2 with a positive factor: comparing dev_i · (neighbour sum)
+        # orders the simulations exactly as I_i does.
+        observed = dev * lag_sum
+        sign = dev
+        direction = np.where(
+            (dev > 0) & (lag_sum > 0), 1, np.where((dev < 0) & (lag_sum < 0), -1, 0)
+        )
+    z = np.where(np.isfinite(z), z, 0.0)
+    p = np.ones(n)
+    if cardinality.max() > 0:
+        draws = _neighbour_draws(
+            np.random.default_rng(seed), n - 1, int(cardinality.max()), permutations
+        )
+        scale = np.abs(dev).max() * (cardinality.max() + 1)
+        for start in range(0, n, _BLOCK_ROWS):
+            rows = np.arange(start, min(start + _BLOCK_ROWS, n))
+            sims = _conditional_sums(dev, cardinality, draws, rows)
+            if method == "moran":
+                sims *= sign[rows]
+            obs = observed[rows]
+            # Sums in another order differ in the last bits; equal values must count as ties.
+            tol = 1e-9 * scale * np.maximum(np.abs(sign[rows]), 1)
+            above = np.count_nonzero(sims >= obs - tol, axis=0)
+            below = np.count_nonzero(sims <= obs + tol, axis=0)
+            p[rows] = (np.minimum(above, below) + 1) / (permutations + 1)
+        p[cardinality == 0] = 1.0
+    return z, p, direction
+
+
+def _neighbour_draws(
+    rng: np.random.Generator, n_others: int, max_card: int, permutations: int
+) -> np.ndarray:
+    """``permutations`` rows of ``max_card`` distinct indices in ``[0, n_others)``.
+
+    Every prefix of a row is a uniform random subset of that size. With many more areas than
+    neighbours, rows of independent uniform integers are drawn and rows with a repeat drawn
+    again (rejection sampling: about k²/2n of the rows); otherwise a row is the positions of the
+    ``max_card`` smallest of ``n_others`` uniform keys, in increasing order of key.
+    """
+    if n_others >= _REJECTION_MIN_RATIO * max_card:
+        draws = rng.integers(0, n_others, size=(permutations, max_card))
+        while True:
+            ordered = np.sort(draws, axis=1)
+            repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+            if not len(repeats):
+                return draws
+            draws[repeats] = rng.integers(0, n_others, size=(len(repeats), max_card))
+    keys = rng.random((permutations, n_others))
+    order = np.argsort(keys, axis=1)
+    return order[:, :max_card]
+
+
+def _conditional_sums(
+    dev: np.ndarray, cardinality: np.ndarray, draws: np.ndarray, rows: np.ndarray
+) -> np.ndarray:
+    """Sum of k_i randomly drawn *other* values: (permutations × areas in ``rows``).
+
+    Index r of a draw stands for value r of the other areas of area i, numbered so that the
+    area itself is replaced by the last area: other_i(r) = r, except other_i(i) = n − 1. That
+    bijection from [0, n−1) onto "all areas but i" lets all areas share the prefix sums of one
+    draw table; only the draws that hit index i itself need a correction of dev[n−1] − dev[i].
+    """
+    n = len(dev)
+    permutations, max_card = draws.shape
+    prefix = np.zeros((permutations, max_card + 1))
+    np.cumsum(dev[draws], axis=1, out=prefix[:, 1:])
+    sims = prefix[:, cardinality[rows]]
+    # Draws (p, c) equal to an area r in this block, within r's first k_r columns.
+    perm_idx, col_idx = np.nonzero(
+        (draws >= rows[0]) & (draws <= rows[-1]) & (np.arange(max_card) < cardinality[draws])
+    )
+    hit = draws[perm_idx, col_idx]
+    sims[perm_idx, hit - rows[0]] += dev[n - 1] - dev[hit]
+    return sims
