@@ -1,0 +1,518 @@
+"""The whole analysis of a round: ``run_analysis(areas, population, snapshot, ...)``.
+
+Takes the loaders' DataFrames (``jeugdhulp.data.*``, ``jeugdhulp.snapshot.reader``) or the same
+shapes built from the database, and returns an :class:`AnalysisResult` with the indicators per
+area × form of help (plus ``ALLE``), both raw (for the analyst's own checks, never to be
+published) and after disclosure control (``published``: the only thing written anywhere).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from jeugdhulp.analysis import clusters, disclosure
+from jeugdhulp.analysis.counting import (
+    AGE_OUTSIDE,
+    ALL_FORMS,
+    OUTSIDE_CATEGORIES,
+    client_forms,
+    resolve_residence,
+    with_all_forms,
+)
+from jeugdhulp.analysis.distance import DISTANCE_THRESHOLDS_KM, distance_summary, geodesic_km
+from jeugdhulp.analysis.model import fit_expected_use
+from jeugdhulp.analysis.smoothing import empirical_bayes
+from jeugdhulp.analysis.standardisation import (
+    SEX_STRATA,
+    Strata,
+    population_strata,
+    reporting_bands,
+    standardised_ratio,
+)
+from jeugdhulp.analysis.standardisation import expected_counts as indirect_expected
+
+YOUNG_ADULT_AGE = 18
+EARLY_AGE_MAX = 5
+# The contract of FORMATS.md, in this order; more columns follow.
+CONTRACT_COLUMNS = [
+    "gebied_code",
+    "gebied_naam",
+    "hulpvorm",
+    "aantal_clienten",
+    "inwoners",
+    "bereik_per_1000",
+    "verwacht",
+    "ratio",
+    "ratio_laag",
+    "ratio_hoog",
+    "ratio_eb",
+    "kans_boven_1",
+    "cluster",
+    "mediaan_afstand_km",
+    "aandeel_crisis",
+    "aandeel_jongvolwassen",
+]
+# Derived from the cell's own count: hidden whenever the count is.
+COUNT_DERIVED = [
+    "aantal_clienten",
+    "bereik_per_1000",
+    "ratio",
+    "ratio_laag",
+    "ratio_hoog",
+    "ratio_eb",
+    "kans_boven_1",
+    "mediaan_leeftijd",
+    "mediaan_leeftijd_start",
+]
+# share column -> numerator column (denominator: aantal_clienten)
+SHARES = {
+    "aandeel_crisis": "n_crisis",
+    "aandeel_jongvolwassen": "n_jongvolwassen",
+    "aandeel_0_5": "n_vroeg",
+    "aandeel_rtjh": "n_rtjh",
+    "aandeel_nrtjh": "n_nrtjh",
+}
+DISTANCE_SHARES = {
+    f"aandeel_binnen_{km}km": f"n_binnen_{km}km" for km in DISTANCE_THRESHOLDS_KM
+} | {"aandeel_eigen_gebied": "n_eigen_gebied"}
+
+
+class AnalysisError(ValueError):
+    """The inputs do not fit together (message in Dutch)."""
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """Every choice of a run; all of it goes into the manifest."""
+
+    peildatum: dt.date
+    seed: int = 0
+    permutations: int = 999
+    threshold: int = 5
+    alpha: float = 0.05
+    cluster_method: str = "gi_star"
+    covariates: tuple[str, ...] | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "peildatum": self.peildatum.isoformat(),
+            "seed": self.seed,
+            "permutations": self.permutations,
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+            "cluster_method": self.cluster_method,
+            "covariates": list(self.covariates) if self.covariates is not None else None,
+        }
+
+
+@dataclass
+class AnalysisResult:
+    params: AnalysisParams
+    areas: gpd.GeoDataFrame  # code, naam, geometry (sorted by code)
+    hulpvormen: list[str]  # the forms in output order, ALLE last
+    indicators: pd.DataFrame  # raw, with the helper counts (n_*): never publish
+    published: pd.DataFrame  # after disclosure control, contract columns first
+    region: pd.DataFrame  # per hulpvorm: aantal_clienten, inwoners, bereik_per_1000 (published)
+    outside: pd.DataFrame  # categorie × hulpvorm: aantal_clienten (published)
+    bands: tuple[tuple[int, int], ...]
+    models: dict[str, dict] = field(default_factory=dict)
+    smoothing: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[str], None]
+
+
+def form_order(codes: Sequence[str], catalogue: Sequence[str] = ()) -> list[str]:
+    """Catalogue order first, other codes alphabetically, ``ALLE`` last."""
+    present = set(codes) - {ALL_FORMS}
+    known = [c for c in catalogue if c in present]
+    return [*known, *sorted(present - set(known)), ALL_FORMS]
+
+
+def run_analysis(
+    areas: gpd.GeoDataFrame,
+    population: pd.DataFrame,
+    snapshot: pd.DataFrame,
+    params: AnalysisParams,
+    *,
+    centroids: pd.DataFrame,
+    sites: gpd.GeoDataFrame | None = None,
+    covariates: pd.DataFrame | None = None,
+    postcodes: pd.DataFrame | None = None,
+    code_aliases: Mapping[str, str] | None = None,
+    area_of_municipality: Mapping[str, str] | None = None,
+    catalogue: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> AnalysisResult:
+    """Run every step; see docs/en/analysis.md for the methods.
+
+    Parameters
+    ----------
+    areas
+        ``code``, ``naam``, ``geometry`` (any CRS).
+    population
+        Tidy population (``jeugdhulp.data.population`` layout).
+    snapshot
+        The validated snapshot rows (``jeugdhulp.snapshot.reader`` frame), all partners.
+    centroids
+        ``code, lon, lat`` per area (WGS84), e.g. ``jeugdhulp.data.areas.centroids``.
+    sites
+        Sites in WGS84 (``vestiging, hulpvorm, capaciteit, geometry``): distances and supply.
+    covariates
+        ``area_code`` and numeric columns for the expected-use model.
+    postcodes, code_aliases, area_of_municipality
+        Residence resolution, see :func:`jeugdhulp.analysis.counting.resolve_residence`.
+    catalogue
+        Form-of-help codes in their usual order (output order).
+    progress
+        Called with a Dutch label before each step.
+    """
+    step = progress or (lambda _label: None)
+    warnings: list[str] = []
+    areas = areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True)
+    codes = pd.Index(areas["code"])
+    peildatum = pd.Timestamp(params.peildatum)
+
+    step("tellen: unieke kinderen per gebied en hulpvorm")
+    strata = population_strata(population, codes, reference_year=peildatum.year)
+    residence = resolve_residence(
+        snapshot["woonplaats"],
+        codes,
+        postcodes,
+        code_aliases=code_aliases,
+        area_of_municipality=area_of_municipality,
+    )
+    centre = centroids.assign(code=centroids["code"].astype(str)).set_index("code")
+    distance, same_area = _row_distances(snapshot, residence, centre, areas, sites)
+    forms = with_all_forms(
+        client_forms(snapshot, residence, peildatum, distance_km=distance, same_area=same_area)
+    )
+    hulpvormen = form_order(forms["hulpvorm"].unique().tolist(), catalogue)
+    band = strata.band_of(forms["leeftijd"].to_numpy())
+    in_area = codes.get_indexer(forms["gebied"]) >= 0
+    category = np.where(in_area, AGE_OUTSIDE, forms["gebied"].to_numpy())
+    outside_rows = forms.loc[~in_area | (band < 0)].assign(
+        categorie=category[~in_area | (band < 0)]
+    )
+    counted = forms.loc[in_area & (band >= 0)].assign(band=band[in_area & (band >= 0)])
+
+    step("verwacht gebruik: indirecte standaardisatie")
+    table = _indicator_table(counted, codes, areas, strata, hulpvormen)
+    smoothing: dict[str, dict] = {}
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        ratio, low, high = standardised_ratio(rows["aantal_clienten"], rows["verwacht"])
+        table.loc[rows.index, ["ratio", "ratio_laag", "ratio_hoog"]] = np.c_[ratio, low, high]
+        step(f"empirische Bayes: {form}")
+        eb, prob, m, var = empirical_bayes(rows["aantal_clienten"], rows["verwacht"])
+        table.loc[rows.index, "ratio_eb"] = eb
+        table.loc[rows.index, "kans_boven_1"] = prob
+        smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
+
+    models = _fit_models(table, covariates, params, warnings, step)
+
+    step("ruimtelijke clusters (hotspots en blauwe zones)")
+    weights = clusters.spatial_weights(areas)
+    table["cluster"] = clusters.GEEN
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        step(f"clusters: {form} ({params.permutations} permutaties)")
+        with np.errstate(divide="ignore"):
+            values = np.log(rows["ratio_eb"].to_numpy(float))
+        values[~np.isfinite(values)] = np.nan
+        result = clusters.local_clusters(
+            values,
+            weights,
+            permutations=params.permutations,
+            seed=params.seed,
+            alpha=params.alpha,
+            method=params.cluster_method,
+        )
+        table.loc[rows.index, "cluster"] = result["cluster"].to_numpy()
+
+    step("nabij, vroeg, crisis en jongvolwassenen")
+    table = _profiles(table, counted)
+
+    step("onthullingscontrole")
+    published, region, outside = _disclose(table, outside_rows, hulpvormen, strata, params)
+    return AnalysisResult(
+        params=params,
+        areas=areas[["code", "naam", "geometry"]],
+        hulpvormen=hulpvormen,
+        indicators=table,
+        published=published,
+        region=region,
+        outside=outside,
+        bands=reporting_bands(strata.bands),
+        models=models,
+        smoothing=smoothing,
+        warnings=warnings,
+    )
+
+
+def _row_distances(
+    snapshot: pd.DataFrame,
+    residence: pd.Series,
+    centre: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per snapshot row: km from the residence area's centroid to the site, and whether the site
+    lies in that area (NaN / False where the site or the area is unknown)."""
+    n = len(snapshot)
+    if sites is None or sites.empty:
+        return np.full(n, np.nan), np.zeros(n, bool)
+    located = sites.drop_duplicates("vestiging").set_index("vestiging")
+    points = located.geometry.to_crs("EPSG:4326")
+    site_area = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=located.geometry.to_crs(areas.crs)),
+        areas[["code", "geometry"]],
+        how="left",
+        predicate="within",
+    )
+    site_area = site_area[~site_area.index.duplicated()]["code"]
+    home = centre.reindex(residence.to_numpy())
+    where = snapshot["vestiging"].astype(str).to_numpy()
+    distance = geodesic_km(
+        home["lon"].to_numpy(float),
+        home["lat"].to_numpy(float),
+        points.x.reindex(where).to_numpy(float),
+        points.y.reindex(where).to_numpy(float),
+    )
+    same = site_area.reindex(where).to_numpy() == residence.to_numpy()
+    return distance, same
+
+
+def _indicator_table(
+    counted: pd.DataFrame,
+    codes: pd.Index,
+    areas: gpd.GeoDataFrame,
+    strata: Strata,
+    hulpvormen: list[str],
+) -> pd.DataFrame:
+    """Counts, residents, reach, expected counts and the breakdowns per area × form."""
+    n_areas, n_bands = len(codes), len(strata.bands)
+    n_sex = strata.population.shape[2]
+    area = codes.get_indexer(counted["gebied"])
+    sex = strata.sex_of(counted["geslacht"].to_numpy())
+    form = pd.Index(hulpvormen).get_indexer(counted["hulpvorm"])
+    flat = ((form * n_areas + area) * n_bands + counted["band"].to_numpy()) * n_sex + sex
+    observed = np.bincount(flat, minlength=len(hulpvormen) * n_areas * n_bands * n_sex)
+    observed = observed.reshape(len(hulpvormen), n_areas, n_bands, n_sex)
+    stratum_pop = strata.population.reshape(n_areas, -1)
+    residents = strata.total
+    report = reporting_bands(strata.bands)
+    band_to_report = np.array(
+        [
+            next(i for i, (lo, hi) in enumerate(report) if lo <= f and t <= hi)
+            for f, t in strata.bands
+        ]
+    )
+    band_pop = strata.band_population()
+    frames = []
+    for f, hulpvorm in enumerate(hulpvormen):
+        counts = observed[f].sum(axis=(1, 2))
+        frame = pd.DataFrame(
+            {
+                "gebied_code": codes,
+                "gebied_naam": areas["naam"].astype(str).to_numpy(),
+                "hulpvorm": hulpvorm,
+                "aantal_clienten": counts,
+                "inwoners": residents,
+                "bereik_per_1000": _per_1000(counts, residents),
+                "verwacht": indirect_expected(observed[f].reshape(n_areas, -1), stratum_pop),
+            }
+        )
+        by_band = observed[f].sum(axis=2)
+        for r, (lo, hi) in enumerate(report):
+            members = band_to_report == r
+            n = by_band[:, members].sum(axis=1)
+            frame[f"n_{lo}_{hi}"] = n
+            frame[f"bereik_{lo}_{hi}_per_1000"] = _per_1000(n, band_pop[:, members].sum(axis=1))
+        if strata.by_sex:
+            for s, label in enumerate(SEX_STRATA):
+                frame[f"n_geslacht_{label}"] = observed[f][:, :, s].sum(axis=1)
+            for s, label in enumerate(SEX_STRATA[:2]):
+                frame[f"bereik_{label.lower()}_per_1000"] = _per_1000(
+                    observed[f][:, :, s].sum(axis=1), strata.population[:, :, s].sum(axis=1)
+                )
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _per_1000(count: np.ndarray, population: np.ndarray) -> np.ndarray:
+    return np.divide(
+        1000.0 * count, population, out=np.full(len(count), np.nan), where=population > 0
+    )
+
+
+def _fit_models(
+    table: pd.DataFrame,
+    covariates: pd.DataFrame | None,
+    params: AnalysisParams,
+    warnings: list[str],
+    step: Progress,
+) -> dict[str, dict]:
+    table["verwacht_model"] = np.nan
+    if covariates is None or covariates.empty:
+        return {}
+    cov = covariates.assign(area_code=covariates["area_code"].astype(str)).set_index("area_code")
+    columns = list(params.covariates) if params.covariates else list(cov.columns)
+    missing = [c for c in columns if c not in cov.columns]
+    if missing:
+        raise AnalysisError(f"onbekende covariaat: {', '.join(missing)}")
+    models: dict[str, dict] = {}
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        step(f"covariatenmodel: {form}")
+        x = cov[columns].reindex(rows["gebied_code"]).reset_index(drop=True)
+        fit = fit_expected_use(
+            rows["aantal_clienten"].to_numpy(float), rows["inwoners"].to_numpy(float), x
+        )
+        if fit is None:
+            warnings.append(f"{form}: te weinig gebieden met covariaten voor het model")
+            continue
+        table.loc[rows.index, "verwacht_model"] = fit.expected
+        models[form] = fit.summary()
+        warnings.extend(f"{form}: {w}" for w in fit.warnings)
+    return models
+
+
+def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """Age ("vroeg"), distance ("nabij"), crisis, young adults and access route per cell."""
+    keys = ["gebied", "hulpvorm"]
+    grouped = counted.groupby(keys, sort=True)
+    profile = pd.DataFrame(
+        {
+            "mediaan_leeftijd": grouped["leeftijd"].median(),
+            "mediaan_leeftijd_start": grouped["leeftijd_start"].median(),
+            "n_crisis": grouped["crisis"].sum(),
+            "n_rtjh": grouped["rtjh"].sum(),
+            "n_nrtjh": grouped["nrtjh"].sum(),
+            "n_eigen_gebied": grouped["eigen_gebied"].sum(),
+        }
+    )
+    profile["n_jongvolwassen"] = (
+        counted["leeftijd"].ge(YOUNG_ADULT_AGE).groupby([counted[k] for k in keys]).sum()
+    )
+    profile["n_vroeg"] = (
+        counted["leeftijd"].le(EARLY_AGE_MAX).groupby([counted[k] for k in keys]).sum()
+    )
+    distances = distance_summary(counted[keys], counted["afstand_km"]).set_index(keys)
+    profile = profile.join(distances, how="left").reset_index()
+    profile = profile.rename(columns={"gebied": "gebied_code"})
+    table = table.merge(profile, on=["gebied_code", "hulpvorm"], how="left", sort=False)
+    count_columns = [c for c in profile.columns if c.startswith("n_")]
+    table[count_columns] = table[count_columns].fillna(0).astype(np.int64)
+    n = table["aantal_clienten"].to_numpy(float)
+    for share, numerator in SHARES.items():
+        table[share] = _ratio(table[numerator], n)
+    for share, numerator in DISTANCE_SHARES.items():
+        table[share] = _ratio(table[numerator], table["n_afstand"].to_numpy(float))
+    return table
+
+
+def _ratio(numerator: pd.Series, denominator: np.ndarray) -> np.ndarray:
+    num = numerator.to_numpy(float)
+    return np.divide(num, denominator, out=np.full(len(num), np.nan), where=denominator > 0)
+
+
+def _disclose(
+    table: pd.DataFrame,
+    outside_rows: pd.DataFrame,
+    hulpvormen: list[str],
+    strata: Strata,
+    params: AnalysisParams,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Apply disclosure control; returns the published indicators, region and outside tables."""
+    t = params.threshold
+    n_areas = len(table) // len(hulpvormen)
+    counts = table["aantal_clienten"].to_numpy().reshape(len(hulpvormen), n_areas).T
+    grid = np.zeros((n_areas + 1, len(hulpvormen)), np.int64)
+    grid[:n_areas] = counts
+    grid[n_areas] = counts.sum(axis=0)
+    # ALLE is the last column: the row total of the table with margins.
+    hidden_grid = disclosure.suppress_table(grid, t)
+    hidden = hidden_grid[:n_areas].T.ravel()
+    out = table.copy()
+    for column in COUNT_DERIVED:
+        out[column] = out[column].where(~hidden)
+    out["onvoldoende_gegevens"] = hidden
+    raw_n = table["aantal_clienten"].to_numpy(float)
+    for share, numerator in SHARES.items():
+        mask = disclosure.hide_shares(table[numerator], raw_n, hidden, t)
+        out[share] = out[share].where(~mask)
+    n_distance = table["n_afstand"].to_numpy(float)
+    distance_hidden = hidden | disclosure.small(n_distance, t)
+    for column in ("mediaan_afstand_km", "p90_afstand_km"):
+        out[column] = out[column].where(~distance_hidden)
+    for share, numerator in DISTANCE_SHARES.items():
+        mask = disclosure.hide_shares(table[numerator], n_distance, distance_hidden, t)
+        out[share] = out[share].where(~mask)
+    out = _hide_breakdowns(out, table, hidden, len(hulpvormen), n_areas, t)
+    helper = [c for c in out.columns if c.startswith("n_")]
+    extra = [c for c in out.columns if c not in CONTRACT_COLUMNS and c not in helper]
+    published = out[CONTRACT_COLUMNS + extra]
+
+    region_hidden = hidden_grid[n_areas]
+    residents = strata.total.sum()
+    region = pd.DataFrame(
+        {
+            "hulpvorm": hulpvormen,
+            "aantal_clienten": np.where(region_hidden, np.nan, grid[n_areas]),
+            "inwoners": residents,
+            "bereik_per_1000": np.where(
+                region_hidden, np.nan, 1000.0 * grid[n_areas] / residents if residents else np.nan
+            ),
+        }
+    )
+    outside = _outside_table(outside_rows, hulpvormen, t)
+    return published.reset_index(drop=True), region, outside
+
+
+def _hide_breakdowns(
+    out: pd.DataFrame, table: pd.DataFrame, hidden: np.ndarray, n_forms: int, n_areas: int, t: int
+) -> pd.DataFrame:
+    """Age-band and sex reach per area: all or nothing (see the disclosure module)."""
+    groups = {
+        "band": [c for c in table.columns if c.startswith("n_") and c[2].isdigit()],
+        "geslacht": [c for c in table.columns if c.startswith("n_geslacht_")],
+    }
+    area_hidden = hidden.reshape(n_forms, n_areas).any(axis=0)
+    for kind, columns in groups.items():
+        if not columns:
+            continue
+        bad = disclosure.small(table[columns].to_numpy(float), t).any(axis=1)
+        hide_area = area_hidden | bad.reshape(n_forms, n_areas).any(axis=0)
+        mask = np.tile(hide_area, n_forms)
+        if kind == "band":
+            rates = [f"bereik_{c[2:]}_per_1000" for c in columns]
+        else:
+            rates = [c for c in ("bereik_m_per_1000", "bereik_v_per_1000") if c in out]
+        for rate in rates:
+            out[rate] = out[rate].where(~mask)
+    return out
+
+
+def _outside_table(rows: pd.DataFrame, hulpvormen: list[str], t: int) -> pd.DataFrame:
+    """Children living abroad, unknown, unplaced or outside the age bands, per form."""
+    counts = (
+        rows.groupby(["categorie", "hulpvorm"]).size().unstack(fill_value=0)
+        if len(rows)
+        else pd.DataFrame()
+    )
+    counts = counts.reindex(index=list(OUTSIDE_CATEGORIES), columns=hulpvormen, fill_value=0)
+    grid = np.zeros((len(counts) + 1, len(hulpvormen)), np.int64)
+    grid[:-1] = counts.to_numpy()
+    grid[-1] = grid[:-1].sum(axis=0)
+    hidden = disclosure.suppress_table(grid, t)[:-1]
+    shown = counts.where(~hidden)
+    return (
+        shown.rename_axis("categorie")
+        .reset_index()
+        .melt(id_vars="categorie", var_name="hulpvorm", value_name="aantal_clienten")
+    )
