@@ -35,6 +35,8 @@ from libpysal.weights import WSP, W
 from scipy.spatial import cKDTree
 from scipy.stats import false_discovery_control
 
+from jeugdhulp.analysis.accessibility import project_lonlat
+
 HOTSPOT = "hotspot"
 BLAUWE_ZONE = "blauwe_zone"
 GEEN = "geen"
@@ -56,8 +58,8 @@ def spatial_weights(
     on vertices, as libpysal's ``Queen.from_dataframe`` with ``strict=False``). An area without
     any neighbour — an island, an enclave cut out by the data, a lone polygon — is joined to its
     ``k_fallback`` nearest areas by centroid distance, measured in the areas' own CRS when it is
-    projected and otherwise in the UTM zone ``estimate_utm_crs`` picks (never in degrees). Those
-    links are made symmetric, so the weights stay symmetric.
+    projected and otherwise in metres after ``accessibility.project_lonlat`` (never in
+    degrees). Those links are made symmetric, so the weights stay symmetric.
 
     Parameters:
         areas: one row per area, with a CRS; ids of the result are ``areas[code_column]``.
@@ -75,8 +77,14 @@ def spatial_weights(
     adjacency = _queen_adjacency(areas.geometry.values)
     islands = np.flatnonzero(np.diff(adjacency.indptr) == 0)
     if len(islands) and len(codes) > 1:
-        projected = areas if areas.crs.is_projected else areas.to_crs(areas.estimate_utm_crs())
-        centroids = shapely.get_coordinates(projected.geometry.centroid.values)
+        centroids = shapely.get_coordinates(shapely.centroid(areas.geometry.values))
+        if not areas.crs.is_projected:
+            # Centroids taken in degrees are close enough to rank neighbours; the distances
+            # between them are measured in metres.
+            points = gpd.GeoSeries(gpd.points_from_xy(*centroids.T), crs=areas.crs)
+            if not areas.crs.equals("EPSG:4326"):
+                points = points.to_crs("EPSG:4326")
+            centroids = project_lonlat(points.x.to_numpy(), points.y.to_numpy())
         adjacency = _attach_nearest(adjacency, centroids, islands, k_fallback)
     return WSP(adjacency, id_order=codes).to_W(silence_warnings=True)
 
