@@ -104,6 +104,7 @@ def read_covariates(
     if problems:
         raise InputError(problems, name)
     result.attrs["source"] = name
+    result.attrs["source_rows"] = rows
     return result
 
 
