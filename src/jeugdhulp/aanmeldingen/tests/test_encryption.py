@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
@@ -35,7 +37,9 @@ def test_keys_rotate_without_losing_data(request_in, settings):
     old = settings.JEUGDHULP_FIELD_KEYS[0]
     new = Fernet.generate_key().decode()
     settings.JEUGDHULP_FIELD_KEYS = [new, old]
-    call_command("rotate_field_keys", stdout=open("/dev/null", "w"))
+    out = StringIO()
+    call_command("rotate_field_keys", stdout=out)
+    assert "opnieuw versleuteld" in out.getvalue()
     settings.JEUGDHULP_FIELD_KEYS = [new]
     assert Gezin.objects.get(pk=request_in.gezin_id).email == "gezin.fictief@example.invalid"
 
