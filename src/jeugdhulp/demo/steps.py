@@ -31,7 +31,23 @@ def _organisations(ctx: DemoContext) -> list[str]:
     return []
 
 
+def _region(ctx: DemoContext) -> list[str]:
+    from jeugdhulp.demo.region import build_region
+
+    # numpy wants an integer seed; derive it from the step's own generator.
+    shared = build_region(ctx.rng("region").randrange(2**32))
+    ctx.shared.update(shared)
+    region = shared["region"]
+    youth = f"{region.population['population'].sum():,.0f}".replace(",", ".")
+    return [
+        f"Demoprovincie — fictief: {len(region.municipalities)} gemeenten, "
+        f"{len(region.subareas)} deelgebieden, {youth} jongeren 0-24, "
+        f"{region.sites['vestiging'].nunique()} vestigingen."
+    ]
+
+
 # (label, step) in the order they run.
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
+    ("fictieve regio (referentiegegevens)", _region),
 ]

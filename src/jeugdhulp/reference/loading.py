@@ -208,12 +208,13 @@ def _adopt_children(level: str, vintage: str) -> None:
         level__in=[AreaLevel.SECTOR, AreaLevel.DEELGEMEENTE],
         parent__isnull=True,
     )
-    changed = []
-    for child in orphans.only("id", "code"):
-        if child.code[:5] in parents:
-            child.parent_id = parents[child.code[:5]]
-            changed.append(child)
-    Area.objects.bulk_update(changed, ["parent_id"], batch_size=500)
+    by_parent: dict[int, list[int]] = {}
+    for child_id, code in orphans.values_list("id", "code"):
+        if code[:5] in parents:
+            by_parent.setdefault(parents[code[:5]], []).append(child_id)
+    # Plain updates: deferred-field instances would not survive the audit's post_init hook.
+    for parent_id, ids in by_parent.items():
+        Area.objects.filter(id__in=ids).update(parent_id=parent_id)
 
 
 def refresh_centroids(vintage: str) -> int:

@@ -1,0 +1,78 @@
+"""The demo's fictional region in the database: "Demoprovincie — fictief" with its
+municipalities, sub-areas, population 0–24, covariates and sites (see
+``jeugdhulp.data.demo_region``)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from jeugdhulp.accounts.models import Organisation
+from jeugdhulp.data.demo_region import PROVINCE_NAME, make_region
+from jeugdhulp.demo.organisations import NETWORK_CODE, REGION_CODE
+from jeugdhulp.reference import loading
+from jeugdhulp.reference.models import Area, AreaLevel, AreaSet, AreaSetKind
+
+VINTAGE = "2025"
+YEAR = 2025
+SOURCE = "demo (fictief)"
+REGION_SET = "DEMO-REGIO"
+NETWORK_SET = "DEMO-NETWERK"
+
+
+@transaction.atomic
+def build_region(seed: int) -> dict:
+    """Store the region generated from ``seed``; returns what later demo steps need."""
+    region = make_region(seed)
+    for frame, level in (
+        (region.province, AreaLevel.PROVINCIE),
+        (region.municipalities, AreaLevel.GEMEENTE),
+        (region.subareas, AreaLevel.SECTOR),
+    ):
+        loading.store_areas(frame, level=level, vintage=VINTAGE, source=SOURCE, fictief=True)
+    loading.store_population(region.population, vintage=VINTAGE, source=SOURCE)
+    loading.store_covariates(region.covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
+    loading.store_covariates(region.subarea_covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
+    loading.store_sites(region.sites, source=SOURCE, fictief=True)
+
+    municipalities = Area.objects.filter(
+        vintage=VINTAGE, code__in=list(region.municipalities["code"])
+    )
+    # The network covers the municipalities north of the region's middle, Demostad among them.
+    middle = region.municipalities.geometry.union_all().centroid.y
+    north = set(
+        region.municipalities.loc[region.municipalities.geometry.centroid.y >= middle, "code"]
+    ) | {region.municipalities.loc[region.municipalities["naam"] == "Demostad", "code"].iloc[0]}
+    region_set = _area_set(
+        REGION_SET, f"IROJ-regio {PROVINCE_NAME}", AreaSetKind.IROJ, REGION_CODE, municipalities
+    )
+    network_set = _area_set(
+        NETWORK_SET,
+        "Samenwerkingsverband Demo-Noord — fictief",
+        AreaSetKind.NETWORK,
+        NETWORK_CODE,
+        municipalities.filter(code__in=north),
+    )
+    return {
+        "region": region,
+        "region_area_set": region_set,
+        "network_area_set": network_set,
+        "region_municipality_codes": sorted(region.municipalities["code"]),
+        "region_subarea_codes": sorted(region.subareas["code"]),
+        "region_vintage": VINTAGE,
+        "region_population_year": YEAR,
+    }
+
+
+def _area_set(code: str, naam: str, kind: str, organisation_code: str, areas) -> AreaSet:
+    area_set, _ = AreaSet.objects.update_or_create(
+        code=code,
+        defaults={
+            "naam": naam,
+            "soort": kind,
+            "organisatie": Organisation.objects.filter(code=organisation_code).first(),
+        },
+    )
+    wanted = set(areas.values_list("id", flat=True))
+    if set(area_set.areas.values_list("id", flat=True)) != wanted:
+        area_set.areas.set(wanted)
+    return area_set
