@@ -9,6 +9,7 @@ that are still untranslated.
 import ast
 import re
 import sys
+from pathlib import Path
 
 
 def unquote(lines: list[str]) -> str:
@@ -27,7 +28,7 @@ def main(path: str) -> int:
             source, target = line.split("\t", 1)
             decode = lambda s: s.encode().decode("unicode_escape").encode("latin-1").decode()  # noqa: E731
             pairs[decode(source)] = decode(target)
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     blocks = text.split("\n\n")
     missing = []
     for i, block in enumerate(blocks):
@@ -44,7 +45,7 @@ def main(path: str) -> int:
             blocks[i] = blocks[i].replace("#, fuzzy\n", "")
         else:
             missing.append(msgid)
-    open(path, "w", encoding="utf-8").write("\n\n".join(blocks))
+    Path(path).write_text("\n\n".join(blocks), encoding="utf-8")
     for msgid in missing:
         print("untranslated:", repr(msgid))
     return 0

@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["jeugdhulp", *args])
-    if not args or args[0] in {"help", "--help", "-h"} and len(args) == 1:
+    if not args or (args[0] in {"help", "--help", "-h"} and len(args) == 1):
         print(_file_commands_help())
     return 0
 

@@ -35,9 +35,7 @@ def var_dir(env: Mapping[str, str]) -> Path:
 def environment(env: Mapping[str, str]) -> str:
     value = env.get("JEUGDHULP_ENV", "development").strip().lower()
     if value not in {"production", "development"}:
-        raise ConfigurationError(
-            f"JEUGDHULP_ENV={value!r}: use 'production' or 'development'."
-        )
+        raise ConfigurationError(f"JEUGDHULP_ENV={value!r}: use 'production' or 'development'.")
     return value
 
 

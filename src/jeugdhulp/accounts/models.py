@@ -34,7 +34,9 @@ class Organisation(models.Model):
         related_name="deelnemers",
         limit_choices_to={"soort__in": [k.value for k in GROUPING_KINDS]},
         verbose_name=_("netwerken en regio's"),
-        help_text=_("De 1G1P-samenwerkingsverbanden en IROJ-regio's waaraan deze organisatie deelneemt."),
+        help_text=_(
+            "De 1G1P-samenwerkingsverbanden en IROJ-regio's waaraan deze organisatie deelneemt."
+        ),
     )
     actief = models.BooleanField(_("actief"), default=True)
 
@@ -100,7 +102,15 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_rol_display()} — {self.organisatie.code}"
 
     def clean(self) -> None:
-        if self.rol == Role.COORDINATOR and self.organisatie_id and not self.organisatie.is_grouping:
+        if (
+            self.rol == Role.COORDINATOR
+            and self.organisatie_id
+            and not self.organisatie.is_grouping
+        ):
             raise ValidationError(
-                {"organisatie": _("Een coördinator coördineert een samenwerkingsverband of een regio.")}
+                {
+                    "organisatie": _(
+                        "Een coördinator coördineert een samenwerkingsverband of een regio."
+                    )
+                }
             )

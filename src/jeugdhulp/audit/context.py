@@ -16,11 +16,12 @@ class Actor:
     path: str = ""
 
 
-_current: contextvars.ContextVar[Actor] = contextvars.ContextVar("audit_actor", default=Actor())
+_NOBODY = Actor()
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
 
 
 def current_actor() -> Actor:
-    return _current.get()
+    return _current.get() or _NOBODY
 
 
 @contextmanager

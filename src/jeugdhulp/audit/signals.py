@@ -45,7 +45,9 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         return
     now = _values(instance)
     if created:
-        record(AuditAction.CREATE, instance, fields=[f.name for f in instance._meta.concrete_fields])
+        record(
+            AuditAction.CREATE, instance, fields=[f.name for f in instance._meta.concrete_fields]
+        )
     else:
         before = instance.__dict__.get(_SNAPSHOT, {})
         changed = [

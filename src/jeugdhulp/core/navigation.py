@@ -36,6 +36,11 @@ def entries_for(user) -> list[dict]:
         (e for e in _ENTRIES if user.has_perm(e.permission)), key=lambda e: (e.order, e.url_name)
     )
     return [
-        {"title": e.title, "description": e.description, "url": reverse(e.url_name), "menu": e.in_menu}
+        {
+            "title": e.title,
+            "description": e.description,
+            "url": reverse(e.url_name),
+            "menu": e.in_menu,
+        }
         for e in visible
     ]

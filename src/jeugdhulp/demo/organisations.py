@@ -15,7 +15,11 @@ OPERATOR_CODE = "DEMO-BEHEER"
 # code, name, kind; partners take part in the network and the region.
 ORGANISATIONS = [
     (REGION_CODE, "IROJ Demoprovincie (fictief)", OrganisationKind.IROJ),
-    (NETWORK_CODE, "Samenwerkingsverband Demo-Noord (fictief)", OrganisationKind.SAMENWERKINGSVERBAND),
+    (
+        NETWORK_CODE,
+        "Samenwerkingsverband Demo-Noord (fictief)",
+        OrganisationKind.SAMENWERKINGSVERBAND,
+    ),
     (OPERATOR_CODE, "Platformbeheer Demoprovincie (fictief)", OrganisationKind.ANDERE),
     ("DEMO-CLB", "CLB Demostad (fictief)", OrganisationKind.CLB),
     ("DEMO-CAW", "CAW Demoprovincie (fictief)", OrganisationKind.CAW),

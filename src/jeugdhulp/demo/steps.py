@@ -20,7 +20,7 @@ class DemoContext:
 
     def rng(self, step: str) -> random.Random:
         """A random generator per step, so one step's draws never shift another's."""
-        return random.Random(f"{self.seed}:{step}")  # noqa: S311 - synthetic data, not security
+        return random.Random(f"{self.seed}:{step}")
 
 
 def _organisations(ctx: DemoContext) -> list[str]:

@@ -80,7 +80,9 @@ def test_lists_and_integers():
 
 def test_email_backend_aliases():
     assert envconfig.email_backend({}).endswith("console.EmailBackend")
-    assert envconfig.email_backend({"JEUGDHULP_EMAIL_BACKEND": "smtp"}).endswith("smtp.EmailBackend")
+    assert envconfig.email_backend({"JEUGDHULP_EMAIL_BACKEND": "smtp"}).endswith(
+        "smtp.EmailBackend"
+    )
     assert envconfig.email_backend({"JEUGDHULP_EMAIL_BACKEND": "my.Backend"}) == "my.Backend"
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,80 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='wanneer')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='gebruikersnaam')),
-                ('action', models.CharField(choices=[('login', 'Aanmelding op het platform'), ('login_failed', 'Mislukte aanmelding'), ('logout', 'Afmelding'), ('view', 'Inzage persoonsgegevens'), ('create', 'Aangemaakt'), ('update', 'Gewijzigd'), ('delete', 'Verwijderd'), ('erase', 'Gewist (bewaartermijn)'), ('export', 'Export')], max_length=20, verbose_name='handeling')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='soort object')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object-id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='velden')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP-adres')),
-                ('path', models.CharField(blank=True, max_length=300, verbose_name='pad')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="wanneer"),
+                ),
+                (
+                    "username",
+                    models.CharField(blank=True, max_length=150, verbose_name="gebruikersnaam"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Aanmelding op het platform"),
+                            ("login_failed", "Mislukte aanmelding"),
+                            ("logout", "Afmelding"),
+                            ("view", "Inzage persoonsgegevens"),
+                            ("create", "Aangemaakt"),
+                            ("update", "Gewijzigd"),
+                            ("delete", "Verwijderd"),
+                            ("erase", "Gewist (bewaartermijn)"),
+                            ("export", "Export"),
+                        ],
+                        max_length=20,
+                        verbose_name="handeling",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="soort object"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="object-id"),
+                ),
+                (
+                    "object_repr",
+                    models.CharField(blank=True, max_length=200, verbose_name="object"),
+                ),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="velden")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP-adres"),
+                ),
+                ("path", models.CharField(blank=True, max_length=300, verbose_name="pad")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gebruiker",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'auditgebeurtenis',
-                'verbose_name_plural': 'auditlog',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx')],
+                "verbose_name": "auditgebeurtenis",
+                "verbose_name_plural": "auditlog",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -82,17 +82,23 @@ def test_events_cannot_be_changed_or_deleted_through_the_application(make_organi
 
 def test_the_database_refuses_updates_of_the_log(make_organisation):
     make_organisation()
-    with pytest.raises((IntegrityError, InternalError, OperationalError)):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditevent SET username = 'x'")
+    with (
+        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE audit_auditevent SET username = 'x'")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="DELETE trigger is PostgreSQL's")
 def test_postgresql_refuses_deletes_of_the_log(make_organisation):
     make_organisation()
-    with pytest.raises((IntegrityError, InternalError)):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent")
+    with (
+        pytest.raises((IntegrityError, InternalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent")
 
 
 def test_beheerder_searches_the_log_and_nobody_edits_it(client, make_user, make_organisation):

@@ -7,7 +7,13 @@ from django.core.management import CommandError, call_command
 
 from jeugdhulp.accounts.models import Membership, Role, User
 
-USERNAMES = ["demo-aanmelder", "demo-voorziening", "demo-coordinator", "demo-analist", "demo-beheerder"]
+USERNAMES = [
+    "demo-aanmelder",
+    "demo-voorziening",
+    "demo-coordinator",
+    "demo-analist",
+    "demo-beheerder",
+]
 
 
 def run_demo(*args) -> str:
@@ -23,7 +29,9 @@ def test_demo_creates_one_account_per_role_with_the_given_password():
     for username in USERNAMES:
         assert username in output
         assert User.objects.get(username=username).check_password("demo-wachtwoord-2026")
-    roles = set(Membership.objects.filter(user__username__in=USERNAMES).values_list("rol", flat=True))
+    roles = set(
+        Membership.objects.filter(user__username__in=USERNAMES).values_list("rol", flat=True)
+    )
     assert roles == set(Role.values)
 
 

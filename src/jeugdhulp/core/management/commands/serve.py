@@ -44,9 +44,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if settings.QUEUE == "sqlite" and not options["no_worker"]:
-            worker = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
-                [sys.executable, "-m", "jeugdhulp", "worker"]
-            )
+            worker = subprocess.Popen([sys.executable, "-m", "jeugdhulp", "worker"])
         host, port = options["host"], options["port"]
         self.stdout.write(f"jeugdhulp luistert op http://{host}:{port}/ (Ctrl+C om te stoppen)")
         try:

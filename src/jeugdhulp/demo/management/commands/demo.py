@@ -25,7 +25,9 @@ class Command(BaseCommand):
             try:
                 validate_password(password)
             except ValidationError as error:
-                raise CommandError("Wachtwoord niet bruikbaar: " + " ".join(error.messages)) from None
+                raise CommandError(
+                    "Wachtwoord niet bruikbaar: " + " ".join(error.messages)
+                ) from None
         ctx = DemoContext(seed=options["seed"], password=password)
         lines = []
         for label, step in STEPS:
@@ -43,7 +45,9 @@ class Command(BaseCommand):
 
     def _report(self, password: str | None, created: list[str], lines: list[str]) -> None:
         out = self.stdout
-        out.write(self.style.SUCCESS("Demo klaar: fictieve Demoprovincie (alle gegevens zijn verzonnen)."))
+        out.write(
+            self.style.SUCCESS("Demo klaar: fictieve Demoprovincie (alle gegevens zijn verzonnen).")
+        )
         for line in lines:
             out.write(line)
         out.write("Meld aan op http://127.0.0.1:8000/ met een van deze accounts:")
@@ -52,6 +56,8 @@ class Command(BaseCommand):
         if password is not None:
             out.write(f"Wachtwoord (alle demo-accounts): {password}")
         else:
-            out.write("Wachtwoorden ongewijzigd; kies er een met: jeugdhulp demo --password WACHTWOORD")
+            out.write(
+                "Wachtwoorden ongewijzigd; kies er een met: jeugdhulp demo --password WACHTWOORD"
+            )
         if created:
             out.write(f"Nieuwe accounts: {', '.join(created)}")
