@@ -221,7 +221,7 @@ def equal_area_crs(frame: gpd.GeoDataFrame) -> CRS:
     lon_min, lat_min, lon_max, lat_max = frame.to_crs(WGS84).total_bounds
     return CRS.from_proj4(
         f"+proj=laea +lat_0={(lat_min + lat_max) / 2:.6f} +lon_0={(lon_min + lon_max) / 2:.6f} "
-        "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+        "+x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
     )
 
 

@@ -24,7 +24,7 @@ PROVINCE_NAME = "Demoprovincie — fictief"
 CENTRE_LON, CENTRE_LAT = 3.0, 52.2
 WGS84 = "EPSG:4326"
 LOCAL_CRS = CRS.from_proj4(
-    f"+proj=laea +lat_0={CENTRE_LAT} +lon_0={CENTRE_LON} +ellps=WGS84 +units=m +no_defs"
+    f"+proj=laea +lat_0={CENTRE_LAT} +lon_0={CENTRE_LON} +datum=WGS84 +units=m +no_defs"
 )
 AGES = np.arange(25)
 _PREFIXES = [
