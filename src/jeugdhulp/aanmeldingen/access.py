@@ -29,7 +29,7 @@ def coordinated_organisations(user) -> frozenset[int]:
     return scope_of(user).reaches(Role.COORDINATOR)
 
 
-def _addressed_to(org_ids) -> QuerySet:
+def addressed_to(org_ids) -> QuerySet:
     return PARTNERS.objects.filter(organisation_id__in=org_ids).values("aanmelding_id")
 
 
@@ -39,7 +39,7 @@ def visible_requests(user) -> QuerySet[Aanmelding]:
     reach = provider_organisations(user) | coordinated_organisations(user)
     condition = Q(aangemeld_door=user)
     if reach:
-        condition |= Q(pk__in=_addressed_to(reach))
+        condition |= Q(pk__in=addressed_to(reach))
     return Aanmelding.objects.filter(condition)
 
 

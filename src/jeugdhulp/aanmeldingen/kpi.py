@@ -9,7 +9,7 @@ from the histograms with numpy.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -56,15 +56,20 @@ class Figures:
     mediaan_dagen_tot_hulp: float | None = None
     open_wachtlijst: int = 0
     # Denominators and waiting-list entry dates: for disclosure control and the dashboard.
+    teller_30_dagen: int = field(default=0, repr=False)
     noemer_30_dagen: int = field(default=0, repr=False)
+    teller_gewenste_termijn: int = field(default=0, repr=False)
     noemer_gewenste_termijn: int = field(default=0, repr=False)
+    aantal_met_gesprek: int = field(default=0, repr=False)
+    aantal_met_hulp: int = field(default=0, repr=False)
     wachtlijst_sinds: list[dt.date] = field(default_factory=list, repr=False)
 
     def as_api(self) -> dict:
         data = asdict(self)
-        for name in ("noemer_30_dagen", "noemer_gewenste_termijn", "wachtlijst_sinds"):
-            data.pop(name)
-        return data
+        return {name: data[name] for name in API_FIELDS}
+
+
+API_FIELDS = [f.name for f in fields(Figures) if f.repr]
 
 
 def network_partners(network: Organisation) -> QuerySet[Organisation]:
@@ -160,8 +165,12 @@ def _figures(rows, prefix: str, group: list[str], tot: dt.date) -> dict:
             p90_dagen_tot_eerste_gesprek=p90_nearest_rank(talk),
             mediaan_dagen_tot_hulp=median(helps.get(key, empty)),
             open_wachtlijst=len(waiting.get(key, [])),
+            teller_30_dagen=row["k30"],
             noemer_30_dagen=row["n30"],
+            teller_gewenste_termijn=row["kt"],
             noemer_gewenste_termijn=row["nt"],
+            aantal_met_gesprek=int(talk.size),
+            aantal_met_hulp=int(helps.get(key, empty).size),
             wachtlijst_sinds=sorted(waiting.get(key, [])),
         )
     return result

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from jeugdhulp.aanmeldingen import views
+
 app_name = "aanmeldingen"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.request_list, name="lijst"),
+    path("nieuw/", views.register, name="nieuw"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+    path("dashboard/export.csv", views.dashboard_export, name="export"),
+]

@@ -15,6 +15,8 @@ TEST_KEY = Fernet.generate_key().decode()
 
 @pytest.fixture(autouse=True)
 def field_keys(settings):
+    # A fast hasher: the world creates nine accounts per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.JEUGDHULP_FIELD_KEYS = [TEST_KEY]
     return settings.JEUGDHULP_FIELD_KEYS
 

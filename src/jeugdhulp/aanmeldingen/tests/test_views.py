@@ -1,0 +1,184 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from jeugdhulp.aanmeldingen.models import Aanmelding, Gezin
+from jeugdhulp.aanmeldingen.workflow import Event, add_event
+from jeugdhulp.audit.models import AuditAction, AuditEvent
+
+ALL = [
+    "aanmelder",
+    "collega",
+    "voorziening",
+    "voorziening2",
+    "coordinator",
+    "andere_voorziening",
+    "andere_coordinator",
+    "analist",
+    "beheerder",
+]
+# Who sees a request registered by "aanmelder" and addressed to IN-1, and who sees the family.
+SEES = {"aanmelder", "voorziening", "coordinator"}
+SEES_CONTACT = {"aanmelder", "voorziening"}
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_request_page_permission_matrix(client, world, request_in, who):
+    client.force_login(world[who])
+    response = client.get(reverse("aanmeldingen:detail", args=[request_in.pk]))
+    if who not in SEES:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert ("089 12 34 56" in text) == (who in SEES_CONTACT)
+    views = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, username=who, object_type="aanmeldingen.gezin"
+    )
+    assert views.count() == (1 if who in SEES_CONTACT else 0)
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_lists_show_only_what_the_role_may_see(client, world, request_in, who):
+    client.force_login(world[who])
+    response = client.get(reverse("aanmeldingen:lijst"))
+    if who in {"analist", "beheerder"}:
+        assert response.status_code == 403
+        return
+    assert response.status_code == 200
+    shown = [a.pk for a in response.context["page"]] if "page" in response.context else []
+    for view in ("mijn", "inbox", "netwerk"):
+        r = client.get(reverse("aanmeldingen:lijst"), {"weergave": view})
+        if r.status_code == 200:
+            shown += [a.pk for a in r.context["page"]]
+    assert (request_in.pk in shown) == (who in SEES)
+
+
+def test_registration_form_registers_a_request(client, world):
+    client.force_login(world["aanmelder"])
+    form = {
+        "naam": "Gezin Voorbeeld",
+        "telefoon": "0470 00 00 00",
+        "email": "",
+        "gemeente": "71072",
+        "geboortejaren": "2016, 2019",
+        "domeinen": ["gedrag"],
+        "urgentie": "hoog",
+        "partners": ["IN-1"],
+        "kanaal": "hulpverlener_met_gezin",
+        "toestemming": "on",
+    }
+    response = client.post(reverse("aanmeldingen:nieuw"), form)
+    created = Aanmelding.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "aanmeldingen:detail", args=[created.pk]
+    )
+    assert (created.gemeente, created.geboortejaren, created.urgentie) == (
+        "71072",
+        [2016, 2019],
+        "hoog",
+    )
+    form.pop("toestemming")
+    response = client.post(reverse("aanmeldingen:nieuw"), form)
+    assert response.status_code == 200 and "toestemming" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("who", ["coordinator", "analist", "beheerder"])
+def test_others_cannot_open_the_registration_form(client, world, who):
+    client.force_login(world[who])
+    assert client.get(reverse("aanmeldingen:nieuw")).status_code == 403
+
+
+def test_provider_plans_the_first_contact_and_a_stale_form_gets_a_clear_message(
+    client, world, request_in
+):
+    client.force_login(world["voorziening"])
+    url = reverse("aanmeldingen:detail", args=[request_in.pk])
+    planned = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    form = {
+        "actie": "gebeurtenis",
+        "type": "eerste_contact_gepland",
+        "datum": dt.date.today().isoformat(),
+        "gepland_op": planned,
+        "organisatie": "IN-1",
+        "persoon": "Els",
+        "versie": request_in.versie,
+    }
+    assert client.post(url, form).status_code == 302
+    response = client.post(url, form, follow=True)  # the same, stale version
+    assert "intussen gewijzigd" in response.content.decode()
+    request_in.refresh_from_db()
+    assert (request_in.status, request_in.versie, request_in.eerste_contact_persoon) == (
+        "eerste_contact_gepland",
+        2,
+        "Els",
+    )
+    client.force_login(world["aanmelder"])
+    assert "Els" in client.get(url).content.decode()
+
+
+def test_coordinator_cannot_change_a_request(client, world, request_in):
+    client.force_login(world["coordinator"])
+    url = reverse("aanmeldingen:detail", args=[request_in.pk])
+    assert (
+        client.post(url, {"actie": "gebeurtenis", "type": "wachtlijst", "versie": 1}).status_code
+        == 403
+    )
+
+
+def test_contact_point_and_family_plan_screens(client, world, request_in):
+    client.force_login(world["voorziening"])
+    url = reverse("aanmeldingen:detail", args=[request_in.pk])
+    partner = world["partner"]
+    client.post(
+        url,
+        {
+            "actie": "aanspreekpunt",
+            "aanspreekpunt_organisatie": partner.pk,
+            "aanspreekpunt_persoon": "Els",
+            "versie": 1,
+        },
+    )
+    client.post(url, {"actie": "gezinsplan", "doelen": "Rust", "organisaties": [partner.pk]})
+    gezin = Gezin.objects.get()
+    assert gezin.aanspreekpunt_persoon == "Els" and gezin.plan.doelen == "Rust"
+
+
+@pytest.fixture
+def busy_network(world, request_in):
+    from jeugdhulp.aanmeldingen.tests.conftest import registration
+    from jeugdhulp.aanmeldingen.workflow import register
+
+    for _ in range(6):
+        register(world["aanmelder"], registration(partners=["IN-2"], gemeente="71072"))
+    add_event(world["voorziening"], request_in.pk, Event("eerste_gesprek"))
+    return world
+
+
+@pytest.mark.parametrize("who", ALL)
+def test_dashboard_permission_matrix(client, busy_network, who):
+    client.force_login(busy_network[who])
+    response = client.get(reverse("aanmeldingen:dashboard"), {"netwerk": "NET-T"})
+    if who in {"coordinator", "analist"}:
+        assert response.status_code == 200
+        assert response.context["board"].totaal.aantal == 7
+    elif who == "andere_coordinator":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 403
+
+
+def test_dashboard_export_hides_small_counts(client, busy_network):
+    client.force_login(busy_network["coordinator"])
+    response = client.get(reverse("aanmeldingen:export"), {"netwerk": "NET-T"})
+    assert response.status_code == 200
+    rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+    by_key = {(r[0], r[1]): r for r in rows[1:]}
+    assert by_key[("totaal", "NET-T")][3] == "7"
+    assert by_key[("gemeente", "71016")][3] == ""  # 1 request: hidden
+    assert by_key[("gemeente", "71072")][3] == ""  # secondary: 7 − 6 would reveal it
+    assert by_key[("domein", "opvoeding")][3] == "7"
+    assert by_key[("partner", "IN-1")][3] == ""  # 1 request: hidden
+    assert by_key[("partner", "IN-2")][3] == ""  # secondary: total − IN-2 would reveal IN-1
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1

@@ -1,0 +1,244 @@
+"""Screens of the request monitor: register, my requests / inbox / network, a request's page,
+the network dashboard and its export. Thin: rules live in ``workflow``, ``access`` and ``kpi``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jeugdhulp.aanmeldingen import access, dashboard, kpi, workflow
+from jeugdhulp.aanmeldingen.forms import (
+    ContactPointForm,
+    DashboardForm,
+    EventForm,
+    PlanForm,
+    RegistrationForm,
+    apply_errors,
+)
+from jeugdhulp.aanmeldingen.models import Aanmelding, Gezin, Gezinsplan, Status
+from jeugdhulp.accounts.models import Role
+from jeugdhulp.accounts.permissions import can, scope_of
+from jeugdhulp.audit.models import AuditAction
+from jeugdhulp.audit.services import record, record_view
+
+# list view -> (title, role that has it)
+LISTS = {
+    "mijn": (gettext_lazy("Mijn aanmeldingen"), access.REGISTERING_ROLES),
+    "inbox": (gettext_lazy("Inbox van mijn voorziening"), (Role.MEDEWERKER_VOORZIENING,)),
+    "netwerk": (gettext_lazy("Alle aanmeldingen van het netwerk"), (Role.COORDINATOR,)),
+}
+
+
+def _list_queryset(user, name: str):
+    if name == "mijn":
+        return Aanmelding.objects.filter(aangemeld_door=user)
+    ids = (
+        access.provider_organisations(user)
+        if name == "inbox"
+        else access.coordinated_organisations(user)
+    )
+    return access.visible_requests(user).filter(pk__in=access.addressed_to(ids))
+
+
+def request_list(request):
+    if not can(request.user, "aanmeldingen.list_aanmelding"):
+        raise PermissionDenied
+    scope = scope_of(request.user)
+    tabs = [(key, title) for key, (title, roles) in LISTS.items() if scope.has(*roles)]
+    current = request.GET.get("weergave") or tabs[0][0]
+    if current not in dict(tabs):
+        raise Http404
+    rows = (
+        _list_queryset(request.user, current)
+        .select_related("eerste_contact_organisatie")
+        .prefetch_related("partners")
+        .order_by("-aangemeld_op", "-id")
+    )
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "aanmeldingen/list.html",
+        {
+            "tabs": tabs,
+            "current": current,
+            "title": dict(tabs)[current],
+            "page": page,
+            "statuses": Status.choices,
+            "status": status,
+            "may_register": can(request.user, "aanmeldingen.add_aanmelding"),
+        },
+    )
+
+
+def register(request):
+    if not can(request.user, "aanmeldingen.add_aanmelding"):
+        raise PermissionDenied
+    gezin = None
+    if request.GET.get("gezin"):
+        gezin = get_object_or_404(Gezin, pk=request.GET["gezin"])
+        if not access.may_see_family_contact(request.user, gezin):
+            raise Http404
+    form = RegistrationForm(request.POST or None, user=request.user, gezin=gezin)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = workflow.register(request.user, form.registration())
+        except workflow.InvalidInput as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("De aanmelding is geregistreerd."))
+            return redirect("aanmeldingen:detail", pk=created.pk)
+    return render(request, "aanmeldingen/register.html", {"form": form, "gezin": gezin})
+
+
+def _visible_or_404(user, pk: int) -> Aanmelding:
+    aanmelding = get_object_or_404(
+        access.visible_requests(user).select_related(
+            "gezin__aanspreekpunt_organisatie", "eerste_contact_organisatie", "aangemeld_door"
+        ),
+        pk=pk,
+    )
+    if not can(user, "aanmeldingen.view_aanmelding", aanmelding):
+        raise Http404
+    return aanmelding
+
+
+def detail(request, pk: int):
+    aanmelding = _visible_or_404(request.user, pk)
+    user = request.user
+    may_act = can(user, "aanmeldingen.add_gebeurtenis", aanmelding)
+    partners = list(aanmelding.partners.all())
+    event_form = EventForm(aanmelding=aanmelding, initial={"versie": aanmelding.versie})
+    gezin = aanmelding.gezin
+    contact_form = ContactPointForm(
+        partners=partners,
+        initial={
+            "versie": gezin.versie,
+            "aanspreekpunt_organisatie": gezin.aanspreekpunt_organisatie_id,
+            "aanspreekpunt_persoon": gezin.aanspreekpunt_persoon,
+        },
+    )
+    plan = Gezinsplan.objects.filter(gezin=gezin).prefetch_related("organisaties").first()
+    plan_form = PlanForm(
+        partners=partners,
+        initial={
+            "doelen": plan.doelen if plan else "",
+            "organisaties": [str(o.pk) for o in plan.organisaties.all()] if plan else [],
+            "versie": plan.versie if plan else None,
+        },
+    )
+    if request.method == "POST":
+        if not may_act:
+            raise PermissionDenied
+        action = request.POST.get("actie")
+        try:
+            if action == "gebeurtenis":
+                event_form = EventForm(request.POST, aanmelding=aanmelding)
+                if event_form.is_valid():
+                    workflow.add_event(
+                        user, aanmelding.pk, event_form.event(), event_form.cleaned_data["versie"]
+                    )
+                    messages.success(request, _("Gebeurtenis geregistreerd."))
+                    return redirect("aanmeldingen:detail", pk=pk)
+            elif action == "aanspreekpunt":
+                contact_form = ContactPointForm(request.POST, partners=partners)
+                if contact_form.is_valid():
+                    d = contact_form.cleaned_data
+                    org = next(p for p in partners if str(p.pk) == d["aanspreekpunt_organisatie"])
+                    workflow.set_contact_point(gezin, org, d["aanspreekpunt_persoon"], d["versie"])
+                    messages.success(request, _("Aanspreekpunt bewaard."))
+                    return redirect("aanmeldingen:detail", pk=pk)
+            elif action == "gezinsplan":
+                plan_form = PlanForm(request.POST, partners=partners)
+                if plan_form.is_valid():
+                    d = plan_form.cleaned_data
+                    chosen = [p for p in partners if str(p.pk) in d["organisaties"]]
+                    workflow.save_plan(gezin, d["doelen"], chosen, d["versie"])
+                    messages.success(request, _("Gezinsplan bewaard."))
+                    return redirect("aanmeldingen:detail", pk=pk)
+        except workflow.InvalidInput as error:
+            apply_errors(event_form, error)
+        except (workflow.TransitionNotAllowed, workflow.VersionConflict) as error:
+            messages.error(request, str(error))
+            return redirect("aanmeldingen:detail", pk=pk)
+    show_contact = can(user, "aanmeldingen.view_contact", aanmelding)
+    if show_contact:
+        record_view(gezin, fields=Gezin.CONTACT_FIELDS)
+    return render(
+        request,
+        "aanmeldingen/detail.html",
+        {
+            "a": aanmelding,
+            "gezin": gezin,
+            "show_contact": show_contact,
+            "partners": partners,
+            "domeinen": [r.get_domein_display() for r in aanmelding.domein_rijen.all()],
+            "events": aanmelding.gebeurtenissen.select_related("organisatie", "door"),
+            "family_requests": access.visible_requests(user).filter(gezin=gezin).exclude(pk=pk),
+            "plan": plan,
+            "may_act": may_act,
+            "may_register": show_contact and can(user, "aanmeldingen.add_aanmelding"),
+            "event_form": event_form,
+            "contact_form": contact_form,
+            "plan_form": plan_form,
+        },
+    )
+
+
+def _board(request):
+    networks = list(access.kpi_networks(request.user))
+    if not networks:
+        raise PermissionDenied
+    today = timezone.localdate()
+    code = request.GET.get("netwerk") or networks[0].code
+    network = next((n for n in networks if n.code == code), None)
+    if network is None:
+        raise Http404
+    partners = list(kpi.network_partners(network))
+    initial = {
+        "netwerk": network.code,
+        "van": today.replace(year=today.year - 1) + dt.timedelta(days=1),
+        "tot": today,
+    }
+    form = DashboardForm({**initial, **request.GET.dict()}, networks=networks, partners=partners)
+    if not form.is_valid():
+        return form, None
+    d = form.cleaned_data
+    partner = next((p for p in partners if p.code == d["partner"]), None)
+    return form, dashboard.build(network, d["van"], d["tot"], partner)
+
+
+def dashboard_view(request):
+    form, board = _board(request)
+    month_max = max((n for _, n in board.per_month), default=0) if board else 0
+    return render(
+        request,
+        "aanmeldingen/dashboard.html",
+        {"form": form, "board": board, "month_max": month_max, "query": request.GET.urlencode()},
+    )
+
+
+def dashboard_export(request):
+    form, board = _board(request)
+    if board is None:
+        raise Http404
+    record(AuditAction.EXPORT, board.network, fields=["dashboard"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"aanmeldingen_{board.network.code}_{board.van:%Y%m%d}_{board.tot:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(dashboard.EXPORT_COLUMNS)
+    writer.writerows(dashboard.export_rows(board))
+    return response
