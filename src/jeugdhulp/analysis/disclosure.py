@@ -43,33 +43,35 @@ def suppress_table(table: np.ndarray, threshold: int) -> np.ndarray:
     threshold
         Counts from 1 to ``threshold − 1`` are hidden.
 
-    Returns a boolean mask of the same shape.
+    Every primary cell (i, j) gets its rectangle at once (so the work is vectorised): the
+    partner column c is the cheapest positive cell of row i, then the partner row r the one
+    with the cheapest positive pair (r, j), (r, c). The cost of a cell is 0 when it is a primary
+    cell anyway, else its value. Returns a boolean mask of the same shape.
     """
     table = np.asarray(table, float)
     hidden = small(table, threshold)
-    protected = np.zeros(table.shape, bool)
-    positive = table > 0
-    # Cost of hiding a cell: nothing when already hidden, else its value (small ones first).
-    for i, j in zip(*np.nonzero(hidden), strict=True):
-        if protected[i, j]:
-            continue
-        cost = np.where(hidden, 0.0, table)
-        rows = np.flatnonzero(positive[:, j])
-        rows = rows[rows != i]
-        cols = np.flatnonzero(positive[i])
-        cols = cols[cols != j]
-        # Best opposite corner (r, c): positive, with (i, c) and (r, j) positive too.
-        sub = positive[np.ix_(rows, cols)]
-        total = cost[rows, j][:, None] + cost[i, cols][None, :] + cost[np.ix_(rows, cols)]
-        total = np.where(sub, total, np.inf)
-        if not np.isfinite(total).any():  # cannot happen with consistent margins; stay safe
-            hidden |= positive
-            break
-        k = int(np.argmin(total))  # first minimum: lowest row, then lowest column
-        r, c = rows[k // len(cols)], cols[k % len(cols)]
-        for cell in ((i, j), (i, c), (r, j), (r, c)):
-            hidden[cell] = True
-            protected[cell] = True
+    pi, pj = np.nonzero(hidden)
+    if len(pi) == 0:
+        return hidden
+    n_rows = table.shape[0]
+    cost = np.where(table > 0, np.where(hidden, 0.0, table), np.inf)
+    row_cost = cost[pi].copy()
+    row_cost[np.arange(len(pi)), pj] = np.inf
+    pc = np.argmin(row_cost, axis=1)  # first minimum: lowest column on a tie
+    pr = np.full(len(pi), -1)
+    pairs = np.unique(np.c_[pj, pc], axis=0)
+    for j, c in pairs:
+        pair_cost = cost[:, j] + cost[:, c]
+        best = np.lexsort((np.arange(n_rows), pair_cost))[:2]  # the two cheapest rows
+        members = (pj == j) & (pc == c)
+        first, second = best[0], best[1] if len(best) > 1 else best[0]
+        choice = np.where(pi[members] == first, second, first)
+        pr[members] = np.where(np.isfinite(pair_cost[choice]) & (choice != pi[members]), choice, -1)
+    if (pr < 0).any() or not np.isfinite(row_cost[np.arange(len(pi)), pc]).all():
+        # Only a table whose margins do not add up gets here; stay safe.
+        return hidden | (table > 0)
+    for rows, cols in ((pi, pc), (pr, pj), (pr, pc)):
+        hidden[rows, cols] = True
     return hidden
 
 

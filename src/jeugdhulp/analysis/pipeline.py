@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.analysis import clusters, disclosure
+from jeugdhulp.analysis import accessibility, clusters, disclosure
 from jeugdhulp.analysis.counting import (
     AGE_OUTSIDE,
     ALL_FORMS,
@@ -69,6 +69,9 @@ COUNT_DERIVED = [
     "kans_boven_1",
     "mediaan_leeftijd",
     "mediaan_leeftijd_start",
+    "onvervulde_nood",
+    "onvervulde_nood_per_1000",
+    "nood_klasse",
 ]
 # share column -> numerator column (denominator: aantal_clienten)
 SHARES = {
@@ -98,6 +101,12 @@ class AnalysisParams:
     alpha: float = 0.05
     cluster_method: str = "gi_star"
     covariates: tuple[str, ...] | None = None
+    catchment_km: float = 20.0
+    catchment_per_form: tuple[tuple[str, float], ...] = ()
+    decay: str = "gaussian"
+
+    def catchment_for(self, form: str) -> float:
+        return dict(self.catchment_per_form).get(form, self.catchment_km)
 
     def as_dict(self) -> dict:
         return {
@@ -108,6 +117,9 @@ class AnalysisParams:
             "alpha": self.alpha,
             "cluster_method": self.cluster_method,
             "covariates": list(self.covariates) if self.covariates is not None else None,
+            "catchment_km": self.catchment_km,
+            "catchment_per_form": dict(self.catchment_per_form),
+            "decay": self.decay,
         }
 
 
@@ -234,6 +246,8 @@ def run_analysis(
             method=params.cluster_method,
         )
         table.loc[rows.index, "cluster"] = result["cluster"].to_numpy()
+
+    _supply(table, centre, sites, params, step)
 
     step("nabij, vroeg, crisis en jongvolwassenen")
     table = _profiles(table, counted)
@@ -380,6 +394,65 @@ def _fit_models(
         models[form] = fit.summary()
         warnings.extend(f"{form}: {w}" for w in fit.warnings)
     return models
+
+
+def _supply(
+    table: pd.DataFrame,
+    centre: pd.DataFrame,
+    sites: gpd.GeoDataFrame | None,
+    params: AnalysisParams,
+    step: Progress,
+) -> None:
+    """E2SFCA accessibility per form (demand: residents 0–24) and the unmet-need indicator.
+
+    ``ALLE`` gets none: capacities of different forms (places, cases per year) do not add up.
+    """
+    for column in ("toegankelijkheid", "onvervulde_nood", "onvervulde_nood_per_1000"):
+        table[column] = np.nan
+    table["nood_klasse"] = None
+    if sites is None or sites.empty:
+        return
+    points = sites.geometry.to_crs("EPSG:4326")
+    supply_all = pd.DataFrame(
+        {
+            "site": sites["vestiging"].astype(str).to_numpy(),
+            "hulpvorm": sites["hulpvorm"].astype(str).to_numpy(),
+            "lon": points.x.to_numpy(),
+            "lat": points.y.to_numpy(),
+            "capacity": sites["capaciteit"].to_numpy(float),
+        }
+    )
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        supply = supply_all[supply_all["hulpvorm"] == form]
+        if form == ALL_FORMS or supply.empty:
+            continue
+        step(f"toegankelijkheid (E2SFCA): {form}")
+        home = centre.reindex(rows["gebied_code"])
+        demand = pd.DataFrame(
+            {
+                "code": rows["gebied_code"].to_numpy(),
+                "lon": home["lon"].to_numpy(float),
+                "lat": home["lat"].to_numpy(float),
+                "demand": rows["inwoners"].to_numpy(float),
+            }
+        )
+        access = accessibility.two_step_fca(
+            demand, supply, catchment_km=params.catchment_for(str(form)), decay=params.decay
+        )
+        index = pd.Index(rows["gebied_code"])
+        need = accessibility.unmet_need(
+            pd.Series(rows["verwacht"].to_numpy(float), index=index),
+            pd.Series(rows["aantal_clienten"].to_numpy(float), index=index),
+            pd.Series(access.to_numpy(), index=index),
+            population=pd.Series(rows["inwoners"].to_numpy(float), index=index),
+            credible_shortfall=pd.Series(rows["ratio_hoog"].to_numpy(float) < 1, index=index),
+        )
+        table.loc[rows.index, "toegankelijkheid"] = access.to_numpy()
+        table.loc[rows.index, "onvervulde_nood"] = need["onvervulde_nood"].to_numpy()
+        table.loc[rows.index, "onvervulde_nood_per_1000"] = need[
+            "onvervulde_nood_per_1000"
+        ].to_numpy()
+        table.loc[rows.index, "nood_klasse"] = need["klasse"].to_numpy()
 
 
 def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:

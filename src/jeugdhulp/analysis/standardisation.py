@@ -89,20 +89,20 @@ def population_strata(
     pop = pop[pop["sex"].isin(["M", "V"])] if by_sex else pop[pop["sex"] == "T"]
     if pop.empty:
         raise PopulationError("de bevolking bevat geen inwoners van 0 tot 24 jaar")
-    age_to = pop["age_to"].astype("Float64").fillna(float(MAX_AGE)).astype(int)
-    band_frame = pd.DataFrame({"from": pop["age_from"].astype(int), "to": age_to})
-    bands = tuple(sorted({(int(f), int(t)) for f, t in band_frame.itertuples(index=False)}))
+    age_from = pop["age_from"].astype(int).to_numpy()
+    age_to = pop["age_to"].astype("Float64").fillna(float(MAX_AGE)).astype(int).to_numpy()
+    pairs, band_of_row = np.unique(np.c_[age_from, age_to], axis=0, return_inverse=True)
+    bands = tuple((int(f), int(t)) for f, t in pairs)
     for (f1, t1), (f2, _) in itertools.pairwise(bands):
         if f2 <= t1:
             raise PopulationError(
                 f"de leeftijdsklassen van de bevolking overlappen: {f1}–{t1} en {f2}–…; "
                 "geef elke leeftijd in één klasse"
             )
-    band_index = {b: i for i, b in enumerate(bands)}
     codes = pd.Index(area_codes.astype(str))
     area_pos = codes.get_indexer(pop["area_code"])
     keep = area_pos >= 0
-    b = np.array([band_index[(f, t)] for f, t in band_frame.itertuples(index=False)])[keep]
+    b = band_of_row.ravel()[keep]
     s = pop["sex"].map({"M": 0, "V": 1, "T": 0}).to_numpy()[keep]
     values = np.zeros((len(codes), len(bands), 3 if by_sex else 1))
     np.add.at(values, (area_pos[keep], b, s), pop["population"].to_numpy(float)[keep])

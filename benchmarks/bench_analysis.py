@@ -1,0 +1,132 @@
+"""Benchmark of ``jeugdhulp analyze`` on a Flanders-scale synthetic round.
+
+At scale 1: about 9,000 areas (sub-municipal, in 300 municipalities), 225,000 snapshot rows,
+5 forms of help, 300 sites. Each run is a child process (``jeugdhulp analyze --quiet``); its wall
+time and peak resident memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, so each run
+gets its own interpreter) are measured, the median of several runs is reported per scale.
+Run it with ``make bench`` (all benchmarks) or ``python -m benchmarks.bench_analysis``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jeugdhulp.data.demo_region import make_region
+from jeugdhulp.snapshot.synthetic import synthetic_snapshot
+
+PEILDATUM = dt.date(2025, 2, 10)
+FORMS = ("BI", "KP", "CB", "BH", "VB")
+FULL = {"areas": 9000, "municipalities": 300, "rows": 225_000, "sites": 300}
+SCALES = (0.25, 0.5, 1.0, 2.0)
+RUNS = 3
+BIN = Path(sys.executable).with_name("jeugdhulp")
+
+
+def write_round(folder: Path, scale: float, seed: int = 1) -> list[str]:
+    """Write the round's input files into ``folder``; returns the ``analyze`` arguments."""
+    region = make_region(
+        seed,
+        n_municipalities=max(2, round(FULL["municipalities"] * scale)),
+        n_subareas=round(FULL["areas"] * scale),
+        n_sites=round(FULL["sites"] * scale),
+        area_km2=13_500 * scale,
+        youth_per_subarea=225.0,
+    )
+    areas = folder / "gebieden.gpkg"
+    region.subareas[["code", "naam", "geometry"]].to_file(areas, driver="GPKG")
+    population = folder / "bevolking.csv"
+    region.population.to_csv(population, index=False)
+    covariates = folder / "covariaten.csv"
+    region.subarea_covariates.to_csv(covariates, index=False)
+    rng = np.random.default_rng(seed)
+    sites = region.sites.assign(
+        hulpvorm=rng.choice(FORMS, size=len(region.sites)),
+        lon=region.sites.geometry.x,
+        lat=region.sites.geometry.y,
+    )
+    sites = sites.drop_duplicates(["vestiging", "hulpvorm"])
+    sites_file = folder / "vestigingen.csv"
+    sites[["vestiging", "naam", "organisatie", "hulpvorm", "capaciteit", "lat", "lon"]].to_csv(
+        sites_file, index=False
+    )
+    snapshot = synthetic_snapshot(
+        round(FULL["rows"] * scale),
+        peildatum=PEILDATUM,
+        sites=sorted(sites["vestiging"].unique()),
+        residences=list(rng.permutation(region.subareas["code"].to_numpy())),
+        seed=seed,
+    )
+    # A child born in the peildatum's year without a birth month would be assumed born on
+    # 1 July, after the peildatum (a quirk of the generator): give those the month of January.
+    newborn = (snapshot["geboortejaar"] == str(PEILDATUM.year)) & (snapshot["geboortemaand"] == "")
+    snapshot.loc[newborn, "geboortemaand"] = "1"
+    # Five forms of help, as in the issue: fold the catalogue's codes onto them.
+    codes = sorted(snapshot["hulpvorm"].unique())
+    snapshot["hulpvorm"] = snapshot["hulpvorm"].map({c: FORMS[i % 5] for i, c in enumerate(codes)})
+    snapshot = snapshot.drop_duplicates(["client_pseudoniem", "vestiging", "hulpvorm"])
+    snapshot_file = folder / "foto.csv"
+    snapshot.to_csv(snapshot_file, index=False)
+    return [
+        "--areas", str(areas), "--population", str(population), "--covariates", str(covariates),
+        "--sites", str(sites_file), "--snapshot", str(snapshot_file),
+        "--peildatum", PEILDATUM.isoformat(), "--seed", "1", "--quiet",
+    ]  # fmt: skip
+
+
+def measure(arguments: list[str], out: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of one ``jeugdhulp analyze`` in a fresh child process."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "code = subprocess.call(sys.argv[1:])\n"
+        "wall = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(wall, peak, code)\n"
+    )
+    command = [sys.executable, "-c", script, str(BIN), "analyze", *arguments, "--out", str(out)]
+    wall, peak, code = subprocess.run(  # noqa: S603 - our own interpreter and command
+        command, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if code != "0":
+        raise RuntimeError(f"jeugdhulp analyze failed with status {code}")
+    return float(wall), float(peak)
+
+
+def main(scales=SCALES, runs: int = RUNS) -> str:
+    lines = [
+        "## Analysis (`jeugdhulp analyze`)",
+        "",
+        f"Synthetic round (``benchmarks/bench_analysis.py``), {len(FORMS)} forms of help, "
+        "999 permutations, covariates and sites; median of "
+        f"{runs} runs, each a fresh process; peak = max resident set size of that process.",
+        "",
+        "| scale | areas | snapshot rows | sites | time (s) | peak memory (MB) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for scale in scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            arguments = write_round(folder, scale)
+            rows = len(pd.read_csv(folder / "foto.csv", usecols=["vestiging"]))
+            results = [measure(arguments, folder / f"uit{i}") for i in range(runs)]
+        wall = statistics.median(r[0] for r in results)
+        peak = statistics.median(r[1] for r in results)
+        lines.append(
+            f"| {scale:g} | {round(FULL['areas'] * scale):,} | {rows:,} | "
+            f"{round(FULL['sites'] * scale)} | {wall:.2f} | {peak:.0f} |"
+        )
+        print(lines[-1], file=sys.stderr)
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    scale_arguments = [float(a) for a in sys.argv[1:]] or SCALES
+    print(main(scale_arguments))

@@ -1,0 +1,181 @@
+"""``jeugdhulp analyze``: the whole analysis from files, no database (never imports Django).
+
+Exit status 0 on success, 1 when an input is wrong (Dutch message naming file, row, column and
+value), 2 on wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from jeugdhulp.analysis.output import write_all
+from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, run_analysis
+from jeugdhulp.analysis.standardisation import PopulationError
+from jeugdhulp.data.areas import centroids, read_areas
+from jeugdhulp.data.covariates import read_covariates
+from jeugdhulp.data.errors import InputError
+from jeugdhulp.data.mergers import MERGERS_2025
+from jeugdhulp.data.population import read_population
+from jeugdhulp.data.postcodes import postcode_table
+from jeugdhulp.data.sites import read_sites
+from jeugdhulp.snapshot.catalogue import HULPVORMEN
+from jeugdhulp.snapshot.reader import read_snapshot
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a Dutch hint, as FORMATS.md promises
+        self.print_usage(sys.stderr)
+        print(f"jeugdhulp analyze: fout in de opdracht: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _date(value: str) -> dt.date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"geen datum: {value!r} (gebruik JJJJ-MM-DD)")
+
+
+def _catchment(value: str) -> tuple[str, float]:
+    form, _, km = value.partition("=")
+    try:
+        return form.strip().upper(), float(km)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"verwacht HULPVORM=KM, niet {value!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="jeugdhulp analyze", description="De hele analyse van een foto, uit bestanden."
+    )
+    p.add_argument("--areas", type=Path, required=True, help="gebieden (GeoJSON, GPKG, SHP, ...)")
+    p.add_argument("--code-field", help="veld met de gebiedscode")
+    p.add_argument("--name-field", help="veld met de gebiedsnaam")
+    p.add_argument("--population", type=Path, required=True, help="bevolking per gebied")
+    p.add_argument("--covariates", type=Path, help="achtergrondkenmerken per gebied (CSV)")
+    p.add_argument("--covariate", action="append", help="te gebruiken kenmerk (herhaalbaar)")
+    p.add_argument("--sites", type=Path, help="vestigingen met hulpvorm en capaciteit (CSV)")
+    p.add_argument("--sites-crs", help="CRS van x/y in het vestigingenbestand")
+    p.add_argument("--snapshot", type=Path, nargs="+", required=True, help="fotobestand(en)")
+    p.add_argument("--peildatum", type=_date, required=True, help="JJJJ-MM-DD")
+    p.add_argument("--out", type=Path, required=True, help="uitvoermap")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--permutations", type=int, default=999)
+    p.add_argument("--threshold", type=int, default=5, help="kleinste getoonde aantal (5)")
+    p.add_argument("--alpha", type=float, default=0.05, help="false discovery rate (0,05)")
+    p.add_argument("--cluster-method", choices=["gi_star", "moran"], default="gi_star")
+    p.add_argument("--catchment-km", type=float, default=20.0, help="straal E2SFCA in km")
+    p.add_argument("--catchment", type=_catchment, action="append", default=[], help="HULPVORM=KM")
+    p.add_argument("--decay", choices=["gaussian", "step", "none"], default="gaussian")
+    p.add_argument("--sep", choices=[",", ";"], default=",", help="scheidingsteken van de CSV")
+    p.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.permutations < 1 or args.threshold < 1:
+        print(
+            "jeugdhulp analyze: --permutations en --threshold moeten minstens 1 zijn",
+            file=sys.stderr,
+        )
+        return 2
+    bar = tqdm(total=None, disable=args.quiet, file=sys.stderr, unit=" stap", leave=False)
+
+    def step(label: str) -> None:
+        bar.set_description_str(label)
+        bar.update(1)
+
+    try:
+        return _run(args, step)
+    except (InputError, PopulationError, AnalysisError) as error:
+        bar.close()
+        problems = getattr(error, "problems", None) or [error]
+        where = f"{error.file}: " if getattr(error, "file", None) else ""
+        for problem in problems:
+            print(f"{where}{problem}", file=sys.stderr)
+        return 1
+    finally:
+        bar.close()
+
+
+def _run(args: argparse.Namespace, step) -> int:
+    for path in [args.areas, args.population, args.covariates, args.sites, *args.snapshot]:
+        if path is not None and not path.is_file():
+            print(f"{path}: bestand niet gevonden", file=sys.stderr)
+            return 1
+    step("gebieden lezen")
+    areas = read_areas(args.areas, code_field=args.code_field, name_field=args.name_field)
+    centres = centroids(areas)
+    step("bevolking lezen")
+    population = read_population(args.population)
+    covariates = None
+    if args.covariates:
+        covariates = read_covariates(args.covariates, args.covariate)
+    sites = None
+    if args.sites:
+        step("vestigingen lezen")
+        sites = read_sites(args.sites, crs=args.sites_crs, municipality_centroids=centres)
+    frames, rows_read, failed = [], {}, False
+    for path in args.snapshot:
+        step(f"foto lezen: {path.name}")
+        result = read_snapshot(
+            path,
+            peildatum=args.peildatum,
+            site_codes=set(sites["vestiging"]) if sites is not None else None,
+        )
+        rows_read[path.name] = result.rows_read
+        for problem in result.problems:
+            prefix = "" if problem.file else f"{path.name}: "
+            print(f"{prefix}{problem}", file=sys.stderr)
+        failed |= not result.ok
+        frames.append(result.frame)
+    if failed:
+        print("Er werd niets geanalyseerd: verbeter eerst de fouten hierboven.", file=sys.stderr)
+        return 1
+    params = AnalysisParams(
+        peildatum=args.peildatum,
+        seed=args.seed,
+        permutations=args.permutations,
+        threshold=args.threshold,
+        alpha=args.alpha,
+        cluster_method=args.cluster_method,
+        covariates=tuple(args.covariate) if args.covariate else None,
+        catchment_km=args.catchment_km,
+        catchment_per_form=tuple(sorted(args.catchment)),
+        decay=args.decay,
+    )
+    result = run_analysis(
+        areas,
+        population,
+        pd.concat(frames, ignore_index=True),
+        params,
+        centroids=centres,
+        sites=sites,
+        covariates=covariates,
+        postcodes=postcode_table(),
+        code_aliases=MERGERS_2025,
+        catalogue=list(HULPVORMEN),
+        progress=step,
+    )
+    step("bestanden schrijven")
+    inputs = [("gebieden", args.areas), ("bevolking", args.population)]
+    inputs += [("covariaten", args.covariates)] if args.covariates else []
+    inputs += [("vestigingen", args.sites)] if args.sites else []
+    inputs += [("foto", path) for path in args.snapshot]
+    written = write_all(
+        result, args.out, inputs, sep=args.sep, rows_read=rows_read, options={"sep": args.sep}
+    )
+    if not args.quiet:
+        for path in written:
+            print(f"geschreven: {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,185 @@
+"""Writing a run's published (disclosure-controlled) result: CSV, GeoPackage, manifest, report.
+
+Only ``AnalysisResult.published``, ``.region`` and ``.outside`` are written; the raw indicators
+never leave memory. ``indicatoren.csv`` is byte-identical for the same inputs and seed: rows in a
+fixed order, numbers rounded to fixed decimals, ``\\n`` line ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import platform
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jeugdhulp.analysis.pipeline import AnalysisResult
+from jeugdhulp.analysis.report import render_report
+
+# Decimals per column (prefix match); counts are whole numbers.
+DECIMALS = {
+    "inwoners": 0,
+    "verwacht": 2,
+    "bereik": 2,
+    "ratio": 3,
+    "kans_boven_1": 3,
+    "toegankelijkheid": 3,
+    "onvervulde_nood": 2,
+    "mediaan_leeftijd": 1,
+    "mediaan_afstand_km": 2,
+    "p90_afstand_km": 2,
+    "aandeel": 4,
+}
+SOFTWARE = (
+    "jeugdhulp",
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "scipy",
+    "statsmodels",
+    "libpysal",
+    "pyogrio",
+)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fixed decimals per column; counts as nullable integers (empty when hidden)."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == "aantal_clienten":
+            out[column] = out[column].round().astype("Int64")
+            continue
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        for prefix, decimals in DECIMALS.items():
+            if column.startswith(prefix):
+                out[column] = out[column].round(decimals)
+                if decimals == 0:
+                    out[column] = out[column].astype("Int64")
+                break
+    return out
+
+
+def ordered(result: AnalysisResult) -> pd.DataFrame:
+    """The published indicators, by area code and then form of help (``ALLE`` last)."""
+    order = {form: i for i, form in enumerate(result.hulpvormen)}
+    frame = result.published.assign(_f=result.published["hulpvorm"].map(order))
+    return frame.sort_values(["gebied_code", "_f"], kind="stable").drop(columns="_f")
+
+
+def write_csv(result: AnalysisResult, path: Path, *, sep: str = ",") -> None:
+    rounded(ordered(result)).to_csv(
+        path, sep=sep, index=False, encoding="utf-8", lineterminator="\n"
+    )
+
+
+def write_geopackage(result: AnalysisResult, path: Path) -> None:
+    """One layer per form of help (layer name = the code, ``ALLE`` too), same columns as the
+    CSV, geometry in the areas' CRS."""
+    geometry = result.areas.set_index("code").geometry
+    frame = rounded(ordered(result))
+    for form, rows in frame.groupby("hulpvorm", sort=False):
+        layer = rows.set_geometry(geometry.reindex(rows["gebied_code"]).to_numpy())
+        layer = layer.set_crs(result.areas.crs)
+        layer.to_file(path, layer=str(form), driver="GPKG", engine="pyogrio", use_arrow=True)
+
+
+def manifest(
+    result: AnalysisResult,
+    inputs: Iterable[tuple[str, Path]],
+    *,
+    rows_read: dict[str, int] | None = None,
+    options: dict | None = None,
+) -> dict:
+    """Everything needed to reproduce the run (no counts that disclosure control hides)."""
+    versions = {}
+    for name in SOFTWARE:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    versions["python"] = platform.python_version()
+    return {
+        "formaat": "jeugdhulp-analyse/1",
+        "invoer": [
+            {
+                "rol": role,
+                "bestand": path.name,
+                "sha256": sha256_of(path),
+                "bytes": path.stat().st_size,
+            }
+            for role, path in inputs
+        ],
+        "rijen_gelezen": rows_read or {},
+        "parameters": result.params.as_dict() | (options or {}),
+        "seed": result.params.seed,
+        "software": versions,
+        "hulpvormen": result.hulpvormen,
+        "leeftijdsklassen": [f"{lo}-{hi}" for lo, hi in result.bands],
+        "gebieden": len(result.areas),
+        "empirische_bayes": _clean(result.smoothing),
+        "covariatenmodel": _clean(result.models),
+        "waarschuwingen": result.warnings,
+        "uitvoer": ["indicatoren.csv", "gebieden.gpkg", "rapport.html", "manifest.json"],
+    }
+
+
+def _clean(value):
+    """JSON-safe: floats rounded to 6 significant digits, NaN → null."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return None if not np.isfinite(value) else float(f"{float(value):.6g}")
+    return value
+
+
+def write_all(
+    result: AnalysisResult,
+    out: Path,
+    inputs: Iterable[tuple[str, Path]],
+    *,
+    sep: str = ",",
+    rows_read: dict[str, int] | None = None,
+    options: dict | None = None,
+) -> list[Path]:
+    """Write the four files into ``out``: first into a temporary folder next to it, then moved,
+    so an interrupted run never leaves a half-written mix."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".jeugdhulp-", dir=out))
+    try:
+        write_csv(result, staging / "indicatoren.csv", sep=sep)
+        write_geopackage(result, staging / "gebieden.gpkg")
+        (staging / "rapport.html").write_text(render_report(result), encoding="utf-8")
+        data = manifest(result, inputs, rows_read=rows_read, options=options)
+        (staging / "manifest.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
+            encoding="utf-8",
+        )
+        written = []
+        for name in data["uitvoer"]:
+            target = out / name
+            if target.exists():
+                target.unlink()
+            shutil.move(staging / name, target)
+            written.append(target)
+        return written
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
