@@ -1,0 +1,106 @@
+"""Region-level figures of a run for the dashboard and the report, disclosure-controlled.
+
+Built from the raw indicators of an :class:`~jeugdhulp.analysis.pipeline.AnalysisResult` (in
+memory, in the worker) and stored as published numbers only: the age and distance tables get
+the same primary + hypercube secondary suppression as the area table
+(:func:`jeugdhulp.analysis.disclosure.suppress_table`), shares are hidden as
+:func:`~jeugdhulp.analysis.disclosure.hide_shares` says.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from jeugdhulp.analysis import disclosure
+from jeugdhulp.analysis.distance import DISTANCE_THRESHOLDS_KM
+from jeugdhulp.analysis.pipeline import AnalysisResult
+from jeugdhulp.analysis.standardisation import population_strata
+
+SHARES = (("aandeel_crisis", "n_crisis"), ("aandeel_jongvolwassen", "n_jongvolwassen"))
+
+
+def _suppressed_table(counts: np.ndarray, threshold: int) -> np.ndarray:
+    """``counts`` is ``[categories, forms]`` with ``ALLE`` as the last form (treated as the row
+    total, as the area table does); returns the counts with hidden cells as NaN."""
+    grid = np.zeros((counts.shape[0] + 1, counts.shape[1]), np.int64)
+    grid[:-1] = counts
+    grid[-1] = counts.sum(axis=0)
+    hidden = disclosure.suppress_table(grid, threshold)[:-1]
+    return np.where(hidden, np.nan, counts.astype(float))
+
+
+def _band_population(result: AnalysisResult, population: pd.DataFrame) -> np.ndarray:
+    """Region residents per reporting band (``result.bands``)."""
+    codes = pd.Index(result.areas["code"].astype(str))
+    strata = population_strata(population, codes, reference_year=result.params.peildatum.year)
+    per_band = strata.band_population().sum(axis=0)
+    return np.array(
+        [
+            sum(p for (f, t), p in zip(strata.bands, per_band, strict=True) if lo <= f and t <= hi)
+            for lo, hi in result.bands
+        ],
+        float,
+    )
+
+
+def _values(array: np.ndarray) -> list[float | None]:
+    return [None if not np.isfinite(v) else round(float(v), 4) for v in array]
+
+
+def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
+    """Per form of help: counts and reach by age band, the distance distribution, crisis and
+    young-adult shares, and the number of hotspots and blue zones (JSON-ready)."""
+    t = result.params.threshold
+    raw = result.indicators
+    forms = result.hulpvormen
+    by_form = raw.groupby("hulpvorm", sort=False)
+    totals = by_form.sum(numeric_only=True).reindex(forms)
+    band_columns = [f"n_{lo}_{hi}" for lo, hi in result.bands]
+    bands = _suppressed_table(totals[band_columns].to_numpy(np.int64).T, t)
+    band_pop = _band_population(result, population)
+    reach = np.divide(
+        1000.0 * bands,
+        band_pop[:, None],
+        out=np.full(bands.shape, np.nan),
+        where=band_pop[:, None] > 0,
+    )
+
+    cumulative = totals[[f"n_binnen_{km}km" for km in DISTANCE_THRESHOLDS_KM]].to_numpy(np.int64)
+    known = totals["n_afstand"].to_numpy(np.int64)
+    bins = np.diff(np.c_[np.zeros(len(forms), np.int64), cumulative, known], axis=1)
+    distance = _suppressed_table(bins.T, t)
+    distance_labels = [
+        f"{lo}–{hi} km"
+        for lo, hi in zip((0, *DISTANCE_THRESHOLDS_KM[:-1]), DISTANCE_THRESHOLDS_KM, strict=True)
+    ] + [f"> {DISTANCE_THRESHOLDS_KM[-1]} km"]
+
+    n = totals["aantal_clienten"].to_numpy(float)
+    total_hidden = (
+        result.region.set_index("hulpvorm")["aantal_clienten"].reindex(forms).isna().to_numpy()
+    )
+    shares = {}
+    for name, numerator in SHARES:
+        num = totals[numerator].to_numpy(float)
+        share = np.divide(num, n, out=np.full(len(n), np.nan), where=n > 0)
+        shares[name] = np.where(disclosure.hide_shares(num, n, total_hidden, t), np.nan, share)
+
+    published = result.published
+    clusters = published.groupby("hulpvorm")["cluster"].value_counts().unstack(fill_value=0)
+    clusters = clusters.reindex(index=forms, columns=["hotspot", "blauwe_zone"], fill_value=0)
+    return {
+        "banden": [f"{lo}–{hi}" for lo, hi in result.bands],
+        "afstandsklassen": distance_labels,
+        "hulpvormen": {
+            form: {
+                "aantal_per_band": _values(bands[:, i]),
+                "bereik_per_band": _values(reach[:, i]),
+                "afstand": _values(distance[:, i]),
+                "aandeel_crisis": _values(shares["aandeel_crisis"][i : i + 1])[0],
+                "aandeel_jongvolwassen": _values(shares["aandeel_jongvolwassen"][i : i + 1])[0],
+                "hotspots": int(clusters.loc[form, "hotspot"]),
+                "blauwe_zones": int(clusters.loc[form, "blauwe_zone"]),
+            }
+            for i, form in enumerate(forms)
+        },
+    }

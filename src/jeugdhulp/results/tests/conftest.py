@@ -1,0 +1,37 @@
+"""A small analysed region shared by the results tests (run once per test process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
+from jeugdhulp.analysis.tests import fixtures
+
+
+@pytest.fixture(scope="session")
+def small_inputs():
+    areas = fixtures.grid_areas(5)
+    population = fixtures.population_of(areas["code"])
+    # Higher use in the first row of areas, so a hotspot can show up.
+    rates = [3.0 if code.startswith("A0") else 1.0 for code in areas["code"]]
+    snapshot = fixtures.random_snapshot(areas["code"], 700, seed=3, rates=rates)
+    return {
+        "areas": areas,
+        "population": population,
+        "snapshot": snapshot,
+        "centroids": fixtures.centroids_of(areas),
+        "sites": fixtures.sites_for(fixtures.grid_areas(6)),
+    }
+
+
+@pytest.fixture(scope="session")
+def analysed(small_inputs):
+    params = AnalysisParams(peildatum=fixtures.PEILDATUM, permutations=99, seed=1)
+    return run_analysis(
+        small_inputs["areas"],
+        small_inputs["population"],
+        small_inputs["snapshot"],
+        params,
+        centroids=small_inputs["centroids"],
+        sites=small_inputs["sites"],
+    )
