@@ -18,9 +18,10 @@ from jeugdhulp.analysis.clusters import (
     BLAUWE_ZONE,
     GEEN,
     HOTSPOT,
-    _conditional_sums,
     _neighbour_draws,
+    _pseudo_p,
     local_clusters,
+    permutations_for,
     spatial_weights,
 )
 from jeugdhulp.analysis.smoothing import empirical_bayes
@@ -141,25 +142,35 @@ def test_neighbour_draws_are_distinct_indices_in_range(n_others, max_card, permu
     assert all(len(set(row)) == max_card for row in draws.tolist())
 
 
-def test_conditional_sums_draw_only_other_areas_uniformly():
+def brute_force_sums(dev: np.ndarray, cardinality: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """(permutations × areas) simulated neighbour sums, area by area, with the numbering of
+    "the other areas" that ``_pseudo_p`` documents (area i replaced by the last area)."""
+    sums = np.empty((len(draws), len(dev)))
+    for i, k in enumerate(cardinality):
+        others = dev.copy()
+        others[i] = dev[-1]
+        sums[:, i] = others[:-1][draws[:, :k]].sum(axis=1)
+    return sums
+
+
+def test_simulated_sums_draw_only_other_areas_uniformly():
     # Four areas with one neighbour each: a draw for area i is one value of the three others.
     dev = np.array([1.0, 10.0, 100.0, 1000.0])
     draws = _neighbour_draws(np.random.default_rng(5), 3, 1, 6000)
-    sims = _conditional_sums(dev, np.ones(4, dtype=int), draws, np.arange(4))
+    sims = brute_force_sums(dev, np.ones(4, dtype=int), draws)
     for i in range(4):
-        others = np.delete(dev, i)
         values, counts = np.unique(sims[:, i], return_counts=True)
-        assert set(values) == set(others)
+        assert set(values) == set(np.delete(dev, i))
         assert np.all(np.abs(counts / 6000 - 1 / 3) < 0.03)  # 5 standard errors
 
 
-def test_conditional_sums_have_the_moments_of_sampling_without_replacement():
+def test_simulated_sums_have_the_moments_of_sampling_without_replacement():
     rng = np.random.default_rng(11)
     dev = rng.normal(size=60)
     dev -= dev.mean()
     cardinality = rng.integers(1, 9, size=60)
     draws = _neighbour_draws(np.random.default_rng(3), 59, 8, 4000)
-    sims = _conditional_sums(dev, cardinality, draws, np.arange(60))
+    sims = brute_force_sums(dev, cardinality, draws)
     # Sum of k values drawn without replacement from the other n−1: mean k·μ₋ᵢ and variance
     # k·σ²₋ᵢ·(n−1−k)/(n−2) (finite-population correction).
     others = np.array([np.delete(dev, i) for i in range(60)])
@@ -167,6 +178,28 @@ def test_conditional_sums_have_the_moments_of_sampling_without_replacement():
     var = cardinality * others.var(axis=1) * (59 - cardinality) / 58
     assert np.all(np.abs(sims.mean(axis=0) - mean) < 5 * np.sqrt(var / 4000))
     assert np.all(np.abs(sims.var(axis=0) / var - 1) < 0.15)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(3, 40), ties=st.booleans())
+def test_fast_pseudo_p_counts_exactly_what_a_brute_force_count_gives(seed, n, ties):
+    rng = np.random.default_rng(seed)
+    dev = rng.integers(-3, 4, size=n).astype(float) if ties else rng.normal(size=n)
+    cardinality = rng.integers(0, min(n - 1, 6) + 1, size=n)
+    observed = rng.normal(size=n) * 2 if not ties else rng.integers(-6, 7, size=n).astype(float)
+    draws = _neighbour_draws(rng, n - 1, max(int(cardinality.max()), 1), 199)
+    sims = brute_force_sums(dev, cardinality, draws)
+    above = (sims >= observed - 1e-9).sum(axis=0)
+    below = (sims <= observed + 1e-9).sum(axis=0)
+    expected = np.where(cardinality > 0, (np.minimum(above, below) + 1) / 200, 1.0)
+    np.testing.assert_array_equal(_pseudo_p(dev, cardinality, observed, draws, 1e-9), expected)
+
+
+def test_permutations_for_lets_the_smallest_p_pass_benjamini_hochberg():
+    assert permutations_for(300) == 999
+    assert permutations_for(9000) == 99_999  # 9,000 / (0.05 · 10) = 18,000
+    assert permutations_for(9000, smallest_cluster=180) == 999
+    assert permutations_for(9000, smallest_cluster=30) == 9_999
 
 
 # --- local_clusters ----------------------------------------------------------------------------
