@@ -230,7 +230,7 @@ def dashboard_view(request):
 
 
 def dashboard_export(request):
-    form, board = _board(request)
+    _form, board = _board(request)
     if board is None:
         raise Http404
     record(AuditAction.EXPORT, board.network, fields=["dashboard"])

@@ -3,6 +3,8 @@ what a user may not see answers 404."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -17,6 +19,8 @@ from jeugdhulp.aanmeldingen.models import Gebeurtenis
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.accounts.permissions import can, scope_of, visible_organisations
 from jeugdhulp.api import serializers as s
+from jeugdhulp.audit.context import Actor, acting_as
+from jeugdhulp.audit.middleware import client_ip
 from jeugdhulp.audit.services import record_view
 
 CONFLICT = OpenApiResponse(
@@ -24,6 +28,32 @@ CONFLICT = OpenApiResponse(
 )
 
 GEZIN_FIELDS = ("naam", "telefoon", "email")
+
+
+class AuditedMixin:
+    """Makes the token-authenticated user the actor of the audit log during the call (the
+    audit middleware runs before DRF authenticates, so it only knows session users)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._audit_stack = ExitStack()
+        if request.user.is_authenticated:
+            self._audit_stack.enter_context(
+                acting_as(
+                    Actor(
+                        user=request.user,
+                        username=request.user.get_username(),
+                        ip_address=client_ip(request),
+                        path=request.path[:300],
+                    )
+                )
+            )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        stack = getattr(self, "_audit_stack", None)
+        if stack is not None:
+            stack.close()
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _field_errors(error: workflow.InvalidInput) -> dict:
@@ -37,7 +67,7 @@ def _field_errors(error: workflow.InvalidInput) -> dict:
     return out
 
 
-class IkView(APIView):
+class IkView(AuditedMixin, APIView):
     @extend_schema(responses=s.IkSerializer, summary="De aangemelde gebruiker")
     def get(self, request):
         scope = scope_of(request.user)
@@ -55,7 +85,7 @@ class IkView(APIView):
         )
 
 
-class OrganisatieViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OrganisatieViewSet(AuditedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.OrganisatieSerializer
     pagination_class = None
 
@@ -67,6 +97,7 @@ class OrganisatieViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 @extend_schema(tags=["aanmeldingen"])
 class AanmeldingViewSet(
+    AuditedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -183,7 +214,7 @@ class AanmeldingViewSet(
         )
 
 
-class KpiView(APIView):
+class KpiView(AuditedMixin, APIView):
     @extend_schema(
         parameters=[s.KpiQuerySerializer],
         responses={
