@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from jeugdhulp.accounts.models import Organisation
-from jeugdhulp.data.demo_region import PROVINCE_NAME, make_region
+from jeugdhulp.data.demo_region import LOCAL_CRS, PROVINCE_NAME, make_region
 from jeugdhulp.demo.organisations import NETWORK_CODE, REGION_CODE
 from jeugdhulp.reference import loading
 from jeugdhulp.reference.models import Area, AreaLevel, AreaSet, AreaSetKind
@@ -30,6 +30,7 @@ def build_region(seed: int) -> dict:
     ):
         loading.store_areas(frame, level=level, vintage=VINTAGE, source=SOURCE, fictief=True)
     loading.store_population(region.population, vintage=VINTAGE, source=SOURCE)
+    loading.store_population(region.municipality_population(), vintage=VINTAGE, source=SOURCE)
     loading.store_covariates(region.covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
     loading.store_covariates(region.subarea_covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
     loading.store_sites(region.sites, source=SOURCE, fictief=True)
@@ -37,11 +38,11 @@ def build_region(seed: int) -> dict:
     municipalities = Area.objects.filter(
         vintage=VINTAGE, code__in=list(region.municipalities["code"])
     )
-    # The network covers the municipalities north of the region's middle, Demostad among them.
-    middle = region.municipalities.geometry.union_all().centroid.y
-    north = set(
-        region.municipalities.loc[region.municipalities.geometry.centroid.y >= middle, "code"]
-    ) | {region.municipalities.loc[region.municipalities["naam"] == "Demostad", "code"].iloc[0]}
+    # The network covers the municipalities north of the region's centre, Demostad among them.
+    local = region.municipalities.to_crs(LOCAL_CRS)
+    north = set(local.loc[local.geometry.centroid.y >= 0, "code"]) | {
+        local.loc[local["naam"] == "Demostad", "code"].iloc[0]
+    }
     region_set = _area_set(
         REGION_SET, f"IROJ-regio {PROVINCE_NAME}", AreaSetKind.IROJ, REGION_CODE, municipalities
     )

@@ -22,6 +22,8 @@ from jeugdhulp.reference.models import (
 )
 
 WGS84 = "EPSG:4326"
+# An age_to at least this large means every age (the open top band included).
+ALL_AGES = 110
 
 
 def latest_vintage(level: str | None = None) -> str | None:
@@ -58,8 +60,27 @@ def youth_population(
 ) -> dict[str, float]:
     """Residents aged 0 to ``age_to`` per area code (latest year with population when ``year``
     is not given). A band that straddles ``age_to`` counts in proportion to the years it covers
-    (residents spread evenly over the band's years)."""
-    rows = PopulationCount.objects.filter(area__in=_areas(area_codes, vintage))
+    (residents spread evenly over the band's years); an open top band counts only when
+    ``age_to >= ALL_AGES``. An area without population of its own gets the sum of its
+    sub-areas'."""
+    areas = _areas(area_codes, vintage)
+    counts = _own_youth(areas, year, age_to)
+    missing = set(areas.values_list("code", flat=True)) - set(counts)
+    if missing:
+        children = dict(
+            Area.objects.filter(parent__in=areas.filter(code__in=missing)).values_list(
+                "code", "parent__code"
+            )
+        )
+        if children:
+            vintage = areas.values_list("vintage", flat=True).first()
+            for code, value in youth_population(children, year, age_to, vintage=vintage).items():
+                counts[children[code]] = counts.get(children[code], 0.0) + value
+    return counts
+
+
+def _own_youth(areas: QuerySet[Area], year: int | None, age_to: int) -> dict[str, float]:
+    rows = PopulationCount.objects.filter(area__in=areas)
     year = year or rows.aggregate(y=Max("year"))["y"]
     if year is None:
         return {}
@@ -74,7 +95,9 @@ def youth_population(
     top = frame["age_to"].astype(float).fillna(np.inf)
     width = top - frame["age_from"] + 1
     covered = np.minimum(top, age_to) - frame["age_from"] + 1
-    frame["count"] = frame["population"] * np.where(np.isfinite(width), covered / width, 0.0)
+    # An open top band ("100+", or "0+" for all ages) counts only when all ages are asked.
+    share = np.where(np.isfinite(width), covered / width, float(age_to >= ALL_AGES))
+    frame["count"] = frame["population"] * share
     # Use the split by sex where an area has it, else the totals (never both).
     has_split = frame[frame["sex"] != "T"].groupby("code").size()
     split = frame["code"].isin(has_split.index)
