@@ -105,8 +105,9 @@ def random_snapshot(codes, n_children: int, seed: int, rates=None, forms=("BH", 
 
 
 def sites_for(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Three sites at the centroids of three areas, offering BH and CB."""
-    where = areas.set_index("code").loc[["A00", "A22", "A55"]].geometry.centroid.to_crs(4326)
+    """Three sites at the centroids of the first, middle and last area, offering BH and CB."""
+    picks = areas.iloc[[0, len(areas) // 2, len(areas) - 1]]
+    where = picks.geometry.centroid.to_crs(4326)
     rows = []
     for i, point in enumerate(where, start=1):
         for form in ("BH", "CB"):
