@@ -289,7 +289,8 @@ def _check_event(aanmelding: Aanmelding, event: Event) -> Organisation | None:
     return org
 
 
-def _apply(aanmelding: Aanmelding, event: Event, org: Organisation | None) -> None:
+def apply_event(aanmelding: Aanmelding, event: Event, org: Organisation | None) -> None:
+    """Update the request's status and KPI dates for a validated event (in memory)."""
     day = event.datum
     if event.type == E.EERSTE_CONTACT_GEPLAND:
         aanmelding.eerste_contact_op = event.gepland_op
@@ -329,7 +330,7 @@ def add_event(
         reden=event.reden.strip(),
         door=user,
     )
-    _apply(aanmelding, event, org)
+    apply_event(aanmelding, event, org)
     aanmelding.versie = F("versie") + 1
     aanmelding.save()
     aanmelding.refresh_from_db()

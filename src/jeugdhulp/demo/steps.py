@@ -46,8 +46,19 @@ def _region(ctx: DemoContext) -> list[str]:
     ]
 
 
+def _requests(ctx: DemoContext) -> list[str]:
+    from django.utils import timezone
+
+    from jeugdhulp.demo.requests import build_requests
+
+    network = ctx.shared["network_area_set"]
+    codes = sorted(network.areas.values_list("code", flat=True))
+    return build_requests(ctx.rng("requests").randrange(2**32), codes, timezone.localdate())
+
+
 # (label, step) in the order they run.
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
     ("fictieve regio (referentiegegevens)", _region),
+    ("aanmeldingen 1G1P", _requests),
 ]
