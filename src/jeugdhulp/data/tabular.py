@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from jeugdhulp.data.errors import InputError, Problem
@@ -32,6 +33,18 @@ MAX_ZIP_ENTRIES = 10_000
 _SEPARATORS = re.compile(r"[\s\-]+")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
+
+
+class SourceRows(list):
+    """Spreadsheet row numbers (read-only by convention). pandas deep-copies ``attrs`` on
+    nearly every operation; a plain list of 250,000 numbers made that cost minutes, so copies
+    of this one share it."""
+
+    def __copy__(self) -> SourceRows:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> SourceRows:
+        return self
 
 
 def normalise_header(name: object) -> str:
@@ -86,17 +99,15 @@ def read_table(
     if head.startswith(_OLE_MAGIC):
         raise _refuse(name, "dit is het oude Excel-formaat (.xls). Sla het op als .xlsx of CSV.")
     if head.startswith(_ZIP_MAGIC):
-        rows, encoding, delimiter = _xlsx_rows(path, sheet, max_bytes), None, None
+        grid = _padded(_xlsx_rows(path, sheet, max_bytes))
+        encoding = delimiter = None
     else:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).")
         text, encoding = _decode(path.read_bytes(), name)
         delimiter = _sniff_delimiter(text)
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        frame = _frame(rows, name, max_rows)
-    except csv.Error as error:
-        raise _refuse(name, f"het bestand is geen leesbare tabel ({error}).") from None
+        grid = _text_grid(text, delimiter, name)
+    frame = _frame(grid, name, max_rows)
     frame.attrs["encoding"] = encoding
     frame.attrs["delimiter"] = delimiter
     return frame
@@ -131,7 +142,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
 
 def _sniff_delimiter(text: str) -> str:
     """The candidate that splits the first lines into the same, largest number of fields."""
-    lines = [line for line in text.splitlines()[:20] if line.strip()]
+    lines = [line for line in text[:65536].splitlines()[:20] if line.strip()]
     if not lines:
         return ";"
     best, best_score = ";", (0, 0)
@@ -147,55 +158,81 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _frame(rows: Iterable[list[str]], name: str, max_rows: int) -> pd.DataFrame:
-    """Header from the first non-empty row; data rows padded to the header's width."""
-    header: list[str] | None = None
-    data: list[list[str]] = []
-    source_rows: list[int] = []
-    width = 0
-    for number, row in enumerate(rows, start=1):
-        if header is None:
-            if any(cell.strip() for cell in row):
-                header = [cell.strip() for cell in row]
-                while header and not header[-1]:
-                    header.pop()
-                width = len(header)
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > width:
-            extra = next((cell for cell in row[width:] if cell.strip()), None)
-            if extra is not None:
-                raise InputError(
-                    Problem(
-                        f"deze rij heeft meer waarden dan er kolomnamen zijn ({width}). Geef "
-                        "elke kolom een naam in de eerste rij of verwijder de extra waarden.",
-                        row=number,
-                        value=extra.strip(),
-                        file=name,
-                        kind="te_veel_waarden",
-                    ),
-                    name,
-                )
-            row = row[:width]
-        elif len(row) < width:
-            row = row + [""] * (width - len(row))
-        data.append(row)
-        source_rows.append(number)
-        if len(data) > max_rows:
-            limit = f"{max_rows:_}".replace("_", ".")
-            raise _refuse(
-                name,
-                f"het bestand heeft meer dan {limit} rijen; dat is de grens. Splits het bestand.",
-                kind="te_groot",
-            )
-    if header is None:
+def _text_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
+    """Every record as a row of raw cells (record n = spreadsheet row n + 1 as position n).
+
+    pandas' C parser reads regular files fast; rows wider than the first one make it fail, and
+    then the csv module reads the file, padding rows to the widest."""
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        pass
+    try:
+        return _padded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise _refuse(name, f"het bestand is geen leesbare tabel ({error}).") from None
+
+
+def _padded(rows: Iterable[list[str]]) -> pd.DataFrame:
+    data = list(rows)
+    width = max((len(row) for row in data), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in data], dtype=object)
+
+
+def _stripped(column: pd.Series) -> np.ndarray:
+    """Strip each distinct value once (codes repeat a lot), as str; missing cells become ""."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    clean = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
+    return clean[codes]  # the sentinel -1 picks the trailing ""
+
+
+def _frame(grid: pd.DataFrame, name: str, max_rows: int) -> pd.DataFrame:
+    """Header from the first non-empty row, then every non-empty row below it."""
+    cells = np.column_stack([_stripped(grid[c]) for c in grid.columns]) if grid.size else None
+    if cells is None:
         raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
+    filled = cells != ""
+    nonempty = np.flatnonzero(filled.any(axis=1))
+    if nonempty.size == 0:
+        raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
+    header_at, data_at = nonempty[0], nonempty[1:]
+    header = list(cells[header_at])
+    while header and not header[-1]:
+        header.pop()
+    width = len(header)
+    beyond = filled[data_at, width:].any(axis=1)
+    if beyond.any():
+        position = data_at[np.argmax(beyond)]
+        extra = next(cell for cell in cells[position, width:] if cell)
+        raise InputError(
+            Problem(
+                f"deze rij heeft meer waarden dan er kolomnamen zijn ({width}). Geef elke kolom "
+                "een naam in de eerste rij of verwijder de extra waarden.",
+                row=int(position) + 1,
+                value=extra,
+                file=name,
+                kind="te_veel_waarden",
+            ),
+            name,
+        )
+    if len(data_at) > max_rows:
+        limit = f"{max_rows:_}".replace("_", ".")
+        raise _refuse(
+            name,
+            f"het bestand heeft meer dan {limit} rijen; dat is de grens. Splits het bestand.",
+            kind="te_groot",
+        )
     columns = _column_names(header, name)
-    frame = pd.DataFrame(data or None, columns=columns, dtype=object)
-    for column in columns:
-        frame[column] = frame[column].astype(str).str.strip()
-    frame.attrs["source_rows"] = source_rows
+    frame = pd.DataFrame(cells[data_at, :width], columns=columns, dtype=object)
+    frame.attrs["source_rows"] = SourceRows((data_at + 1).tolist())
     return frame
 
 

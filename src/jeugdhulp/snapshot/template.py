@@ -1,0 +1,211 @@
+"""Templates a partner fills in, and the docs page, all generated from ``schema``."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from jeugdhulp.snapshot import schema
+from jeugdhulp.snapshot.catalogue import HULPVORMEN
+
+DATA_SHEET, INSTRUCTIONS_SHEET, CODES_SHEET = "data", "instructies", "codes"
+TEMPLATE_ROWS = 5000  # rows that get drop-downs and checks in the XLSX template
+DOCS_PAGE = "docs/nl/uitvraagformat.md"
+
+
+def field_codes(
+    field: schema.Field, hulpvormen: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """The (code, label) pairs of a coded field; the round may replace the catalogue."""
+    if field.name == "hulpvorm" and hulpvormen is not None:
+        return list(hulpvormen.items())
+    return list(field.codes)
+
+
+def write_csv(path: Path) -> None:
+    """The header row, ``;``-separated and UTF-8 with BOM, as Belgian Excel opens it."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerow(schema.COLUMNS)
+
+
+def write_xlsx(
+    path: Path, *, hulpvormen: Mapping[str, str] | None = None, peildatum: dt.date | None = None
+) -> None:
+    """A workbook with a ``data`` sheet (drop-downs, whole-number and date checks, frozen header),
+    Dutch instructions and the code lists."""
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    codes_sheet = book.create_sheet(CODES_SHEET)
+    instructions = book.create_sheet(INSTRUCTIONS_SHEET)
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+
+    data.append(list(schema.COLUMNS))
+    data.freeze_panes = "A2"
+    last = TEMPLATE_ROWS + 1
+    code_column = 1  # each coded field takes two columns (code, meaning) on the codes sheet
+    for index, field in enumerate(schema.FIELDS, start=1):
+        letter = get_column_letter(index)
+        cell = data.cell(row=1, column=index)
+        cell.font, cell.fill = bold, header_fill
+        data.column_dimensions[letter].width = max(field.width, len(field.name) + 2)
+        target = f"{letter}2:{letter}{last}"
+        check = _validation(field, hulpvormen, peildatum, codes_sheet, code_column)
+        if _is_coded(field):
+            code_column += 2
+        if check is None:
+            data.column_dimensions[letter].number_format = "@"
+            continue
+        check.error = field.help
+        check.errorTitle = field.label
+        check.prompt = field.help
+        check.promptTitle = field.label
+        check.showErrorMessage = check.showInputMessage = True
+        data.add_data_validation(check)
+        check.add(target)
+        if field.type == schema.FieldType.DATE:
+            for row in range(2, last + 1):
+                data.cell(row=row, column=index).number_format = "yyyy-mm-dd"
+    for column in range(1, code_column):
+        codes_sheet.column_dimensions[get_column_letter(column)].width = 16 if column % 2 else 45
+
+    instructions.column_dimensions["A"].width = 22
+    instructions.column_dimensions["B"].width = 12
+    instructions.column_dimensions["C"].width = 100
+    for line in _instruction_rows(peildatum):
+        instructions.append(line)
+    for row in instructions.iter_rows(min_row=1, max_row=instructions.max_row):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    instructions["A1"].font = Font(bold=True, size=14)
+    book.save(path)
+
+
+def _is_coded(field: schema.Field) -> bool:
+    return bool(field.codes) or field.name == "hulpvorm"
+
+
+def _validation(
+    field: schema.Field,
+    hulpvormen: Mapping[str, str] | None,
+    peildatum: dt.date | None,
+    codes_sheet: Worksheet,
+    code_column: int,
+) -> DataValidation | None:
+    """The Excel check of one column: a drop-down from the codes sheet, or a number/date range."""
+    if _is_coded(field):
+        pairs = field_codes(field, hulpvormen or _default_hulpvormen())
+        codes_sheet.cell(row=1, column=code_column, value=field.name).font = Font(bold=True)
+        codes_sheet.cell(row=1, column=code_column + 1, value="betekenis").font = Font(bold=True)
+        for row, (code, label) in enumerate(pairs, start=2):
+            codes_sheet.cell(row=row, column=code_column, value=code)
+            codes_sheet.cell(row=row, column=code_column + 1, value=label)
+        letter = get_column_letter(code_column)
+        source = f"{quote_sheetname(CODES_SHEET)}!${letter}$2:${letter}${len(pairs) + 1}"
+        return DataValidation(type="list", formula1=source, allow_blank=not field.required)
+    if field.type == schema.FieldType.YEAR:
+        top = (peildatum or dt.date.today()).year
+        return DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(top - schema.MAX_AGE - 1),
+            formula2=str(top),
+            allow_blank=False,
+        )
+    if field.type == schema.FieldType.MONTH:
+        return DataValidation(
+            type="whole", operator="between", formula1="1", formula2="12", allow_blank=True
+        )
+    if field.type == schema.FieldType.DATE:
+        top = peildatum or dt.date(2100, 12, 31)
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1="DATE(1990,1,1)",
+            formula2=f"DATE({top.year},{top.month},{top.day})",
+            allow_blank=False,
+        )
+    return None
+
+
+def _instruction_rows(peildatum: dt.date | None) -> list[list[str]]:
+    when = peildatum.strftime("%d/%m/%Y") if peildatum else "de peildatum van de ronde"
+    rows = [
+        [f"Uitvraag jeugdhulpgebruik (foto), formaat versie {schema.FORMAT_VERSION}"],
+        [],
+        ["Wat", "", f"Eén rij per jongere per hulpvorm die op {when} loopt."],
+        [
+            "Hoe",
+            "",
+            "Vul het blad 'data' in. Verander de kolomnamen in de eerste rij niet. Vul "
+            "nooit een rijksregisternummer in: gebruik het pseudonimiseringsprogramma "
+            "(jeugdhulp pseudonymize), dat een kolom 'insz' omzet in client_pseudoniem.",
+        ],
+        [
+            "Controle",
+            "",
+            "Controleer het bestand met 'jeugdhulp validate' of laad het op in de "
+            "webtoepassing: elke fout wordt gemeld met rij, kolom en waarde. Een bestand met "
+            "fouten wordt niet ingelezen.",
+        ],
+        [],
+        ["Kolom", "Verplicht", "Uitleg"],
+    ]
+    rows += [[f.name, "ja" if f.required else "nee", f.help] for f in schema.FIELDS]
+    return rows
+
+
+def docs_markdown(hulpvormen: Mapping[str, str] | None = None) -> str:
+    """The Dutch docs page of the format (``docs/nl/uitvraagformat.md``)."""
+    lines = [
+        f"# Uitvraagformat jeugdhulpgebruik (foto), versie {schema.FORMAT_VERSION}",
+        "",
+        "Deze pagina is gegenereerd uit het schema in `src/jeugdhulp/snapshot/schema.py`; "
+        "het sjabloon en de controle komen uit hetzelfde schema.",
+        "",
+        "Eén rij per jongere per hulpvorm die op de peildatum loopt. Een CSV-bestand "
+        "(scheidingsteken `;`, `,` of tab; UTF-8 of Windows-1252) of een Excel-werkmap (.xlsx, "
+        "blad `data` of het eerste blad). Kolomnamen mogen hoofdletters, accenten en spaties "
+        "bevatten; de volgorde van de kolommen is vrij.",
+        "",
+        "| kolom | omschrijving | verplicht | uitleg | voorbeeld |",
+        "|---|---|---|---|---|",
+    ]
+    for f in schema.FIELDS:
+        lines.append(
+            f"| `{f.name}` | {f.label} | {'ja' if f.required else 'nee'} | {f.help} | "
+            f"`{f.example}` |"
+        )
+    lines += [
+        "",
+        "Leeftijd op de peildatum: uit geboortejaar en geboortemaand (dag 1 van de maand); "
+        f"zonder maand rekenen we met 1 juli. Toegelaten: {schema.MIN_AGE} tot en met "
+        f"{schema.MAX_AGE} jaar.",
+        "",
+        "Een bestand met een rijksregisternummer (in welke kolom ook) wordt volledig geweigerd.",
+        "Dezelfde jongere twee keer met dezelfde vestiging en hulpvorm is een fout.",
+        "",
+        "## Codelijsten",
+    ]
+    for f in filter(_is_coded, schema.FIELDS):
+        pairs = field_codes(f, hulpvormen or _default_hulpvormen())
+        lines += ["", f"### {f.name}", "", "| code | betekenis |", "|---|---|"]
+        lines += [f"| `{code}` | {label} |" for code, label in pairs]
+    return "\n".join(lines) + "\n"
+
+
+def _default_hulpvormen() -> dict[str, str]:
+    return {h.code: h.label for h in HULPVORMEN.values()}
+
+
+if __name__ == "__main__":  # regenerate the docs page: python -m jeugdhulp.snapshot.template
+    Path(DOCS_PAGE).write_text(docs_markdown(), encoding="utf-8")
