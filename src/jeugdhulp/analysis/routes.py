@@ -83,6 +83,8 @@ def extract_routes(states: pd.DataFrame, periods: Sequence | None = None, gaps: 
     sorted). With ``gaps=False`` absences are left out (for sequences such as a family's
     requests, whose dates are not shared rounds).
     """
+    if states.empty:
+        return pd.DataFrame(columns=[CLIENT, "route", "stappen", "rondes", "eerste", "laatste"])
     periods = sorted(states[PERIOD].unique()) if periods is None else list(periods)
     wide = _wide(states, STATE, periods)
     if not gaps:

@@ -131,3 +131,5 @@ def test_min_steps_and_too_few_children():
 def test_no_rounds_give_empty_tables():
     states = r.client_states(r.stack_rounds([]).assign(toestand=[]))
     assert r.transitions(states, periods=[1]).empty
+    assert r.extract_routes(states).empty
+    assert r.route_counts(r.extract_routes(states), 5).empty

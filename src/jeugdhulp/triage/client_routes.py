@@ -1,0 +1,134 @@
+"""The client-routes page: families' sequences of help across their requests, as a table and a
+flow diagram drawn on the server (SVG, no script), all disclosure-controlled.
+
+A family's route is the sequence of forms of help started for it (``hulp_gestart`` events, by
+date) over all its requests; "stap 1", "stap 2", ... play the role of rounds in
+``jeugdhulp.analysis.routes``, so a family with one start flows from step 1 to "—" (no further
+help). Only families with a request addressed to an organisation that the user's coordinator
+or analist role reaches are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from jeugdhulp.aanmeldingen import access
+from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis, GebeurtenisType
+from jeugdhulp.accounts.models import Role
+from jeugdhulp.accounts.permissions import scope_of
+from jeugdhulp.analysis import routes
+
+WIDTH, HEIGHT, NODE_WIDTH, GAP = 760.0, 360.0, 14.0, 10.0
+
+
+def family_states(user) -> pd.DataFrame:
+    """One row per family × step: the form(s) of help started at that step."""
+    reach = scope_of(user).reaches(Role.COORDINATOR, Role.ANALIST)
+    families = Aanmelding.objects.filter(pk__in=access.addressed_to(reach)).values("gezin_id")
+    rows = pd.DataFrame.from_records(
+        Gebeurtenis.objects.filter(
+            type=GebeurtenisType.HULP_GESTART, aanmelding__gezin_id__in=families
+        )
+        .exclude(hulpvorm="")
+        .order_by("aanmelding__gezin_id", "datum", "id")
+        .values_list("aanmelding__gezin_id", "datum", "hulpvorm"),
+        columns=[routes.CLIENT, "datum", routes.FORM],
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=[routes.CLIENT, routes.PERIOD, routes.STATE])
+    # Starts on the same day are one step.
+    rows[routes.PERIOD] = rows.groupby(routes.CLIENT)["datum"].rank(method="dense").astype(int)
+    return routes.client_states(rows)
+
+
+@dataclass
+class Node:
+    period: object
+    state: str
+    count: int
+    x: float
+    y: float
+    height: float
+
+
+@dataclass
+class Link:
+    path: str
+    width: float
+    label: str
+
+
+def sankey(flows: pd.DataFrame, labels: dict) -> tuple[list[Node], list[Link]]:
+    """Geometry of a flow diagram from suppressed transitions: one column per period, a node
+    per state sized by the shown flows through it, links as bands; hidden flows are left out
+    (node sizes are then the sums of what is shown, never a hidden margin)."""
+    shown = flows[
+        ~flows["verborgen"] & (flows["van"] != "totaal") & (flows["naar"] != "totaal")
+    ].copy()
+    if shown.empty:
+        return [], []
+    shown["aantal"] = shown["aantal"].astype(int)
+    periods = sorted(set(shown["van_periode"]) | set(shown["naar_periode"]))
+    outflow = shown.groupby(["van_periode", "van"])["aantal"].sum()
+    inflow = shown.groupby(["naar_periode", "naar"])["aantal"].sum()
+    # A node in the middle carries both its in- and outflow; it is as tall as the larger.
+    size = outflow.combine(inflow, max, fill_value=0).to_dict()
+    tallest = max(sum(n for (p, _s), n in size.items() if p == period) for period in periods)
+    states_per = max(sum(1 for (p, _s) in size if p == period) for period in periods)
+    scale = (HEIGHT - GAP * (states_per - 1)) / tallest
+    step = (WIDTH - NODE_WIDTH) / max(len(periods) - 1, 1)
+    nodes: dict[tuple, Node] = {}
+    for i, period in enumerate(periods):
+        y = 0.0
+        here = [(state, n) for (p, state), n in size.items() if p == period]
+        # Largest first, "—" (no further help) at the bottom.
+        for state, n in sorted(here, key=lambda sn: (sn[0] == routes.ABSENT, -sn[1], sn[0])):
+            nodes[(period, state)] = Node(period, state, int(n), i * step, y, n * scale)
+            y += n * scale + GAP
+    out_offset = {key: 0.0 for key in nodes}
+    in_offset = {key: 0.0 for key in nodes}
+    links = []
+    for row in shown.sort_values(["van_periode", "van", "naar"]).itertuples():
+        source, target = nodes[(row.van_periode, row.van)], nodes[(row.naar_periode, row.naar)]
+        width = row.aantal * scale
+        y0 = source.y + out_offset[(row.van_periode, row.van)] + width / 2
+        y1 = target.y + in_offset[(row.naar_periode, row.naar)] + width / 2
+        out_offset[(row.van_periode, row.van)] += width
+        in_offset[(row.naar_periode, row.naar)] += width
+        x0, x1 = source.x + NODE_WIDTH, target.x
+        middle = (x0 + x1) / 2
+        links.append(
+            Link(
+                path=f"M{x0:.1f},{y0:.1f} C{middle:.1f},{y0:.1f} {middle:.1f},{y1:.1f} "
+                f"{x1:.1f},{y1:.1f}",
+                width=max(width, 1.0),
+                label=f"{labels.get(row.van_periode, row.van_periode)} {row.van} → "
+                f"{labels.get(row.naar_periode, row.naar_periode)} {row.naar}: {row.aantal}",
+            )
+        )
+    return list(nodes.values()), links
+
+
+def page_context(user) -> dict:
+    threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD
+    states = family_states(user)
+    route_table = routes.route_counts(
+        routes.extract_routes(states, gaps=False), threshold, min_steps=1
+    )
+    flows = routes.suppress_transitions(routes.transitions(states, column=routes.STATE), threshold)
+    labels = {p: _("stap %(n)s") % {"n": p} for p in sorted(set(states[routes.PERIOD]))}
+    nodes, links = sankey(flows, labels)
+    return {
+        "routes": route_table.to_dict("records"),
+        "other_label": routes.OTHER_ROUTES,
+        "nodes": nodes,
+        "links": links,
+        "labels": labels,
+        "width": WIDTH + 120,
+        "height": HEIGHT + 20,
+        "threshold": threshold,
+    }
