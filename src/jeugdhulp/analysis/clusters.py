@@ -72,6 +72,9 @@ def spatial_weights(
     codes = areas[code_column].astype(str).tolist()
     if len(set(codes)) != len(codes):
         raise ValueError(f"de gebiedscodes in kolom '{code_column}' zijn niet uniek")
+    missing = areas.geometry.isna().to_numpy() | areas.geometry.is_empty.to_numpy()
+    if missing.any():
+        raise ValueError(f"gebied '{codes[int(np.argmax(missing))]}' heeft geen geometrie")
     adjacency = _queen_adjacency(areas.geometry.values)
     islands = np.flatnonzero(np.diff(adjacency.indptr) == 0)
     if len(islands) and len(codes) > 1:
@@ -90,16 +93,14 @@ def spatial_weights(
 def _queen_adjacency(geometries: np.ndarray) -> sp.csr_matrix:
     """Binary symmetric adjacency of polygons that share a vertex (no self-links).
 
-    An area × distinct-vertex incidence matrix ``B`` gives the shared-vertex counts as ``B Bᵀ``.
+    An area × distinct-vertex incidence matrix ``B`` gives the shared-vertex counts as ``B Bᵀ``
+    (repeated vertices of one area, such as a ring's closing point, only raise a count).
+    Vertices are matched exactly, as x + iy keys.
     """
     coords, owner = shapely.get_coordinates(geometries, return_index=True)
-    vertices = pd.DataFrame({"x": coords[:, 0], "y": coords[:, 1], "area": owner})
-    vertices = vertices.drop_duplicates()
-    vertex_id = vertices.groupby(["x", "y"], sort=False).ngroup().to_numpy()
-    n = len(geometries)
+    vertex_id, vertices = pd.factorize(coords[:, 0] + 1j * coords[:, 1])
     incidence = sp.csr_matrix(
-        (np.ones(len(vertices)), (vertices["area"].to_numpy(), vertex_id)),
-        shape=(n, int(vertex_id.max()) + 1 if len(vertex_id) else 0),
+        (np.ones(len(owner)), (owner, vertex_id)), shape=(len(geometries), len(vertices))
     )
     shared = (incidence @ incidence.T).tocsr()
     shared.setdiag(0)

@@ -92,13 +92,17 @@ def test_island_distance_is_measured_in_metres_not_degrees():
     assert neighbours(w, "EILAND") == {"OOST"}
 
 
-def test_weights_refuse_duplicate_codes_and_a_missing_crs():
+def test_weights_refuse_duplicate_codes_a_missing_crs_and_missing_geometry():
     areas = grid(2)
     areas.loc[1, "code"] = areas.loc[0, "code"]
     with pytest.raises(ValueError, match="niet uniek"):
         spatial_weights(areas)
     with pytest.raises(ValueError, match="coördinatenstelsel"):
         spatial_weights(grid(2).set_crs(None, allow_override=True))
+    empty = grid(2)
+    empty.loc[3, "geometry"] = None
+    with pytest.raises(ValueError, match="'G1_1' heeft geen geometrie"):
+        spatial_weights(empty)
 
 
 def test_real_limburg_exclave_voeren_gets_nearest_neighbours(shared_data):
