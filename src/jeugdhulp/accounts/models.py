@@ -20,7 +20,7 @@ class OrganisationKind(models.TextChoices):
 
 
 # Kinds that other organisations take part in (networks and regions).
-GROUPING_KINDS = {OrganisationKind.IROJ, OrganisationKind.SAMENWERKINGSVERBAND}
+GROUPING_KINDS = (OrganisationKind.SAMENWERKINGSVERBAND, OrganisationKind.IROJ)
 
 
 class Organisation(models.Model):
