@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("aanmeldingen", "0001_initial"),
-        ("accounts", "0002_alter_organisation_netwerken"),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
