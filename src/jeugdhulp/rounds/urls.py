@@ -1,2 +1,12 @@
+from django.urls import path
+
+from jeugdhulp.rounds import views
+
 app_name = "rounds"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.round_list, name="lijst"),
+    path("nieuw/", views.round_create, name="nieuw"),
+    path("<int:pk>/", views.round_detail, name="detail"),
+    path("<int:pk>/aanleveren/", views.upload, name="aanleveren"),
+    path("<int:pk>/sjabloon.<str:fmt>", views.template_download, name="sjabloon"),
+]

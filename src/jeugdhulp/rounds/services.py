@@ -1,0 +1,196 @@
+"""Importing a partner's file into a round, the response overview and the round's snapshot.
+
+An import is one transaction: a refused file stores only its report, an accepted file stores
+its rows and becomes the active version; a crash half-way leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.db.models import Max
+
+from jeugdhulp.accounts.models import Organisation
+from jeugdhulp.data.errors import Problem, Severity
+from jeugdhulp.reference.models import Site
+from jeugdhulp.reference.services import area_set_codes
+from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
+from jeugdhulp.snapshot.reader import FRAME_DTYPES, SnapshotResult, empty_frame, read_snapshot
+from jeugdhulp.snapshot.report import report_lines, summary
+
+BATCH_SIZE = 5000
+ROW_FIELDS = [
+    "bronrij",
+    "vestiging",
+    "client_pseudoniem",
+    "geboortejaar",
+    "geboortemaand",
+    "geslacht",
+    "woonplaats",
+    "hulpvorm",
+    "toegang",
+    "startdatum",
+    "crisis",
+    "toeleider",
+    "gemandateerd",
+]
+
+
+def round_area_codes(ronde: Round) -> set[str] | None:
+    return None if ronde.regio_id is None else set(area_set_codes(ronde.regio))
+
+
+def partner_site_codes(partner: Organisation) -> set[str] | None:
+    """The partner's sites; ``None`` (unchecked) when none are registered for it."""
+    codes = set(Site.objects.filter(organisatie=partner).values_list("code", flat=True))
+    return codes or None
+
+
+def round_hulpvormen(ronde: Round) -> set[str] | None:
+    codes = set(ronde.hulpvormen.values_list("code", flat=True))
+    return codes or None
+
+
+def check_file(ronde: Round, partner: Organisation, path: Path) -> SnapshotResult:
+    """Validate a file with the round's peildatum, areas, forms of help and the partner's sites."""
+    site_codes = partner_site_codes(partner)
+    result = read_snapshot(
+        path,
+        partner=partner.code,
+        peildatum=ronde.peildatum,
+        area_codes=round_area_codes(ronde),
+        site_codes=site_codes,
+        hulpvormen=round_hulpvormen(ronde),
+    )
+    if site_codes is None and result.rows_read:
+        result.problems.append(
+            Problem(
+                "er zijn geen vestigingen van uw organisatie geregistreerd; de vestigingscodes "
+                "zijn niet gecontroleerd. Vraag de coördinator ze toe te voegen.",
+                column="vestiging",
+                severity=Severity.WARNING,
+                file=path.name,
+                kind="niet_gecontroleerd",
+            )
+        )
+    return result
+
+
+def _rows(upload: Upload, frame: pd.DataFrame) -> list[SnapshotRow]:
+    records = frame[ROW_FIELDS].copy()
+    records["startdatum"] = records["startdatum"].dt.date
+    records["geboortemaand"] = (
+        records["geboortemaand"].astype(object).where(records["geboortemaand"].notna(), None)
+    )
+    records["gemandateerd"] = (
+        records["gemandateerd"].astype(object).where(records["gemandateerd"].notna(), None)
+    )
+    records["toeleider"] = records["toeleider"].fillna("")
+    return [SnapshotRow(upload=upload, **record) for record in records.to_dict("records")]
+
+
+def import_file(
+    ronde: Round, partner: Organisation, path: Path, *, user=None, filename: str | None = None
+) -> tuple[Upload, SnapshotResult]:
+    """Validate ``path`` and store it as the partner's next version in ``ronde``.
+
+    A file with errors is stored as a refused upload (its report, no rows) and changes nothing
+    else. An accepted file's rows are stored and it becomes the active version; the previous
+    version stays, inactive. All of it happens in one transaction.
+    """
+    result = check_file(ronde, partner, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    name = filename or path.name
+    lines = report_lines(result.problems)
+    closing = summary(
+        name,
+        result.rows_read,
+        result.problems,
+        rows_ok=len(result.frame) if result.ok else 0,
+        children=result.unique_children if result.ok else 0,
+    )
+    with transaction.atomic():
+        # Lock the round so two uploads of one partner cannot take the same version number.
+        Round.objects.select_for_update().filter(pk=ronde.pk).first()
+        latest = Upload.objects.filter(ronde=ronde, partner=partner).aggregate(v=Max("versie"))
+        upload = Upload.objects.create(
+            ronde=ronde,
+            partner=partner,
+            versie=(latest["v"] or 0) + 1,
+            bestandsnaam=name[:255],
+            sha256=digest,
+            grootte=path.stat().st_size,
+            status=UploadStatus.ACCEPTED if result.ok else UploadStatus.REJECTED,
+            rijen_gelezen=result.rows_read,
+            rijen=len(result.frame) if result.ok else 0,
+            unieke_kinderen=result.unique_children if result.ok else 0,
+            fouten=len(result.errors),
+            waarschuwingen=len(result.warnings),
+            rapport="\n".join(lines),
+            samenvatting=closing,
+            geupload_door=user if getattr(user, "is_authenticated", False) else None,
+        )
+        if result.ok:
+            SnapshotRow.objects.bulk_create(_rows(upload, result.frame), batch_size=BATCH_SIZE)
+            Upload.objects.filter(ronde=ronde, partner=partner, actief=True).update(actief=False)
+            Upload.objects.filter(pk=upload.pk).update(actief=True)
+            upload.actief = True
+    return upload, result
+
+
+@dataclass(frozen=True)
+class PartnerResponse:
+    partner: Organisation
+    active: Upload | None
+    latest: Upload | None
+    uploads: int
+
+    @property
+    def delivered(self) -> bool:
+        return self.active is not None
+
+
+def response_overview(ronde: Round) -> list[PartnerResponse]:
+    """Per invited partner: its active version (if any), its latest upload and how many."""
+    uploads: dict[int, list[Upload]] = {}
+    for upload in Upload.objects.filter(ronde=ronde).order_by("-versie"):
+        uploads.setdefault(upload.partner_id, []).append(upload)
+    overview = []
+    for partner in ronde.partners.order_by("naam"):
+        own = uploads.get(partner.pk, [])
+        active = next((u for u in own if u.actief), None)
+        overview.append(PartnerResponse(partner, active, own[0] if own else None, len(own)))
+    return overview
+
+
+def round_snapshot(ronde: Round) -> pd.DataFrame:
+    """The active delivered rows of every partner as one snapshot DataFrame (the shared
+    interface of ``jeugdhulp.snapshot``), ``partner`` being the organisation code."""
+    rows = SnapshotRow.objects.filter(upload__ronde=ronde, upload__actief=True)
+    values = list(rows.values_list(*ROW_FIELDS, "upload__partner__code"))
+    if not values:
+        return empty_frame()
+    frame = pd.DataFrame(values, columns=[*ROW_FIELDS, "partner"])
+    frame["toeleider"] = frame["toeleider"].where(frame["toeleider"] != "", None)
+    frame["startdatum"] = pd.to_datetime(frame["startdatum"])
+    frame["geboortemaand"] = frame["geboortemaand"].astype("float").astype("Int64")
+    frame["gemandateerd"] = frame["gemandateerd"].astype("boolean")
+    frame = frame[list(FRAME_DTYPES)].astype(FRAME_DTYPES)
+    frame["toeleider"] = frame["toeleider"].astype(object).where(frame["toeleider"].notna(), None)
+    return frame.sort_values(["partner", "bronrij"], kind="stable").reset_index(drop=True)
+
+
+def unique_children(ronde: Round) -> int:
+    """Children over all partners: the same pseudonym from two partners is one child, except
+    partner-local ids (``L-``), which are unique only within their partner."""
+    frame = round_snapshot(ronde)
+    local = frame["client_pseudoniem"].str.startswith("L-")
+    keys = np.where(
+        local, frame["partner"] + ":" + frame["client_pseudoniem"], frame["client_pseudoniem"]
+    )
+    return int(pd.Series(keys).nunique())

@@ -1,0 +1,153 @@
+"""Screens of snapshot rounds: the list, a new round, a round's page (response overview for the
+organisers, delivery for the partners) and its templates. Thin: the work is in ``services``."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from jeugdhulp.accounts.models import Organisation, Role
+from jeugdhulp.accounts.permissions import can, scope_of
+from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES
+from jeugdhulp.rounds import services
+from jeugdhulp.rounds.forms import RoundForm, UploadForm
+from jeugdhulp.rounds.models import Round, Upload
+from jeugdhulp.rounds.rules import DELIVERING_ROLES, ORGANISING_ROLES, delivering_partner_ids
+from jeugdhulp.snapshot.template import write_csv, write_xlsx
+
+
+def visible_rounds(user):
+    scope = scope_of(user)
+    if scope.has(Role.BEHEERDER):
+        return Round.objects.all()
+    return Round.objects.filter(
+        Q(organisatie__in=scope.reaches(*ORGANISING_ROLES))
+        | Q(partners__in=scope.organisations(*DELIVERING_ROLES))
+    ).distinct()
+
+
+def _round_or_404(user, pk: int, action: str = "rounds.view_round") -> Round:
+    ronde = get_object_or_404(Round, pk=pk)
+    if not can(user, action, ronde):
+        raise Http404
+    return ronde
+
+
+def round_list(request):
+    if not can(request.user, "rounds.list_round"):
+        raise PermissionDenied
+    rounds = visible_rounds(request.user).select_related("organisatie")
+    return render(
+        request,
+        "rounds/list.html",
+        {"rounds": rounds, "may_add": can(request.user, "rounds.add_round")},
+    )
+
+
+def round_create(request):
+    if not can(request.user, "rounds.add_round"):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        ronde = form.save(commit=False)
+        ronde.aangemaakt_door = request.user
+        ronde.save()
+        form.save_m2m()
+        messages.success(request, _("De ronde is aangemaakt."))
+        return redirect("rounds:detail", pk=ronde.pk)
+    return render(request, "rounds/form.html", {"form": form})
+
+
+def _partners(user, ronde: Round):
+    return Organisation.objects.filter(pk__in=delivering_partner_ids(user, ronde))
+
+
+def round_detail(request, pk: int):
+    ronde = _round_or_404(request.user, pk)
+    context: dict = {"ronde": ronde, "hulpvormen": ronde.hulpvormen.all()}
+    if can(request.user, "rounds.follow_round", ronde):
+        overview = services.response_overview(ronde)
+        context["overview"] = overview
+        context["delivered"] = sum(r.delivered for r in overview)
+        context["total_rows"] = sum(r.active.rijen for r in overview if r.active)
+        context["children"] = services.unique_children(ronde)
+    partners = _partners(request.user, ronde)
+    if partners.exists():
+        context["own_uploads"] = Upload.objects.filter(ronde=ronde, partner__in=partners)
+        if can(request.user, "rounds.upload_round", ronde):
+            context["upload_form"] = UploadForm(partners=partners)
+    shown = request.GET.get("aanlevering")
+    if shown and shown.isdigit():
+        upload = Upload.objects.filter(pk=int(shown), ronde=ronde).first()
+        if upload is not None and (
+            upload.partner_id in set(partners.values_list("pk", flat=True))
+            or can(request.user, "rounds.follow_round", ronde)
+        ):
+            context["shown_upload"] = upload
+    return render(request, "rounds/detail.html", context)
+
+
+def upload(request, pk: int):
+    ronde = _round_or_404(request.user, pk)
+    if request.method != "POST" or not can(request.user, "rounds.upload_round", ronde):
+        raise Http404
+    form = UploadForm(request.POST, request.FILES, partners=_partners(request.user, ronde))
+    if not form.is_valid():
+        messages.error(request, _("Kies een bestand om aan te leveren."))
+        return redirect("rounds:detail", pk=ronde.pk)
+    received = form.cleaned_data["bestand"]
+    if received.size > DEFAULT_MAX_BYTES:
+        messages.error(
+            request,
+            _("%(name)s is te groot (%(mb).1f MB); de grens is %(limit)d MB.")
+            % {
+                "name": received.name,
+                "mb": received.size / 2**20,
+                "limit": DEFAULT_MAX_BYTES // 2**20,
+            },
+        )
+        return redirect("rounds:detail", pk=ronde.pk)
+    suffix = Path(received.name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"aanlevering{suffix}"
+        with path.open("wb") as target:
+            for chunk in received.chunks():
+                target.write(chunk)
+        upload, _result = services.import_file(
+            ronde, form.cleaned_data["partner"], path, user=request.user, filename=received.name
+        )
+    if upload.status == "aanvaard":
+        messages.success(
+            request,
+            _("Versie %(v)d is aanvaard: %(n)d rijen ingelezen.")
+            % {"v": upload.versie, "n": upload.rijen},
+        )
+    else:
+        messages.error(
+            request, _("Het bestand is geweigerd: er is niets ingelezen. Zie de fouten hieronder.")
+        )
+    return redirect(f"{ronde.get_absolute_url()}?aanlevering={upload.pk}#rapport")
+
+
+def template_download(request, pk: int, fmt: str):
+    ronde = _round_or_404(request.user, pk)
+    if fmt not in {"xlsx", "csv"}:
+        raise Http404
+    labels = dict(ronde.hulpvormen.values_list("code", "label")) or None
+    handle = tempfile.NamedTemporaryFile(suffix=f".{fmt}")  # noqa: SIM115 - FileResponse closes it
+    path = Path(handle.name)
+    if fmt == "xlsx":
+        write_xlsx(path, hulpvormen=labels, peildatum=ronde.peildatum)
+    else:
+        write_csv(path)
+    handle.seek(0)
+    return FileResponse(
+        handle, as_attachment=True, filename=f"sjabloon-foto-{ronde.peildatum}.{fmt}"
+    )
