@@ -1,7 +1,7 @@
 """The rule engine on hand-built assessments: which rule fires, conflicts, ties, validation."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jeugdhulp.triage import engine
@@ -278,6 +278,7 @@ rule_data = st.fixed_dictionaries(
 score_data = st.fixed_dictionaries({code: st.integers(1, 5) for code in STEP_ITEM_CODES})
 
 
+@settings(deadline=None)  # the machine is shared; the property, not the speed, is tested
 @given(
     st.lists(rule_data, max_size=5), score_data, st.lists(st.sampled_from(["A200", "D", "E401"]))
 )
