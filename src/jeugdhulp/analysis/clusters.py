@@ -8,8 +8,8 @@ Benjamini–Hochberg and labels each area ``hotspot``, ``blauwe_zone`` or ``geen
 Both are written in plain numpy/scipy instead of calling libpysal's ``Queen`` and esda's
 ``G_Local``/``Moran_Local`` because those take 0.7 s (weights) and 3.3 s (one statistic with 999
 permutations, without numba) at 9,000 areas, while the whole analysis of six forms of help has a
-budget of about 6.5 s; the routines here take about 0.2 s for the weights and 0.05 s per
-statistic with 999 permutations (0.1 s with 9,999). The tests check them against libpysal and
+budget of about 6.5 s; the routines here take 0.1–0.4 s for the weights and 0.03 s per
+statistic with 999 permutations (0.06 s with 9,999). The tests check them against libpysal and
 esda. See docs/en/analysis-spatial.md.
 
 References:
