@@ -31,12 +31,7 @@ class AreaAdmin(admin.ModelAdmin):
     readonly_fields = ["geometry", "geometry_simplified"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("parent")
-            .defer("geometry", "geometry_simplified")
-        )
+        return super().get_queryset(request).select_related("parent")
 
 
 @admin.register(AreaSet)

@@ -146,7 +146,8 @@ def test_sites_by_postcode_are_placed_at_the_municipal_centroid(limburg, tmp_pat
     ("content", "message"),
     [
         (
-            "area_code;sex;age_from;age_to;population\n71016;M;0;4;10\n99999;M;0;4;5\n",
+            "area_code;sex;age_from;age_to;population;year\n71016;M;0;4;10;2026\n"
+            "99999;M;0;4;5;2026\n",
             "onbekende gebiedscode",
         ),
         (
