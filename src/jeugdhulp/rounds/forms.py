@@ -45,6 +45,10 @@ class UploadForm(forms.Form):
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners
-        if partners.count() == 1:
-            self.fields["partner"].initial = partners.first()
+        self.only_partner = partners.first() if partners.count() == 1 else None
+        if self.only_partner is not None:
+            self.fields["partner"].required = False
             self.fields["partner"].widget = forms.HiddenInput()
+
+    def clean_partner(self):
+        return self.cleaned_data.get("partner") or self.only_partner

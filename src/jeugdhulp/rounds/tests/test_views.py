@@ -1,0 +1,95 @@
+"""The rounds screens: who sees what, creating a round, delivering, the response overview."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from jeugdhulp.rounds.models import Round, Upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_partner_delivers_and_reads_the_same_messages_as_the_cli(
+    client, ronde, people, partner_file
+):
+    client.force_login(people["partner_user"])
+    url = reverse("rounds:aanleveren", args=[ronde.pk])
+    with partner_file(6, startdatum="2099-01-01").open("rb") as handle:
+        response = client.post(url, {"bestand": handle}, follow=True)
+    page = response.content.decode()
+    assert "Het bestand is geweigerd" in page
+    assert "rij 2, kolom startdatum: waarde &#x27;2099-01-01&#x27;: de startdatum ligt na" in page
+    with partner_file(6, name="verbeterd.csv").open("rb") as handle:
+        response = client.post(url, {"bestand": handle}, follow=True)
+    assert "Versie 2 is aanvaard" in response.content.decode()
+    assert list(Upload.objects.values_list("versie", "status", "actief")) == [
+        (2, "aanvaard", True),
+        (1, "geweigerd", False),
+    ]
+
+
+def test_the_coordinator_sees_who_delivered(client, ronde, people, partner_file):
+    from jeugdhulp.rounds import services
+
+    services.import_file(ronde, ronde.partners.get(code="IN-1"), partner_file(7))
+    client.force_login(people["coordinator"])
+    page = client.get(reverse("rounds:detail", args=[ronde.pk])).content.decode()
+    assert "1 van 2 partners leverden aan: 7 rijen" in page
+    assert "Organisatie IN-2" in page
+
+
+def test_outsiders_get_404(client, ronde, people, partner_file):
+    client.force_login(people["outsider"])
+    assert client.get(reverse("rounds:detail", args=[ronde.pk])).status_code == 404
+    with partner_file(3).open("rb") as handle:
+        response = client.post(reverse("rounds:aanleveren", args=[ronde.pk]), {"bestand": handle})
+    assert response.status_code == 404
+    assert client.get(reverse("rounds:sjabloon", args=[ronde.pk, "xlsx"])).status_code == 404
+    assert not Upload.objects.exists()
+
+
+def test_a_partner_cannot_read_another_partners_report(
+    client, ronde, people, partner_file, network
+):
+    from jeugdhulp.rounds import services
+
+    other, _ = services.import_file(ronde, network["partner2"], partner_file(3))
+    client.force_login(people["partner_user"])
+    page = client.get(reverse("rounds:detail", args=[ronde.pk]) + f"?aanlevering={other.pk}")
+    assert other.samenvatting not in page.content.decode()
+
+
+def test_the_template_of_the_round_downloads(client, ronde, people):
+    client.force_login(people["partner_user"])
+    response = client.get(reverse("rounds:sjabloon", args=[ronde.pk, "xlsx"]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+    csv = client.get(reverse("rounds:sjabloon", args=[ronde.pk, "csv"]))
+    assert b"vestiging;client_pseudoniem" in b"".join(csv.streaming_content)
+
+
+def test_a_coordinator_creates_a_round(client, people, network):
+    from jeugdhulp.reference.models import HulpVorm
+
+    client.force_login(people["coordinator"])
+    assert client.get(reverse("rounds:nieuw")).status_code == 200
+    response = client.post(
+        reverse("rounds:nieuw"),
+        {
+            "naam": "Foto 2024",
+            "peildatum": "2024-02-10",
+            "organisatie": network["region"].pk,
+            "partners": [network["partner"].pk],
+            "hulpvormen": list(HulpVorm.objects.values_list("pk", flat=True)[:3]),
+            "drempel": 5,
+        },
+    )
+    ronde = Round.objects.get(naam="Foto 2024")
+    assert response.status_code == 302 and ronde.hulpvormen.count() == 3
+    assert client.get(reverse("rounds:lijst")).content.decode().count("Foto 2024") == 1
+
+
+def test_a_partner_may_not_create_a_round(client, people):
+    client.force_login(people["partner_user"])
+    assert client.get(reverse("rounds:nieuw")).status_code == 403
