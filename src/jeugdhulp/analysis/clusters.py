@@ -43,8 +43,8 @@ BLAUWE_ZONE = "blauwe_zone"
 GEEN = "geen"
 METHODS = ("gi_star", "moran")
 
-# Draw neighbour sets by rejection when there are at least this many candidates per neighbour.
-_REJECTION_MIN_RATIO = 64
+# Cells of the partial shuffles of ``_neighbour_draws`` handled at once (int64: 32 MB).
+_SHUFFLE_CELLS_PER_BLOCK = 4_000_000
 
 
 def spatial_weights(
@@ -273,22 +273,32 @@ def _neighbour_draws(
 ) -> np.ndarray:
     """``permutations`` rows of ``max_card`` distinct indices in ``[0, n_others)``.
 
-    Every prefix of a row is a uniform random subset of that size. With many more areas than
-    neighbours, rows of independent uniform integers are drawn and rows with a repeat drawn
-    again (rejection sampling: about k²/2n of the rows); otherwise a row is the positions of the
-    ``max_card`` smallest of ``n_others`` uniform keys, in increasing order of key.
+    Every prefix of a row is a uniform random subset of that size. When a row of independent
+    uniform integers is likely enough to have no repeat (probability ≈ exp(−k²/2n) ≥ e⁻²),
+    such rows are drawn and rows with a repeat drawn again (rejection sampling); otherwise
+    (few areas, many neighbours) each row is the start of a partial Fisher–Yates shuffle.
     """
-    if n_others >= _REJECTION_MIN_RATIO * max_card:
+    if max_card * (max_card - 1) <= 4 * n_others:
         draws = rng.integers(0, n_others, size=(permutations, max_card))
-        while True:
-            ordered = np.sort(draws, axis=1)
-            repeats = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
-            if not len(repeats):
-                return draws
-            draws[repeats] = rng.integers(0, n_others, size=(len(repeats), max_card))
-    keys = rng.random((permutations, n_others))
-    order = np.argsort(keys, axis=1)
-    return order[:, :max_card]
+        pending = np.arange(permutations)
+        while len(pending):
+            ordered = np.sort(draws[pending], axis=1)
+            pending = pending[(ordered[:, 1:] == ordered[:, :-1]).any(axis=1)]
+            draws[pending] = rng.integers(0, n_others, size=(len(pending), max_card))
+        return draws
+    # Blocks of rows keep the shuffled arrays below ~32 MB whatever the number of permutations.
+    block = max(1, _SHUFFLE_CELLS_PER_BLOCK // n_others)
+    parts = []
+    for start in range(0, permutations, block):
+        rows = np.arange(min(block, permutations - start))
+        shuffled = np.tile(np.arange(n_others), (len(rows), 1))
+        for column in range(max_card):
+            pick = rng.integers(column, n_others, size=len(rows))
+            chosen = shuffled[rows, pick]
+            shuffled[rows, pick] = shuffled[rows, column]
+            shuffled[rows, column] = chosen
+        parts.append(shuffled[:, :max_card])
+    return np.concatenate(parts)
 
 
 def _pseudo_p(

@@ -146,6 +146,19 @@ def test_neighbour_draws_are_distinct_indices_in_range(n_others, max_card, permu
     assert all(len(set(row)) == max_card for row in draws.tolist())
 
 
+@pytest.mark.parametrize(("n_others", "max_card"), [(40, 3), (6, 6)])  # rejection, shuffle
+def test_neighbour_draw_prefixes_are_uniform_subsets(n_others, max_card):
+    draws = _neighbour_draws(np.random.default_rng(17), n_others, max_card, 60_000)
+    for column in range(max_card):
+        share = np.bincount(draws[:, column], minlength=n_others) / 60_000
+        assert np.all(np.abs(share - 1 / n_others) < 5 * np.sqrt(1 / n_others / 60_000))
+    pairs = np.sort(draws[:, :2], axis=1) @ np.array([n_others, 1])
+    n_pairs = n_others * (n_others - 1) // 2
+    share = np.unique(pairs, return_counts=True)[1] / 60_000
+    assert len(share) == n_pairs
+    assert np.all(np.abs(share - 1 / n_pairs) < 5 * np.sqrt(1 / n_pairs / 60_000))
+
+
 def brute_force_sums(dev: np.ndarray, cardinality: np.ndarray, draws: np.ndarray) -> np.ndarray:
     """(permutations × areas) simulated neighbour sums, area by area, with the numbering of
     "the other areas" that ``_pseudo_p`` documents (area i replaced by the last area)."""
