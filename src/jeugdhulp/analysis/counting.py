@@ -128,7 +128,7 @@ def client_forms(
     key = client_keys(snapshot["client_pseudoniem"], snapshot["partner"])
     frame = pd.DataFrame(
         {
-            "client": pd.factorize(key, sort=True)[0],
+            "client": pd.factorize(key)[0],
             "hulpvorm": snapshot["hulpvorm"].astype(str).to_numpy(),
             "gebied": residence.to_numpy(),
             "start": pd.DatetimeIndex(snapshot["startdatum"]).to_numpy(),

@@ -187,6 +187,10 @@ def run_analysis(
         Called with a Dutch label before each step.
     """
     step = progress or (lambda _label: None)
+    # The readers keep per-row metadata in ``attrs``, which pandas deep-copies on every
+    # operation (seconds at 200,000 rows); the analysis does not need it.
+    snapshot, population = snapshot.copy(deep=False), population.copy(deep=False)
+    snapshot.attrs, population.attrs = {}, {}
     warnings: list[str] = []
     areas = areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True)
     codes = pd.Index(areas["code"])
