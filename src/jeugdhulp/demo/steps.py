@@ -56,9 +56,27 @@ def _requests(ctx: DemoContext) -> list[str]:
     return build_requests(ctx.rng("requests").randrange(2**32), codes, timezone.localdate())
 
 
+def _triage(ctx: DemoContext) -> list[str]:
+    from jeugdhulp.demo.triage import build_triage
+
+    return build_triage(ctx.rng("triage"))
+
+
+def _round(ctx: DemoContext) -> list[str]:
+    from jeugdhulp.demo.rounds import build_round
+
+    return build_round(
+        ctx.rng("round").randrange(2**31),
+        ctx.shared["region_area_set"],
+        ctx.shared["region_municipality_codes"],
+    )
+
+
 # (label, step) in the order they run.
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
     ("fictieve regio (referentiegegevens)", _region),
+    ("foto-ronde (aanleveringen van partners)", _round),
     ("aanmeldingen 1G1P", _requests),
+    ("triage (taxaties en regels)", _triage),
 ]
