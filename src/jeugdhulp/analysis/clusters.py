@@ -232,12 +232,12 @@ def _local_test(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """z-scores, folded pseudo p-values and the cluster direction (+1 high, −1 low, 0 none)."""
     n = len(y)
+    if np.ptp(y) == 0:  # constant values (e.g. EB without between-area variance): none stands out
+        return np.zeros(n), np.ones(n), np.zeros(n)
     dev = y - y.mean()
     m2 = float(np.mean(dev**2))
     cardinality = np.diff(adjacency.indptr)
     lag_sum = adjacency @ dev
-    if m2 <= 0:  # constant values: no area stands out
-        return np.zeros(n), np.ones(n), np.zeros(n)
     if method == "gi_star":
         card = cardinality + 1.0  # the area itself is in its own neighbourhood
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -341,7 +341,7 @@ def test_missing_values_are_left_out_and_labelled_geen():
 
 def test_constant_values_and_areas_without_neighbours_are_never_clusters():
     w = W({0: [1], 1: [0], 2: [], 3: [4], 4: [3]}, silence_warnings=True)
-    constant = local_clusters(np.full(5, 1.3), w, permutations=99)
+    constant = local_clusters(np.full(5, np.log(1.3)), w, permutations=99)
     assert constant["cluster"].eq(GEEN).all() and constant["p_sim"].eq(1.0).all()
     varied = local_clusters(np.array([1.0, 2.0, 50.0, 3.0, 4.0]), w, permutations=99)
     assert varied.loc[2, "p_sim"] == 1.0 and varied.loc[2, "cluster"] == GEEN
