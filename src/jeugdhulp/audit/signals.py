@@ -32,7 +32,10 @@ def _audited(sender) -> bool:
 
 
 def _values(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields}
+    # Deferred fields are read from __dict__ only: getattr would load them from the database,
+    # which would create another instance (and post_init) for every row of a deferred query.
+    loaded = instance.__dict__
+    return {f.attname: loaded.get(f.attname) for f in instance._meta.concrete_fields}
 
 
 def _remember(sender, instance, **kwargs):
@@ -53,7 +56,9 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         changed = [
             f.name
             for f in instance._meta.concrete_fields
-            if before.get(f.attname) != now[f.attname] and f.name not in _IGNORED_FIELDS
+            if f.attname in instance.__dict__
+            and before.get(f.attname) != now[f.attname]
+            and f.name not in _IGNORED_FIELDS
         ]
         if changed:
             record(AuditAction.UPDATE, instance, fields=changed)

@@ -51,6 +51,15 @@ def test_saving_without_changes_records_nothing(make_organisation):
     assert AuditEvent.objects.count() == before
 
 
+def test_deferred_fields_are_not_loaded_and_their_change_is_recorded(make_organisation):
+    org = make_organisation()
+    deferred = Organisation.objects.defer("naam").get(pk=org.pk)
+    assert "naam" in deferred.get_deferred_fields()
+    deferred.naam = "Anders"
+    deferred.save()
+    assert events(AuditAction.UPDATE).get(object_id=str(org.pk)).fields == ["naam"]
+
+
 def test_network_membership_changes_are_recorded(make_organisation):
     region = make_organisation(OrganisationKind.IROJ)
     org = make_organisation()
