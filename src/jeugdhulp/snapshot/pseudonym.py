@@ -33,9 +33,10 @@ _MAX_SHOWN = 20
 def compact_insz(value: str) -> str:
     """``"85.07.30-033.28"`` -> ``"85073003328"``; a number Excel shortened to 10 digits (a
     leading zero lost, born 2000-2009) gets its zero back; ``85073003328.0`` loses ``.0``."""
-    text = "".join(ch for ch in str(value).strip() if ch not in _SEPARATORS)
+    text = str(value).strip()
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]
+    text = "".join(ch for ch in text if ch not in _SEPARATORS)
     if len(text) == 10 and text.isdigit():
         text = "0" + text
     return text
