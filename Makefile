@@ -52,8 +52,8 @@ test-postgres:
 	DATABASE_URL=$$url $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src benchmarks scripts conftest.py
+	$(BIN)/ruff format --check src benchmarks scripts conftest.py
 
 bench: install
 	$(BIN)/python -m benchmarks.run
