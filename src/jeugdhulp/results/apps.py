@@ -1,6 +1,24 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ResultsConfig(AppConfig):
     name = "jeugdhulp.results"
     label = "results"
+    verbose_name = _("Resultaten")
+
+    def ready(self) -> None:
+        from jeugdhulp.core.navigation import Entry, register
+
+        register(
+            Entry(
+                title=_("Kaarten en rapporten"),
+                description=_(
+                    "Resultaten van de foto's: kaarten, hotspots en blauwe zones, evolutie, "
+                    "rapport en exports."
+                ),
+                url_name="results:lijst",
+                permission="results.list_runs",
+                order=300,
+            )
+        )

@@ -1,2 +1,16 @@
+from django.urls import path
+
+from jeugdhulp.results import views
+
 app_name = "results"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.run_list, name="lijst"),
+    path("analyse/<int:pk>/", views.run_detail, name="detail"),
+    path("analyse/<int:pk>/status.json", views.run_status, name="status"),
+    path("analyse/<int:pk>/kaart/", views.map_page, name="kaart"),
+    path("analyse/<int:pk>/kaart/gebieden.geojson", views.geometry, name="geometry"),
+    path("analyse/<int:pk>/kaart/waarden.json", views.values, name="values"),
+    path("analyse/<int:pk>/kaart/evolutie.json", views.area_trend, name="area_trend"),
+    path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
+    path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
+]

@@ -1,0 +1,148 @@
+"""The Dutch report of a round's analysis: HTML (template ``results/report.html``) and PDF.
+
+Maps are static PNG images drawn with matplotlib/geopandas and embedded as data URIs, so the
+file needs nothing else (WeasyPrint fetches no URL; the HTML opens offline).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import geopandas as gpd
+import matplotlib
+import pandas as pd
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from jeugdhulp.results import dashboard, trends
+from jeugdhulp.results.indicators import BY_KEY, class_breaks, colour_of, palette
+from jeugdhulp.results.models import AnalysisRun
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
+
+HTML_NAME = "rapport.html"
+PDF_NAME = "rapport.pdf"
+OUTLINE = {"hotspot": "#7f3b08", "blauwe_zone": "#08306b"}
+
+
+def areas_of(run: AnalysisRun) -> gpd.GeoDataFrame:
+    """The run's simplified outlines, as stored for the map (``code``, ``naam``)."""
+    from jeugdhulp.results.services import GEOJSON
+
+    frame = gpd.read_file(run.folder / GEOJSON, engine="pyogrio")
+    return frame.rename(columns={"id": "code"})[["code", "naam", "geometry"]]
+
+
+def static_map(
+    areas: gpd.GeoDataFrame, values: pd.DataFrame, key: str, title: str, *, outline: bool = False
+) -> str:
+    """A PNG data URI: the indicator ``key`` per area, suppressed areas hatched, hotspots and
+    blue zones outlined when ``outline``."""
+    indicator = BY_KEY[key]
+    frame = areas.merge(values, left_on="code", right_on="gebied_code", how="left")
+    frame = frame.to_crs(3857)
+    fig, ax = plt.subplots(figsize=(6.4, 5.0), dpi=130)
+    if indicator.scale == "categorical":
+        raw = frame[indicator.column].fillna("")
+        colours = [indicator.categories.get(v, "#ffffff") for v in raw]
+        legend = [
+            Patch(facecolor=c, edgecolor="#666", label=v) for v, c in indicator.categories.items()
+        ]
+    else:
+        numbers = frame[indicator.column].astype(float).to_numpy()
+        breaks = class_breaks(numbers, indicator)
+        shades = palette(indicator, len(breaks))
+        colours = colour_of(numbers, breaks, shades)
+        legend = [
+            Patch(facecolor=c, edgecolor="#666", label=label)
+            for c, label in zip(shades, dashboard.class_labels(breaks, indicator), strict=True)
+        ]
+    hidden = frame["onvoldoende_gegevens"].fillna(True).astype(bool).to_numpy()
+    frame.plot(ax=ax, color=colours, edgecolor="#777777", linewidth=0.2)
+    if hidden.any():
+        frame[hidden].plot(
+            ax=ax, facecolor="white", edgecolor="#555555", hatch="////", linewidth=0.2
+        )
+        legend.append(
+            Patch(facecolor="white", edgecolor="#555", hatch="////", label="te weinig gegevens")
+        )
+    if outline:
+        for kind, colour in OUTLINE.items():
+            chosen = frame[frame["cluster"] == kind]
+            if len(chosen):
+                chosen.boundary.plot(ax=ax, color=colour, linewidth=1.6)
+                legend.append(
+                    Patch(facecolor="none", edgecolor=colour, linewidth=1.6, label=f"rand: {kind}")
+                )
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=10)
+    ax.legend(
+        handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
+    )
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def report_context(run: AnalysisRun) -> dict:
+    from jeugdhulp.results.services import previous_run, published_frame
+
+    everything = published_frame(run, "ALLE")
+    areas = areas_of(run)
+    maps = [
+        static_map(
+            areas,
+            everything,
+            "ratio_eb",
+            "Gladgestreken verhouding werkelijk / verwacht (alle hulpvormen), "
+            "met hotspots en blauwe zones",
+            outline=True,
+        ),
+        static_map(areas, everything, "bereik", "Bereik per 1.000 jongeren (alle hulpvormen)"),
+        static_map(
+            areas, everything, "afstand", "Mediane afstand tot de hulp in km (alle hulpvormen)"
+        ),
+    ]
+    clusters = everything[everything["cluster"].isin(["hotspot", "blauwe_zone"])]
+    previous = previous_run(run)
+    change = None
+    if previous is not None:
+        compared = trends.compare(published_frame(previous, "ALLE"), everything)
+        change = {
+            "run": previous,
+            "counts": compared["trend"].value_counts().to_dict(),
+            "rows": compared[compared["trend"].isin([trends.INCREASE, trends.DECREASE])]
+            .sort_values("verhouding")
+            .to_dict(orient="records"),
+        }
+    return {
+        "run": run,
+        "board": dashboard.board(run),
+        "maps": maps,
+        "clusters": clusters.sort_values(["cluster", "gebied_naam"]).to_dict(orient="records"),
+        "trend": change,
+        "threshold": run.manifest.get("parameters", {}).get("threshold"),
+        "params": run.manifest.get("parameters", {}),
+        "software": run.manifest.get("software", {}),
+    }
+
+
+def render_html(run: AnalysisRun) -> str:
+    with translation.override("nl-be"):
+        return render_to_string("results/report.html", report_context(run))
+
+
+def write_report(run: AnalysisRun) -> None:
+    """Write ``rapport.html`` and ``rapport.pdf`` into the run's folder."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_html(run)
+    (run.folder / HTML_NAME).write_text(html, encoding="utf-8")
+    # Only the embedded data: URIs may be read; nothing from a network or the disk.
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+    HTML(string=html, url_fetcher=fetcher).write_pdf(run.folder / PDF_NAME)

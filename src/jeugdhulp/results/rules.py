@@ -1,0 +1,32 @@
+"""Who sees which results.
+
+- ``results.view_run`` (map, area details, trends, report, exports): analists and coördinators
+  whose role reaches the round's region organisation (e.g. the IROJ they work for).
+- ``results.view_summary`` (region-level figures of the dashboard and the own delivery):
+  the above, and a medewerker_voorziening of an organisation invited to the round.
+- ``results.start_run``: analists and coördinators of the round's region.
+Nobody else; the views answer 404.
+"""
+
+import rules
+
+from jeugdhulp.accounts.models import Role
+from jeugdhulp.accounts.permissions import has_role, in_reach, scope_of
+
+REGION_ROLES = (Role.ANALIST, Role.COORDINATOR)
+
+
+@rules.predicate
+def is_invited_partner(user, run) -> bool:
+    if run is None:
+        return False
+    own = scope_of(user).organisations(Role.MEDEWERKER_VOORZIENING)
+    return run.partners.filter(pk__in=own).exists()
+
+
+of_region = in_reach(*REGION_ROLES)
+
+rules.add_perm("results.list_runs", has_role(*REGION_ROLES, Role.MEDEWERKER_VOORZIENING))
+rules.add_perm("results.view_run", of_region)
+rules.add_perm("results.start_run", of_region)
+rules.add_perm("results.view_summary", of_region | is_invited_partner)

@@ -1,0 +1,239 @@
+"""Starting, executing and reading analysis runs. The views and the demo call these; the queue
+(``results.tasks``) calls :func:`execute_run` and :func:`render_report`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+
+import numpy as np
+import pandas as pd
+import shapely
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from jeugdhulp.analysis.output import manifest as analysis_manifest
+from jeugdhulp.analysis.output import rounded
+from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisResult, run_analysis
+from jeugdhulp.analysis.standardisation import PopulationError
+from jeugdhulp.data.errors import InputError
+from jeugdhulp.results import exports
+from jeugdhulp.results.geometry import compact_geojson
+from jeugdhulp.results.inputs import RoundInfo, RoundInputs, round_inputs
+from jeugdhulp.results.models import AnalysisRun, IndicatorRow, RunStatus
+from jeugdhulp.results.profile import region_profile
+
+logger = logging.getLogger(__name__)
+
+GEOJSON = "gebieden.geojson"
+DEFAULT_PERMUTATIONS = 999
+# Model fields that hold a published column of the same name.
+ROW_FIELDS = [
+    f.name
+    for f in IndicatorRow._meta.get_fields()
+    if f.concrete and f.name not in ("id", "run", "extra")
+]
+
+
+def start_run(
+    info: RoundInfo, user=None, *, seed: int = 0, permutations: int = DEFAULT_PERMUTATIONS
+) -> AnalysisRun:
+    """A new version of the round's analysis, queued once the transaction commits."""
+    from jeugdhulp.results.tasks import analysis_job
+
+    with transaction.atomic():
+        latest = AnalysisRun.objects.filter(ronde_id=info.ronde_id).aggregate(v=Max("versie"))
+        run = AnalysisRun.objects.create(
+            ronde_id=info.ronde_id,
+            ronde_naam=info.naam,
+            peildatum=info.peildatum,
+            regio=info.regio,
+            versie=(latest["v"] or 0) + 1,
+            gestart_door=user if getattr(user, "is_authenticated", False) else None,
+            parameters={
+                "seed": seed,
+                "permutations": permutations,
+                "threshold": info.threshold,
+                "gemeenten": sorted(info.municipality_codes),
+                "gebiedsversie": info.vintage,
+            },
+        )
+        run.partners.set(info.partners)
+        transaction.on_commit(lambda: analysis_job(run.pk))
+    return run
+
+
+def _progress(run: AnalysisRun, expected_steps: int):
+    done = {"n": 0}
+
+    def step(label: str) -> None:
+        done["n"] += 1
+        percent = min(95, 5 + int(90 * done["n"] / expected_steps))
+        AnalysisRun.objects.filter(pk=run.pk).update(voortgang=percent, stap=label[:200])
+
+    return step
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """A checksum of a table's content (geometry as WKB), for the manifest."""
+    plain = pd.DataFrame(frame)
+    if "geometry" in plain:
+        plain["geometry"] = shapely.to_wkb(plain["geometry"].to_numpy(), hex=True)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(plain, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def execute_run(run_id: int) -> None:
+    """Run the analysis of ``run_id`` and store its published result (worker side)."""
+    run = AnalysisRun.objects.get(pk=run_id)
+    if run.status != RunStatus.QUEUED:
+        return
+    run.status, run.gestart_op, run.stap = RunStatus.RUNNING, timezone.now(), ""
+    run.save(update_fields=["status", "gestart_op", "stap"])
+    try:
+        inputs = round_inputs(run)
+        params = AnalysisParams(
+            peildatum=inputs.peildatum,
+            seed=int(run.parameters.get("seed", 0)),
+            permutations=int(run.parameters.get("permutations", DEFAULT_PERMUTATIONS)),
+            threshold=inputs.threshold,
+        )
+        n_forms = inputs.snapshot["hulpvorm"].nunique() + 1
+        result = run_analysis(
+            inputs.areas,
+            inputs.population,
+            inputs.snapshot,
+            params,
+            centroids=inputs.centroids,
+            sites=inputs.sites,
+            covariates=inputs.covariates,
+            postcodes=inputs.postcodes,
+            code_aliases=inputs.code_aliases,
+            catalogue=inputs.catalogue,
+            progress=_progress(run, expected_steps=6 + 4 * n_forms),
+        )
+        AnalysisRun.objects.filter(pk=run.pk).update(stap="resultaten bewaren")
+        store_result(run, result, inputs)
+    except (AnalysisError, InputError, PopulationError) as error:
+        _fail(run, str(error))
+        return
+    except Exception:
+        logger.exception("analysis run %s failed", run_id)
+        _fail(run, "Onverwachte fout in de analyse; de beheerder vindt de details in het logboek.")
+        return
+    from jeugdhulp.results.tasks import report_job
+
+    report_job(run.pk)
+
+
+def _fail(run: AnalysisRun, message: str) -> None:
+    run.status, run.foutmelding, run.klaar_op = RunStatus.FAILED, message, timezone.now()
+    run.save(update_fields=["status", "foutmelding", "klaar_op"])
+
+
+def _json_value(value):
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+@transaction.atomic
+def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) -> None:
+    """The published rows, region tables, manifest, export files and map outlines of a run."""
+    published = rounded(result.published)
+    extra_columns = [
+        c for c in published.columns if c not in ROW_FIELDS and c not in ("gebied_code",)
+    ]
+    rows = []
+    for record, extra in zip(
+        _records(published[[c for c in published.columns if c in ROW_FIELDS]]),
+        _records(published[extra_columns]),
+        strict=True,
+    ):
+        record["cluster"] = record.get("cluster") or ""
+        record["nood_klasse"] = record.get("nood_klasse") or ""
+        rows.append(IndicatorRow(run=run, extra=extra, **record))
+    IndicatorRow.objects.filter(run=run).delete()
+    IndicatorRow.objects.bulk_create(rows, batch_size=2000)
+
+    data = analysis_manifest(result, [], options={"ronde": run.ronde_id, "versie": run.versie})
+    data["invoer"] = inputs.describe(frame_sha256)
+    data["uitvoer"] = [export.filename for export in exports.EXPORTS]
+    data["kolommen"] = list(published.columns)
+    folder = run.folder
+    if folder.exists():
+        shutil.rmtree(folder)
+    exports.write_exports(result, folder, data)
+    (folder / GEOJSON).write_text(compact_geojson(inputs.map_areas), encoding="utf-8")
+
+    run.manifest = data
+    run.hulpvormen = result.hulpvormen
+    run.regiotabel = _records(result.region)
+    run.buiten = _records(result.outside)
+    run.profiel = region_profile(result, inputs.population)
+    run.gebied_versie = inputs.vintage
+    run.status, run.voortgang, run.stap = RunStatus.DONE, 100, ""
+    run.klaar_op = timezone.now()
+    run.save()
+
+
+def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFrame:
+    """The run's stored published indicators, columns in the order of ``indicatoren.csv``."""
+    rows = IndicatorRow.objects.filter(run=run)
+    if hulpvorm is not None:
+        rows = rows.filter(hulpvorm=hulpvorm)
+    values = list(rows.values_list(*ROW_FIELDS, "extra"))
+    frame = pd.DataFrame([v[:-1] for v in values], columns=ROW_FIELDS)
+    extra = pd.DataFrame([v[-1] for v in values], index=frame.index)
+    frame = pd.concat([frame, extra], axis=1)
+    text = {"gebied_code", "gebied_naam", "hulpvorm", "cluster", "nood_klasse"}
+    for column in frame.columns:
+        if column in ("cluster", "nood_klasse"):
+            frame[column] = frame[column].replace("", None)
+        elif column not in text and column != "onvoldoende_gegevens":
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
+    columns = [c for c in run.manifest.get("kolommen", []) if c in frame.columns]
+    return frame[columns or list(frame.columns)]
+
+
+def previous_run(run: AnalysisRun) -> AnalysisRun | None:
+    """The latest finished run of the most recent earlier round of the same region."""
+    return (
+        AnalysisRun.objects.filter(
+            regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
+        )
+        .order_by("-peildatum", "-versie")
+        .first()
+    )
+
+
+def render_report(run_id: int) -> None:
+    """The HTML and PDF report of a finished run (worker side)."""
+    from jeugdhulp.results.report import write_report
+
+    run = AnalysisRun.objects.get(pk=run_id)
+    if run.status != RunStatus.DONE:
+        return
+    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.RUNNING, rapport_fout="")
+    try:
+        write_report(run)
+    except Exception:
+        logger.exception("report of run %s failed", run_id)
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            rapport_status=RunStatus.FAILED,
+            rapport_fout="Het rapport kon niet gemaakt worden; zie het logboek van de server.",
+        )
+        return
+    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.DONE)

@@ -1,0 +1,200 @@
+/* The choropleth of a run: indicator and form selectors, legend, hatched suppressed areas,
+   outlined hotspots and blue zones, a detail panel and a keyboard-usable list of areas. */
+"use strict";
+
+(function () {
+  const H = window.JeugdhulpMap;
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const HIDDEN_TEXT = "te weinig gegevens";
+  const OUTLINE = { hotspot: "#7f3b08", blauwe_zone: "#08306b" };
+  const indicatorSelect = document.getElementById("indicator");
+  const formSelect = document.getElementById("hulpvorm");
+  const legend = document.getElementById("legend");
+  const detail = document.getElementById("detail");
+  const listBody = document.getElementById("area-rows");
+  const filter = document.getElementById("area-filter");
+  const view = H.newMap("map");
+  let layer = null;
+  let data = null;
+  let column = {};
+  let selected = null;
+  const byCode = {};
+
+  function indicator() {
+    return config.indicators.find(function (i) { return i.key === indicatorSelect.value; });
+  }
+
+  function value(code, name) {
+    const row = data.rows[code];
+    return row ? row[column[name]] : null;
+  }
+
+  function scale(ind) {
+    if (ind.scale === "categorical") {
+      const colours = {};
+      ind.categories.forEach(function (c) { colours[c.value] = c.colour; });
+      return { colourOf: function (v) { return colours[v] || config.hidden; },
+               items: ind.categories.map(function (c) { return [c.colour, c.label]; }) };
+    }
+    let breaks, colours;
+    if (ind.scale === "diverging") {
+      breaks = config.ratioBreaks;
+      colours = config.ratioColours;
+    } else {
+      const values = Object.keys(data.rows).map(function (c) { return value(c, ind.column); });
+      breaks = H.quantileBreaks(values, 7, ind.decimals);
+      colours = H.pick(config.sequential, breaks.length + 1);
+    }
+    const fmt = function (v) { return H.format(v, ind.percent ? ind.decimals : 2, ind.percent); };
+    const items = colours.map(function (colour, k) {
+      let label;
+      if (!breaks.length) label = "alle waarden";
+      else if (k === 0) label = "≤ " + fmt(breaks[0]);
+      else if (k === breaks.length) label = "> " + fmt(breaks[k - 1]);
+      else label = fmt(breaks[k - 1]) + " – " + fmt(breaks[k]);
+      return [colour, label];
+    });
+    return { colourOf: function (v) { return colours[H.classOf(v, breaks)]; }, items: items };
+  }
+
+  function hidden(code, ind) {
+    const v = value(code, ind.column);
+    return v === null || v === undefined || value(code, "onvoldoende_gegevens") === true;
+  }
+
+  function style(feature, ind, s) {
+    const code = feature.id;
+    const cluster = value(code, "cluster");
+    const base = { color: "#6b6b6b", weight: 0.5, fillOpacity: 0.85 };
+    if (OUTLINE[cluster]) { base.color = OUTLINE[cluster]; base.weight = 2.5; }
+    if (code === selected) { base.color = "#000"; base.weight = 3; }
+    if (!data.rows[code] || hidden(code, ind)) {
+      base.fillColor = "url(#te-weinig-gegevens)";
+    } else {
+      base.fillColor = s.colourOf(value(code, ind.column));
+    }
+    return base;
+  }
+
+  function drawLegend(ind, s) {
+    const rows = s.items.map(function (item) {
+      return '<li><span class="swatch" data-colour="' + item[0] + '"></span>' + item[1] + "</li>";
+    });
+    rows.push('<li><span class="swatch swatch--hatch"></span>' + HIDDEN_TEXT + "</li>");
+    rows.push('<li><span class="swatch swatch--hotspot"></span>rand: hotspot</li>');
+    rows.push('<li><span class="swatch swatch--blue"></span>rand: blauwe zone</li>');
+    legend.innerHTML = "<h2>" + ind.label + (ind.unit ? " <span class=muted>(" + ind.unit + ")</span>" : "") +
+      "</h2><ul>" + rows.join("") + "</ul>";
+    H.paintSwatches(legend);
+  }
+
+  function redraw() {
+    if (!layer || !data) return;
+    const ind = indicator();
+    const s = scale(ind);
+    layer.setStyle(function (f) { return style(f, ind, s); });
+    drawLegend(ind, s);
+    drawList(ind);
+  }
+
+  function show(code) {
+    const ind = indicator();
+    const row = data.rows[code];
+    const name = row ? row[column.gebied_naam] : code;
+    let html = "<h2>" + name + ' <span class="muted">(' + code + ")</span></h2>";
+    if (!row) {
+      detail.innerHTML = html + "<p>" + HIDDEN_TEXT + "</p>";
+      return;
+    }
+    html += "<dl>";
+    const count = value(code, "aantal_clienten");
+    html += "<dt>Kinderen in hulp</dt><dd>" + (count === null ? HIDDEN_TEXT : H.format(count, 0)) + "</dd>";
+    html += "<dt>Inwoners 0–24</dt><dd>" + (H.format(value(code, "inwoners"), 0) || "—") + "</dd>";
+    config.indicators.forEach(function (i) {
+      let v = value(code, i.column);
+      let text;
+      if (i.scale === "categorical") {
+        const cat = i.categories.find(function (c) { return c.value === v; });
+        text = cat ? cat.label : HIDDEN_TEXT;
+      } else {
+        text = H.format(v, i.decimals, i.percent);
+        if (text === null) text = HIDDEN_TEXT;
+        else if (i.interval) {
+          const lo = H.format(value(code, i.interval[0]), i.decimals);
+          const hi = H.format(value(code, i.interval[1]), i.decimals);
+          if (lo && hi) text += " (95%: " + lo + " – " + hi + ")";
+        }
+        if (i.unit && !i.percent && text !== HIDDEN_TEXT) text += " " + i.unit;
+      }
+      html += "<dt" + (i.key === ind.key ? ' class="current"' : "") + ">" + i.label + "</dt><dd>" + text + "</dd>";
+    });
+    html += '</dl><h3>Evolutie</h3><div class="js-trend muted">…</div>';
+    detail.innerHTML = html;
+    const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
+      const box = detail.querySelector(".js-trend");
+      if (!box) return;
+      if (t.punten.length < 2) { box.textContent = "Nog geen eerdere foto om mee te vergelijken."; return; }
+      box.innerHTML = "<table><thead><tr><th>Foto</th><th class=num>Bereik per 1.000</th><th class=num>Gladgestreken verhouding</th></tr></thead><tbody>" +
+        t.punten.map(function (p) {
+          return "<tr><td>" + p.ronde + "</td><td class=num>" + (H.format(p.bereik, 1) || HIDDEN_TEXT) +
+            "</td><td class=num>" + (H.format(p.ratio_eb, 2) || HIDDEN_TEXT) + "</td></tr>";
+        }).join("") + "</tbody></table>";
+    });
+  }
+
+  function select(code, focusDetail) {
+    selected = code;
+    redraw();
+    show(code);
+    if (focusDetail) detail.focus();
+  }
+
+  function drawList(ind) {
+    const needle = (filter.value || "").toLowerCase();
+    const codes = Object.keys(byCode).sort(function (a, b) {
+      return byCode[a].localeCompare(byCode[b], "nl");
+    }).filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.indexOf(needle) >= 0; });
+    const shown = codes.slice(0, 300);
+    listBody.innerHTML = shown.map(function (c) {
+      let v = value(c, ind.column);
+      let text = ind.scale === "categorical" ? (v || HIDDEN_TEXT) : (H.format(v, ind.decimals, ind.percent) || HIDDEN_TEXT);
+      return '<tr><td><button type="button" class="link" data-code="' + c + '">' + byCode[c] + " (" + c + ")</button></td><td class=num>" + text + "</td></tr>";
+    }).join("") + (codes.length > shown.length ? '<tr><td colspan="2" class="muted">… ' + (codes.length - shown.length) + " meer: verfijn de zoekopdracht</td></tr>" : "");
+    document.getElementById("list-value-head").textContent = ind.label;
+  }
+
+  function loadValues() {
+    const url = config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value);
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
+      data = d;
+      column = {};
+      d.columns.forEach(function (name, i) { column[name] = i; });
+      redraw();
+      if (selected) show(selected);
+      document.getElementById("map").setAttribute("data-ready", "1");
+    });
+  }
+
+  listBody.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-code]");
+    if (button) select(button.getAttribute("data-code"), true);
+  });
+  filter.addEventListener("input", function () { drawList(indicator()); });
+  indicatorSelect.addEventListener("change", redraw);
+  formSelect.addEventListener("change", loadValues);
+
+  fetch(config.geometry, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
+    geo.features.forEach(function (f) { byCode[f.id] = f.properties.naam; });
+    layer = L.geoJSON(geo, {
+      renderer: view.renderer,
+      onEachFeature: function (feature, path) {
+        path.on("click", function () { select(feature.id, false); });
+        path.bindTooltip(feature.properties.naam, { sticky: true });
+      },
+    }).addTo(view.map);
+    H.addHatch(view.map, view.renderer, "#555555");
+    view.map.fitBounds(layer.getBounds());
+    return loadValues();
+  });
+})();

@@ -1,0 +1,41 @@
+/* The trend map: rate ratio between two rounds on the diverging scale around 1; significant
+   changes outlined, suppressed areas hatched. */
+"use strict";
+
+(function () {
+  const H = window.JeugdhulpMap;
+  const config = JSON.parse(document.getElementById("trend-config").textContent);
+  const view = H.newMap("map");
+  const SIGNIFICANT = { stijging: "#7f3b08", daling: "#08306b" };
+
+  fetch(config.geometry, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
+    const layer = L.geoJSON(geo, {
+      renderer: view.renderer,
+      style: function (feature) {
+        const t = config.trend[feature.id];
+        const s = { color: "#6b6b6b", weight: 0.5, fillOpacity: 0.85 };
+        if (!t || t[0] === "onvoldoende_gegevens" || t[1] === null) s.fillColor = "url(#te-weinig-gegevens)";
+        else s.fillColor = config.ratioColours[H.classOf(t[1], config.ratioBreaks)];
+        if (t && SIGNIFICANT[t[0]]) { s.color = SIGNIFICANT[t[0]]; s.weight = 2.5; }
+        return s;
+      },
+      onEachFeature: function (feature, path) {
+        const t = config.trend[feature.id];
+        path.bindTooltip(feature.properties.naam + ": " + (t ? t[0] : "te weinig gegevens"), { sticky: true });
+      },
+    }).addTo(view.map);
+    H.addHatch(view.map, view.renderer, "#555555");
+    view.map.fitBounds(layer.getBounds());
+    const b = config.ratioBreaks;
+    const labels = config.ratioColours.map(function (c, k) {
+      const text = k === 0 ? "≤ " + b[0] : k === b.length ? "> " + b[k - 1] : b[k - 1] + " – " + b[k];
+      return '<li><span class="swatch" data-colour="' + c + '"></span>' + text.replace(/\./g, ",") + "</li>";
+    });
+    labels.push('<li><span class="swatch swatch--hatch"></span>te weinig gegevens</li>');
+    labels.push('<li><span class="swatch swatch--hotspot"></span>rand: significante stijging</li>');
+    labels.push('<li><span class="swatch swatch--blue"></span>rand: significante daling</li>');
+    document.getElementById("legend").innerHTML = "<ul>" + labels.join("") + "</ul>";
+    H.paintSwatches(document.getElementById("legend"));
+    document.getElementById("map").setAttribute("data-ready", "1");
+  });
+})();

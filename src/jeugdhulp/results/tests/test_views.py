@@ -1,0 +1,169 @@
+"""Pages, data endpoints, downloads and who may see them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from jeugdhulp.accounts.models import OrganisationKind, Role
+from jeugdhulp.analysis.tests import fixtures
+from jeugdhulp.results import services
+from jeugdhulp.results.inputs import RoundInputs
+from jeugdhulp.results.models import AnalysisRun, RunStatus
+from jeugdhulp.results.report import write_report
+
+
+@pytest.fixture
+def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    """A finished run stored from the shared analysed region, with its report."""
+    settings.MEDIA_ROOT = tmp_path
+    region = make_organisation(OrganisationKind.IROJ, code="IROJ-V")
+    partner = make_organisation(code="PARTNER-V", networks=[region])
+    run = AnalysisRun.objects.create(
+        ronde_id=7,
+        ronde_naam="Foto 2025 (test)",
+        peildatum=fixtures.PEILDATUM,
+        regio=region,
+        versie=1,
+        status=RunStatus.RUNNING,
+        parameters={"seed": 1, "permutations": 99, "threshold": 5},
+    )
+    run.partners.add(partner)
+    areas = small_inputs["areas"]
+    inputs = RoundInputs(
+        peildatum=fixtures.PEILDATUM,
+        threshold=5,
+        areas=areas,
+        map_areas=areas,
+        population=small_inputs["population"],
+        snapshot=small_inputs["snapshot"],
+        centroids=small_inputs["centroids"],
+        sites=small_inputs["sites"],
+        covariates=None,
+        vintage="2025",
+    )
+    services.store_result(run, analysed, inputs)
+    write_report(run)
+    run.rapport_status = RunStatus.DONE
+    run.save()
+    return {"run": run, "region": region, "partner": partner}
+
+
+@pytest.fixture
+def users(done_run, make_user, make_organisation):
+    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
+    return {
+        "analist": make_user(Role.ANALIST, done_run["region"]),
+        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
+        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
+        "outsider": make_user(Role.ANALIST, other_region),
+        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
+    }
+
+
+def _urls(run):
+    return {
+        "kaart": reverse("results:kaart", args=[run.pk]),
+        "geometry": reverse("results:geometry", args=[run.pk]),
+        "values": reverse("results:values", args=[run.pk]) + "?hulpvorm=BH",
+        "evolutie": reverse("results:evolutie", args=[run.pk]),
+        "csv": reverse("results:download", args=[run.pk, "csv"]),
+        "pdf": reverse("results:download", args=[run.pk, "rapport-pdf"]),
+    }
+
+
+@pytest.mark.parametrize("who", ["analist", "coordinator"])
+def test_region_analists_and_coordinators_see_everything(client, done_run, users, who):
+    client.force_login(users[who])
+    run = done_run["run"]
+    page = client.get(reverse("results:detail", args=[run.pk]))
+    assert page.status_code == 200
+    assert "een vraag, geen oordeel" in page.content.decode()
+    for name, url in _urls(run).items():
+        assert client.get(url).status_code == 200, name
+
+
+def test_partners_see_region_figures_but_not_the_map(client, done_run, users):
+    client.force_login(users["partner"])
+    run = done_run["run"]
+    page = client.get(reverse("results:detail", args=[run.pk]))
+    assert page.status_code == 200
+    assert reverse("results:kaart", args=[run.pk]) not in page.content.decode()
+    for name, url in _urls(run).items():
+        assert client.get(url).status_code == 404, name
+
+
+@pytest.mark.parametrize("who", ["outsider", "aanmelder"])
+def test_nobody_else_sees_the_run(client, done_run, users, who):
+    client.force_login(users[who])
+    run = done_run["run"]
+    assert client.get(reverse("results:detail", args=[run.pk])).status_code == 404
+    assert client.get(reverse("results:status", args=[run.pk])).status_code == 404
+    for url in _urls(run).values():
+        assert client.get(url).status_code == 404
+
+
+def test_the_run_list_shows_only_visible_runs(client, done_run, users):
+    client.force_login(users["outsider"])
+    assert "Foto 2025 (test)" not in client.get(reverse("results:lijst")).content.decode()
+    client.force_login(users["partner"])
+    assert "Foto 2025 (test)" in client.get(reverse("results:lijst")).content.decode()
+    client.force_login(users["aanmelder"])
+    assert client.get(reverse("results:lijst")).status_code == 403
+
+
+def test_values_endpoint_sends_every_map_indicator_per_area(client, done_run, users):
+    client.force_login(users["analist"])
+    data = client.get(_urls(done_run["run"])["values"]).json()
+    assert len(data["rows"]) == 25
+    assert {"bereik_per_1000", "ratio_eb", "cluster", "ratio_laag"} <= set(data["columns"])
+    row = data["rows"]["A00"]
+    assert row[data["columns"].index("gebied_naam")] == "Gebied A00"
+
+
+def test_status_endpoint_reports_progress(client, done_run, users):
+    client.force_login(users["partner"])
+    status = client.get(reverse("results:status", args=[done_run["run"].pk])).json()
+    assert status["status"] == "klaar" and status["voortgang"] == 100 and status["klaar"]
+
+
+def test_downloads_are_audited_and_named(client, done_run, users):
+    from jeugdhulp.audit.models import AuditEvent
+
+    client.force_login(users["analist"])
+    response = client.get(_urls(done_run["run"])["pdf"])
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "jeugdhulp-2025-02-10-v1-rapport.pdf" in response["Content-Disposition"]
+    exported = AuditEvent.objects.filter(action="export").values_list("fields", flat=True)
+    assert ["rapport.pdf"] in list(exported)
+
+
+def test_trends_without_an_earlier_round_say_so(client, done_run, users):
+    client.force_login(users["analist"])
+    page = client.get(_urls(done_run["run"])["evolutie"]).content.decode()
+    assert "nog geen analyse van een eerdere foto" in page
+
+
+def test_trends_compare_with_the_earlier_round(client, done_run, users):
+    run = done_run["run"]
+    earlier = AnalysisRun.objects.get(pk=run.pk)
+    earlier.pk = None
+    earlier.peildatum = run.peildatum.replace(year=run.peildatum.year - 1)
+    earlier.ronde_id, earlier.ronde_naam = 6, "Foto 2024 (test)"
+    earlier.save()
+    rows = [r for r in run.rows.all()]
+    for row in rows:
+        row.pk, row.run = None, earlier
+    earlier.rows.model.objects.bulk_create(rows)
+    client.force_login(users["analist"])
+    page = client.get(_urls(run)["evolutie"]).content.decode()
+    assert "Foto 2024 (test)" in page
+    config = json.loads(page.split('id="trend-config" type="application/json">')[1].split("<")[0])
+    # Identical numbers in both rounds: nothing changed significantly anywhere.
+    assert {t for t, _ in config["trend"].values()} <= {"geen", "onvoldoende_gegevens"}
+    trend = client.get(
+        reverse("results:area_trend", args=[run.pk]) + "?gebied=A00&hulpvorm=ALLE"
+    ).json()
+    assert [p["ronde"] for p in trend["punten"]] == ["Foto 2024 (test)", "Foto 2025 (test)"]

@@ -1,0 +1,213 @@
+"""Screens of the results: the runs of a user's regions, a run's dashboard with its progress,
+the map and its data, trends, the report and the exports. What a user may not see answers 404."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from jeugdhulp.accounts.permissions import can
+from jeugdhulp.audit.models import AuditAction
+from jeugdhulp.audit.services import record
+from jeugdhulp.results import dashboard, exports, indicators, services, trends
+from jeugdhulp.results.models import AnalysisRun, RunStatus
+from jeugdhulp.results.report import HTML_NAME, PDF_NAME
+
+
+def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
+    run = get_object_or_404(AnalysisRun.objects.select_related("regio"), pk=pk)
+    if not can(request.user, action, run):
+        raise Http404
+    return run
+
+
+def run_list(request):
+    if not can(request.user, "results.list_runs"):
+        raise PermissionDenied
+    runs = [
+        run
+        for run in AnalysisRun.objects.select_related("regio").order_by("-peildatum", "-versie")
+        if can(request.user, "results.view_summary", run)
+    ]
+    return render(request, "results/list.html", {"runs": runs})
+
+
+def run_detail(request, pk: int):
+    """The round dashboard of one run (region-level figures for partners too)."""
+    run = _run(request, pk, "results.view_summary")
+    full = can(request.user, "results.view_run", run)
+    board = dashboard.board(run) if run.status == RunStatus.DONE else None
+    if board is not None and not full:
+        board["clusters"] = []
+    return render(
+        request,
+        "results/detail.html",
+        {
+            "run": run,
+            "board": board,
+            "full": full,
+            "exports": exports.EXPORTS,
+            "charts": json.dumps(board["charts"]) if board else "{}",
+            "previous": services.previous_run(run) if full else None,
+        },
+    )
+
+
+@require_GET
+def run_status(request, pk: int):
+    """Small JSON polled by the page while the run is queued or running."""
+    run = _run(request, pk, "results.view_summary")
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": run.get_status_display(),
+            "voortgang": run.voortgang,
+            "stap": run.stap,
+            "foutmelding": run.foutmelding,
+            "rapport": run.rapport_status,
+            "klaar": run.is_finished,
+        }
+    )
+
+
+def map_page(request, pk: int):
+    run = _run(request, pk)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    config = {
+        "geometry": reverse("results:geometry", args=[run.pk]),
+        "values": reverse("results:values", args=[run.pk]),
+        "indicators": [i.as_json() for i in indicators.INDICATORS],
+        "hulpvormen": [{"code": c, "label": dashboard.form_label(c)} for c in run.hulpvormen],
+        "ratioBreaks": list(indicators.RATIO_BREAKS),
+        "ratioColours": list(indicators.RATIO_COLOURS),
+        "sequential": list(indicators.SEQUENTIAL),
+        "hidden": indicators.HIDDEN_COLOUR,
+    }
+    return render(request, "results/map.html", {"run": run, "config": config})
+
+
+def geometry(request, pk: int):
+    """The run's compact GeoJSON (written once by the worker; the browser may cache it)."""
+    run = _run(request, pk)
+    path = run.folder / services.GEOJSON
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def values(request, pk: int):
+    """Every map indicator of one form of help, per area: ``{code: [v1, v2, ...]}``."""
+    run = _run(request, pk)
+    form = request.GET.get("hulpvorm", "ALLE")
+    if form not in run.hulpvormen:
+        raise Http404
+    columns = list(indicators.MAP_COLUMNS)
+    frame = services.published_frame(run, form)
+    extra = [c for c in ("mediaan_leeftijd", "p90_afstand_km") if c in frame.columns]
+    table = frame.set_index("gebied_code")[["gebied_naam", *columns, *extra]]
+    table = table.astype(object).where(table.notna(), None)
+    return JsonResponse(
+        {
+            "columns": ["gebied_naam", *columns, *extra],
+            "rows": {
+                code: list(row) for code, row in zip(table.index, table.to_numpy(), strict=True)
+            },
+            "trend_url": reverse("results:area_trend", args=[run.pk]),
+        }
+    )
+
+
+def area_trend(request, pk: int):
+    """One area's reach in every earlier round of the region (for the detail panel)."""
+    run = _run(request, pk)
+    code = request.GET.get("gebied", "")
+    form = request.GET.get("hulpvorm", "ALLE")
+    runs = AnalysisRun.objects.filter(
+        regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lte=run.peildatum
+    ).order_by("peildatum", "-versie")
+    latest = {}
+    for other in runs:
+        latest.setdefault(other.peildatum, other)
+    points = []
+    for peildatum, other in sorted(latest.items()):
+        row = other.rows.filter(gebied_code=code, hulpvorm=form).first()
+        if row is not None:
+            points.append(
+                {
+                    "peildatum": peildatum.isoformat(),
+                    "ronde": other.ronde_naam,
+                    "bereik": row.bereik_per_1000,
+                    "ratio_eb": row.ratio_eb,
+                }
+            )
+    return JsonResponse({"punten": points})
+
+
+def trends_page(request, pk: int):
+    """This run against the latest run of an earlier round of the same region."""
+    run = _run(request, pk)
+    earlier = AnalysisRun.objects.filter(
+        regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
+    ).order_by("-peildatum", "-versie")
+    chosen = request.GET.get("vorige")
+    previous = earlier.filter(pk=chosen).first() if chosen else earlier.first()
+    form = request.GET.get("hulpvorm", "ALLE")
+    if form not in run.hulpvormen:
+        raise Http404
+    table = None
+    if previous is not None:
+        table = trends.compare(
+            services.published_frame(previous, form), services.published_frame(run, form)
+        ).sort_values(["trend", "verhouding"])
+    config = {
+        "geometry": reverse("results:geometry", args=[run.pk]),
+        "trend": {
+            r.gebied_code: [r.trend, r.verhouding if r.verhouding == r.verhouding else None]
+            for r in (table.itertuples() if table is not None else [])
+        },
+        "ratioBreaks": list(indicators.RATIO_BREAKS),
+        "ratioColours": list(indicators.RATIO_COLOURS),
+        "hidden": indicators.HIDDEN_COLOUR,
+    }
+    return render(
+        request,
+        "results/trends.html",
+        {
+            "run": run,
+            "previous": previous,
+            "earlier": earlier,
+            "form": form,
+            "forms": [(c, dashboard.form_label(c)) for c in run.hulpvormen],
+            "rows": table.to_dict(orient="records") if table is not None else [],
+            "config": config,
+        },
+    )
+
+
+def download(request, pk: int, key: str):
+    """An export file or the report: always the disclosure-controlled files of the run."""
+    run = _run(request, pk)
+    if key in exports.BY_KEY:
+        export = exports.BY_KEY[key]
+        name, content_type = export.filename, export.content_type
+    elif key in ("rapport-pdf", "rapport-html"):
+        name = PDF_NAME if key == "rapport-pdf" else HTML_NAME
+        content_type = "application/pdf" if key == "rapport-pdf" else "text/html; charset=utf-8"
+    else:
+        raise Http404
+    path = run.folder / name
+    if run.status != RunStatus.DONE or not path.is_file():
+        raise Http404
+    record(AuditAction.EXPORT, run, fields=[name])
+    stem = f"jeugdhulp-{run.peildatum.isoformat()}-v{run.versie}-{name}"
+    return FileResponse(
+        path.open("rb"), content_type=content_type, as_attachment=True, filename=stem
+    )
