@@ -7,6 +7,7 @@ its rows and becomes the active version; a crash half-way leaves the previous st
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.db.models import Max
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.data.errors import Problem, Severity
+from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES
 from jeugdhulp.reference.models import Site
 from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
@@ -141,6 +143,29 @@ def import_file(
             Upload.objects.filter(pk=upload.pk).update(actief=True)
             upload.actief = True
     return upload, result
+
+
+def too_large(received) -> str | None:
+    """The Dutch message when an uploaded file exceeds the size limit, else ``None``."""
+    if received.size <= DEFAULT_MAX_BYTES:
+        return None
+    return (
+        f"{received.name} is te groot ({received.size / 2**20:.1f} MB); de grens is "
+        f"{DEFAULT_MAX_BYTES // 2**20} MB."
+    )
+
+
+def import_uploaded(ronde: Round, partner: Organisation, received, *, user=None) -> Upload:
+    """:func:`import_file` for a file uploaded through the web app or the API (a Django
+    ``UploadedFile``), written to a private temporary folder that is removed afterwards."""
+    suffix = Path(received.name).suffix.lower()[:10]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"aanlevering{suffix}"
+        with path.open("wb") as target:
+            for chunk in received.chunks():
+                target.write(chunk)
+        upload, _ = import_file(ronde, partner, path, user=user, filename=received.name)
+    return upload
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from jeugdhulp.accounts.models import Organisation, Role
 from jeugdhulp.accounts.permissions import can, scope_of
-from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES
 from jeugdhulp.rounds import services
 from jeugdhulp.rounds.forms import RoundForm, UploadForm
 from jeugdhulp.rounds.models import Round, Upload
@@ -103,26 +102,13 @@ def upload(request, pk: int):
         messages.error(request, _("Kies een bestand om aan te leveren."))
         return redirect("rounds:detail", pk=ronde.pk)
     received = form.cleaned_data["bestand"]
-    if received.size > DEFAULT_MAX_BYTES:
-        messages.error(
-            request,
-            _("%(name)s is te groot (%(mb).1f MB); de grens is %(limit)d MB.")
-            % {
-                "name": received.name,
-                "mb": received.size / 2**20,
-                "limit": DEFAULT_MAX_BYTES // 2**20,
-            },
-        )
+    refusal = services.too_large(received)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("rounds:detail", pk=ronde.pk)
-    suffix = Path(received.name).suffix.lower()[:10]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"aanlevering{suffix}"
-        with path.open("wb") as target:
-            for chunk in received.chunks():
-                target.write(chunk)
-        upload, _result = services.import_file(
-            ronde, form.cleaned_data["partner"], path, user=request.user, filename=received.name
-        )
+    upload = services.import_uploaded(
+        ronde, form.cleaned_data["partner"], received, user=request.user
+    )
     if upload.status == "aanvaard":
         messages.success(
             request,

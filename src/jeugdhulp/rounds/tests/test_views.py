@@ -93,3 +93,32 @@ def test_a_coordinator_creates_a_round(client, people, network):
 def test_a_partner_may_not_create_a_round(client, people):
     client.force_login(people["partner_user"])
     assert client.get(reverse("rounds:nieuw")).status_code == 403
+
+
+def test_a_partner_system_delivers_through_the_api(ronde, people, partner_file):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['partner_user'])}")
+    url = reverse("rounds:api_aanleveringen", args=[ronde.pk])
+    with partner_file(4, toegang="XX").open("rb") as handle:
+        refused = api.post(url, {"bestand": handle}, format="multipart")
+    assert refused.status_code == 422
+    assert refused.json()["rapport"][0].startswith("rij 2, kolom toegang: waarde 'XX'")
+    with partner_file(4).open("rb") as handle:
+        accepted = api.post(url, {"bestand": handle}, format="multipart")
+    assert accepted.status_code == 201
+    assert (accepted.json()["versie"], accepted.json()["actief"]) == (2, True)
+    assert [u["versie"] for u in api.get(url).json()] == [2, 1]
+
+
+def test_outsiders_get_404_from_the_api(ronde, people, partner_file):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(people["outsider"])
+    url = reverse("rounds:api_aanleveringen", args=[ronde.pk])
+    with partner_file(2).open("rb") as handle:
+        assert api.post(url, {"bestand": handle}, format="multipart").status_code == 404
+    assert api.get(url).status_code == 404

@@ -1,0 +1,88 @@
+"""Delivering a snapshot file through the REST API (partners' own systems).
+
+``POST`` a multipart form with ``bestand`` (and ``partner``, an organisation code, when the user
+delivers for more than one invited partner). The answer carries the same report lines as the
+screen and the CLI: 201 when the file was accepted, 422 when it was refused (nothing imported).
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jeugdhulp.accounts.models import Organisation
+from jeugdhulp.accounts.permissions import can
+from jeugdhulp.rounds import services
+from jeugdhulp.rounds.models import Round, Upload, UploadStatus
+from jeugdhulp.rounds.rules import delivering_partner_ids
+
+
+class UploadSerializer(serializers.ModelSerializer):
+    partner = serializers.CharField(source="partner.code")
+    rapport = serializers.ListField(source="report_lines", child=serializers.CharField())
+
+    class Meta:
+        model = Upload
+        fields = [
+            "id",
+            "partner",
+            "versie",
+            "status",
+            "actief",
+            "bestandsnaam",
+            "rijen_gelezen",
+            "rijen",
+            "unieke_kinderen",
+            "fouten",
+            "waarschuwingen",
+            "rapport",
+            "samenvatting",
+            "geupload_op",
+        ]
+
+
+class UploadApiView(APIView):
+    parser_classes = [MultiPartParser]
+
+    def _round(self, request, pk: int) -> Round:
+        ronde = get_object_or_404(Round, pk=pk)
+        if not can(request.user, "rounds.view_round", ronde):
+            raise NotFound
+        return ronde
+
+    def _partners(self, request, ronde: Round):
+        return Organisation.objects.filter(pk__in=delivering_partner_ids(request.user, ronde))
+
+    def get(self, request, pk: int):
+        """The uploads of the caller's partners in this round, newest first."""
+        ronde = self._round(request, pk)
+        uploads = Upload.objects.filter(ronde=ronde, partner__in=self._partners(request, ronde))
+        return Response(UploadSerializer(uploads.select_related("partner"), many=True).data)
+
+    def post(self, request, pk: int):
+        ronde = self._round(request, pk)
+        if not can(request.user, "rounds.upload_round", ronde):
+            raise NotFound
+        partners = self._partners(request, ronde)
+        code = request.data.get("partner")
+        partner = partners.filter(code=code).first() if code else None
+        if partner is None and not code and partners.count() == 1:
+            partner = partners.first()
+        if partner is None:
+            raise ValidationError({"partner": "geef de code van een uitgenodigde partner op."})
+        received = request.FILES.get("bestand")
+        if received is None:
+            raise ValidationError({"bestand": "voeg het bestand toe (veld 'bestand')."})
+        refusal = services.too_large(received)
+        if refusal:
+            raise ValidationError({"bestand": refusal})
+        upload = services.import_uploaded(ronde, partner, received, user=request.user)
+        accepted = upload.status == UploadStatus.ACCEPTED
+        return Response(
+            UploadSerializer(upload).data,
+            status=status.HTTP_201_CREATED if accepted else status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
