@@ -72,11 +72,18 @@ def _round(ctx: DemoContext) -> list[str]:
     )
 
 
+def _results(ctx: DemoContext) -> list[str]:
+    from jeugdhulp.demo.results import build_results
+
+    return build_results(ctx.rng("results").randrange(2**31))
+
+
 # (label, step) in the order they run.
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
     ("fictieve regio (referentiegegevens)", _region),
     ("foto-ronde (aanleveringen van partners)", _round),
+    ("analyses van de foto's (kaarten en rapporten)", _results),
     ("aanmeldingen 1G1P", _requests),
     ("triage (taxaties en regels)", _triage),
 ]

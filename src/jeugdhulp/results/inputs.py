@@ -112,11 +112,27 @@ def reference_inputs(
     )
 
 
+def round_info(ronde) -> RoundInfo:
+    """What a run keeps of a ``rounds.Round``."""
+    from jeugdhulp.reference.services import area_set_codes
+
+    return RoundInfo(
+        ronde_id=ronde.pk,
+        naam=ronde.naam,
+        peildatum=ronde.peildatum,
+        regio=ronde.organisatie,
+        partners=list(ronde.partners.all()),
+        threshold=ronde.drempel,
+        municipality_codes=area_set_codes(ronde.regio) if ronde.regio_id else [],
+    )
+
+
 def round_inputs(run) -> RoundInputs:
     """The inputs of a run: the round's active snapshot rows on the reference data."""
-    from jeugdhulp.rounds import services as rounds
+    from jeugdhulp.rounds.models import Round
+    from jeugdhulp.rounds.services import round_snapshot
 
-    snapshot = rounds.snapshot_frame(run.ronde_id)
+    snapshot = round_snapshot(Round.objects.get(pk=run.ronde_id))
     return reference_inputs(
         list(run.parameters["gemeenten"]),
         snapshot,

@@ -44,6 +44,16 @@ def start_run(
     from jeugdhulp.results.tasks import analysis_job
 
     with transaction.atomic():
+        run = create_run(info, user, seed=seed, permutations=permutations)
+        transaction.on_commit(lambda: analysis_job(run.pk))
+    return run
+
+
+def create_run(
+    info: RoundInfo, user=None, *, seed: int = 0, permutations: int = DEFAULT_PERMUTATIONS
+) -> AnalysisRun:
+    """The next version of the round's run, not yet queued."""
+    with transaction.atomic():
         latest = AnalysisRun.objects.filter(ronde_id=info.ronde_id).aggregate(v=Max("versie"))
         run = AnalysisRun.objects.create(
             ronde_id=info.ronde_id,
@@ -61,7 +71,6 @@ def start_run(
             },
         )
         run.partners.set(info.partners)
-        transaction.on_commit(lambda: analysis_job(run.pk))
     return run
 
 

@@ -5,6 +5,7 @@ from jeugdhulp.results import views
 app_name = "results"
 urlpatterns = [
     path("", views.run_list, name="lijst"),
+    path("ronde/<int:ronde_id>/analyseren/", views.start, name="start"),
     path("analyse/<int:pk>/", views.run_detail, name="detail"),
     path("analyse/<int:pk>/status.json", views.run_status, name="status"),
     path("analyse/<int:pk>/kaart/", views.map_page, name="kaart"),

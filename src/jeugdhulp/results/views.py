@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
-from jeugdhulp.results import dashboard, exports, indicators, services, trends
+from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME
 
@@ -27,6 +29,8 @@ def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
 
 
 def run_list(request):
+    from jeugdhulp.rounds.models import Round
+
     if not can(request.user, "results.list_runs"):
         raise PermissionDenied
     runs = [
@@ -34,7 +38,25 @@ def run_list(request):
         for run in AnalysisRun.objects.select_related("regio").order_by("-peildatum", "-versie")
         if can(request.user, "results.view_summary", run)
     ]
-    return render(request, "results/list.html", {"runs": runs})
+    rounds = [
+        ronde
+        for ronde in Round.objects.select_related("organisatie").order_by("-peildatum")
+        if can(request.user, "results.start_run", ronde)
+    ]
+    return render(request, "results/list.html", {"runs": runs, "rounds": rounds})
+
+
+@require_POST
+def start(request, ronde_id: int):
+    """An analist or coördinator of the round's region starts (a new version of) its analysis."""
+    from jeugdhulp.rounds.models import Round
+
+    ronde = get_object_or_404(Round, pk=ronde_id)
+    if not can(request.user, "results.start_run", ronde):
+        raise Http404
+    run = services.start_run(inputs.round_info(ronde), request.user)
+    messages.success(request, _("De analyse staat in de wachtrij."))
+    return redirect("results:detail", run.pk)
 
 
 def run_detail(request, pk: int):
