@@ -11,7 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.db.models import Max
@@ -24,6 +23,7 @@ from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
 from jeugdhulp.snapshot.reader import FRAME_DTYPES, SnapshotResult, empty_frame, read_snapshot
 from jeugdhulp.snapshot.report import report_lines, summary
+from jeugdhulp.snapshot.schema import LOCAL_PREFIX
 
 BATCH_SIZE = 5000
 ROW_FIELDS = [
@@ -213,9 +213,10 @@ def round_snapshot(ronde: Round) -> pd.DataFrame:
 def unique_children(ronde: Round) -> int:
     """Children over all partners: the same pseudonym from two partners is one child, except
     partner-local ids (``L-``), which are unique only within their partner."""
-    frame = round_snapshot(ronde)
-    local = frame["client_pseudoniem"].str.startswith("L-")
-    keys = np.where(
-        local, frame["partner"] + ":" + frame["client_pseudoniem"], frame["client_pseudoniem"]
+    rows = SnapshotRow.objects.filter(upload__ronde=ronde, upload__actief=True)
+    local = rows.filter(client_pseudoniem__startswith=LOCAL_PREFIX)
+    shared = rows.exclude(client_pseudoniem__startswith=LOCAL_PREFIX)
+    return (
+        shared.values("client_pseudoniem").distinct().count()
+        + local.values("upload__partner", "client_pseudoniem").distinct().count()
     )
-    return int(pd.Series(keys).nunique())
