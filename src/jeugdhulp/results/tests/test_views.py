@@ -17,6 +17,10 @@ from jeugdhulp.results.report import write_report
 
 @pytest.fixture
 def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
+
+
+def store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path) -> dict:
     """A finished run stored from the shared analysed region, with its report."""
     settings.MEDIA_ROOT = tmp_path
     region = make_organisation(OrganisationKind.IROJ, code="IROJ-V")
@@ -167,3 +171,26 @@ def test_trends_compare_with_the_earlier_round(client, done_run, users):
         reverse("results:area_trend", args=[run.pk]) + "?gebied=A00&hulpvorm=ALLE"
     ).json()
     assert [p["ronde"] for p in trend["punten"]] == ["Foto 2024 (test)", "Foto 2025 (test)"]
+
+
+def test_an_analist_starts_a_new_version_from_the_round(client, done_run, users):
+    import datetime as dt
+
+    from jeugdhulp.rounds.models import Round
+
+    ronde = Round.objects.create(
+        naam="Foto 2026 (test)", peildatum=dt.date(2026, 2, 10), organisatie=done_run["region"]
+    )
+    ronde.partners.add(done_run["partner"])
+    url = reverse("results:start", args=[ronde.pk])
+    client.force_login(users["partner"])
+    assert client.post(url).status_code == 404
+    client.force_login(users["analist"])
+    assert "Foto 2026 (test)" in client.get(reverse("results:lijst")).content.decode()
+    response = client.post(url)
+    run = AnalysisRun.objects.get(ronde_id=ronde.pk)
+    assert response.status_code == 302 and response["Location"].endswith(f"/analyse/{run.pk}/")
+    assert (run.versie, run.status, run.regio) == (1, RunStatus.QUEUED, done_run["region"])
+    assert list(run.partners.all()) == [done_run["partner"]]
+    page = client.get(reverse("results:detail", args=[run.pk])).content.decode()
+    assert "De analyse loopt op de achtergrond." in page

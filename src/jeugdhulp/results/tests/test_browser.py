@@ -1,0 +1,50 @@
+"""The analyst's journey in a real browser: map, indicator and form, an area's detail, the PDF."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from jeugdhulp.accounts.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    from jeugdhulp.results.tests.test_views import store_done_run
+
+    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
+
+
+def _login(page, live_server, user):
+    page.goto(live_server.url + reverse("login"))
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "een-lang-wachtwoord-123")
+    page.click("button[type=submit]")
+
+
+def test_map_detail_and_pdf_without_other_hosts(page, live_server, committed_run, make_user):
+    analist = make_user(Role.ANALIST, committed_run["region"])
+    run = committed_run["run"]
+    _login(page, live_server, analist)
+    page.goto(live_server.url + reverse("results:kaart", args=[run.pk]))
+    page.wait_for_selector("#map[data-ready='1']")
+    assert page.locator("path.leaflet-interactive").count() == 25
+    assert "Bereik per 1.000" in page.inner_text("#legend")
+    page.select_option("#indicator", "cluster")
+    assert "hotspot" in page.inner_text("#legend")
+    page.select_option("#hulpvorm", "BH")
+    page.wait_for_load_state("networkidle")
+    # Keyboard route: the list of areas opens the detail panel.
+    page.click("details.area-list summary")
+    page.fill("#area-filter", "A00")
+    page.click("button[data-code='A00']")
+    detail = page.inner_text("#detail")
+    assert "Gebied A00" in detail and "Kinderen in hulp" in detail and "95%" in detail
+    page.goto(live_server.url + reverse("results:detail", args=[run.pk]))
+    with page.expect_download() as download:
+        page.click("text=Rapport (PDF)")
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(4) == b"%PDF"
