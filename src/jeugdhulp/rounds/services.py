@@ -139,9 +139,12 @@ def import_file(
         )
         if result.ok:
             SnapshotRow.objects.bulk_create(_rows(upload, result.frame), batch_size=BATCH_SIZE)
-            Upload.objects.filter(ronde=ronde, partner=partner, actief=True).update(actief=False)
-            Upload.objects.filter(pk=upload.pk).update(actief=True)
+            # Saved one by one (not .update()) so the audit log records the switch.
+            for previous in Upload.objects.filter(ronde=ronde, partner=partner, actief=True):
+                previous.actief = False
+                previous.save(update_fields=["actief"])
             upload.actief = True
+            upload.save(update_fields=["actief"])
     return upload, result
 
 
