@@ -19,9 +19,10 @@ def committed_run(transactional_db, analysed, small_inputs, make_organisation, s
 
 def _login(page, live_server, user):
     page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "een-lang-wachtwoord-123")
-    page.click("button[type=submit]")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-123")
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_load_state()
 
 
 def test_map_detail_and_pdf_without_other_hosts(page, live_server, committed_run, make_user):
