@@ -121,8 +121,10 @@ def _through_queue(other_huey, region_setup, capture, monkeypatch):
     return run
 
 
+# ``immediate_queue`` only keeps djhuey's ``close_db`` from closing the test's connection (it
+# looks at the global instance); the jobs themselves go through ``other_huey``'s storage.
 def test_the_queue_on_sqlite(
-    region_setup, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+    region_setup, immediate_queue, django_capture_on_commit_callbacks, monkeypatch, tmp_path
 ):
     queue = SqliteHuey(name="test", filename=str(tmp_path / "queue.sqlite3"))
     run = _through_queue(queue, region_setup, django_capture_on_commit_callbacks, monkeypatch)
@@ -130,7 +132,9 @@ def test_the_queue_on_sqlite(
     assert queue.pending_count() == 0
 
 
-def test_the_queue_on_redis(region_setup, django_capture_on_commit_callbacks, monkeypatch):
+def test_the_queue_on_redis(
+    region_setup, immediate_queue, django_capture_on_commit_callbacks, monkeypatch
+):
     import redis
 
     try:
