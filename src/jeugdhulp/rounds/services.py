@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from jeugdhulp.accounts.models import Organisation
@@ -83,17 +83,36 @@ def check_file(ronde: Round, partner: Organisation, path: Path) -> SnapshotResul
     return result
 
 
-def _rows(upload: Upload, frame: pd.DataFrame) -> list[SnapshotRow]:
-    records = frame[ROW_FIELDS].copy()
-    records["startdatum"] = records["startdatum"].dt.date
-    records["geboortemaand"] = (
-        records["geboortemaand"].astype(object).where(records["geboortemaand"].notna(), None)
+def _insert_rows(upload: Upload, frame: pd.DataFrame) -> None:
+    """Insert the rows with one prepared statement (``executemany``) in batches: building
+    250,000 model instances for ``bulk_create`` cost more than the inserts themselves."""
+    table = SnapshotRow._meta.db_table
+    columns = ["upload_id", *ROW_FIELDS]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    records["gemandateerd"] = (
-        records["gemandateerd"].astype(object).where(records["gemandateerd"].notna(), None)
-    )
-    records["toeleider"] = records["toeleider"].fillna("")
-    return [SnapshotRow(upload=upload, **record) for record in records.to_dict("records")]
+    values = [
+        [upload.pk] * len(frame),
+        frame["bronrij"].tolist(),
+        frame["vestiging"].tolist(),
+        frame["client_pseudoniem"].tolist(),
+        frame["geboortejaar"].tolist(),
+        [None if pd.isna(m) else int(m) for m in frame["geboortemaand"]],
+        frame["geslacht"].tolist(),
+        frame["woonplaats"].tolist(),
+        frame["hulpvorm"].tolist(),
+        frame["toegang"].tolist(),
+        frame["startdatum"].dt.date.tolist(),
+        frame["crisis"].tolist(),
+        frame["toeleider"].fillna("").tolist(),
+        [None if pd.isna(m) else bool(m) for m in frame["gemandateerd"]],
+    ]
+    rows = list(zip(*values, strict=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH_SIZE):
+            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
 
 
 def import_file(
@@ -138,7 +157,7 @@ def import_file(
             geupload_door=user if getattr(user, "is_authenticated", False) else None,
         )
         if result.ok:
-            SnapshotRow.objects.bulk_create(_rows(upload, result.frame), batch_size=BATCH_SIZE)
+            _insert_rows(upload, result.frame)
             # Saved one by one (not .update()) so the audit log records the switch.
             for previous in Upload.objects.filter(ronde=ronde, partner=partner, actief=True):
                 previous.actief = False

@@ -48,14 +48,13 @@ def test_a_corrected_upload_replaces_the_active_one_and_keeps_the_old(ronde, net
 def test_a_crash_half_way_leaves_the_previous_state(ronde, network, partner_file, monkeypatch):
     first, _ = services.import_file(ronde, network["partner"], partner_file(10))
     rows_before = SnapshotRow.objects.count()
-    real = SnapshotRow.objects.bulk_create
+    real = services._insert_rows
 
-    def failing(objs, batch_size=None, **kwargs):
-        objs = list(objs)
-        real(objs[: len(objs) // 2], batch_size=batch_size)  # half the rows are written ...
+    def failing(upload, frame):
+        real(upload, frame.iloc[: len(frame) // 2])  # half the rows are written ...
         raise RuntimeError("stroomuitval")  # ... then the process dies
 
-    monkeypatch.setattr(SnapshotRow.objects, "bulk_create", failing)
+    monkeypatch.setattr(services, "_insert_rows", failing)
     with pytest.raises(RuntimeError):
         services.import_file(ronde, network["partner"], partner_file(40, seed=5))
     assert SnapshotRow.objects.count() == rows_before
