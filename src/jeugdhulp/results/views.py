@@ -19,6 +19,7 @@ from jeugdhulp.audit.services import record
 from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME
+from jeugdhulp.results.responses import visible_responses
 
 
 def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
@@ -64,6 +65,7 @@ def run_detail(request, pk: int):
     run = _run(request, pk, "results.view_summary")
     full = can(request.user, "results.view_run", run)
     board = dashboard.board(run) if run.status == RunStatus.DONE else None
+    responses = visible_responses(request.user, run)
     if board is not None and not full:
         board["clusters"] = []
     return render(
@@ -76,6 +78,8 @@ def run_detail(request, pk: int):
             "exports": exports.EXPORTS,
             "charts": json.dumps(board["charts"]) if board else "{}",
             "previous": services.previous_run(run) if full else None,
+            "responses": responses,
+            "delivered": sum(line.delivered for line in responses),
         },
     )
 

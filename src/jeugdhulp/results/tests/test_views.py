@@ -194,3 +194,79 @@ def test_an_analist_starts_a_new_version_from_the_round(client, done_run, users)
     assert list(run.partners.all()) == [done_run["partner"]]
     page = client.get(reverse("results:detail", args=[run.pk])).content.decode()
     assert "De analyse loopt op de achtergrond." in page
+
+
+@pytest.fixture
+def responded(done_run, make_organisation):
+    """The run's round with two invited partners: the run's partner delivered (v2 after a
+    refused v1), the other did not."""
+    from jeugdhulp.rounds.models import Round, Upload, UploadStatus
+
+    run, partner = done_run["run"], done_run["partner"]
+    silent = make_organisation(code="PARTNER-STIL", networks=[done_run["region"]])
+    ronde = Round.objects.create(
+        naam=run.ronde_naam, peildatum=run.peildatum, organisatie=done_run["region"]
+    )
+    ronde.partners.add(partner, silent)
+    run.ronde_id = ronde.pk
+    run.save()
+    for versie, status in ((1, UploadStatus.REJECTED), (2, UploadStatus.ACCEPTED)):
+        accepted = status == UploadStatus.ACCEPTED
+        Upload.objects.create(
+            ronde=ronde,
+            partner=partner,
+            versie=versie,
+            bestandsnaam=f"v{versie}.csv",
+            sha256="0" * 64,
+            grootte=100,
+            status=status,
+            actief=accepted,
+            rijen=431 if accepted else 0,
+            unieke_kinderen=389 if accepted else 0,
+            waarschuwingen=3 if accepted else 0,
+        )
+    return {"partner": partner, "silent": silent}
+
+
+def _response_rows(page) -> dict[str, list[str]]:
+    """Partner code -> the cell texts of its line in the response table."""
+    import re
+
+    html = page.content.decode()
+    table = html[html.index('<table class="response">') :]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for row in re.findall(r"<tr class=\"(?:delivered|missing)\">(.*?)</tr>", table, re.S):
+        cells = [
+            re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        code = re.search(r"\((.+?)\)", cells[0]).group(1)
+        rows[code] = cells[1:]
+    return rows
+
+
+def test_region_users_see_the_response_of_every_invited_partner(client, users, responded, done_run):
+    client.force_login(users["coordinator"])
+    page = client.get(reverse("results:detail", args=[done_run["run"].pk]))
+    rows = _response_rows(page)
+    assert rows["PARTNER-V"] == ["ja", "2", "431", "389", "3", rows["PARTNER-V"][-1]]
+    assert rows["PARTNER-V"][-1]  # when it was delivered
+    assert rows["PARTNER-STIL"] == ["nee", "geen aanvaarde aanlevering"]
+    assert "1 van 2 uitgenodigde partners leverden aan." in page.content.decode()
+
+
+def test_a_partner_sees_only_its_own_response_line(client, users, responded, done_run):
+    client.force_login(users["partner"])
+    page = client.get(reverse("results:detail", args=[done_run["run"].pk]))
+    assert set(_response_rows(page)) == {"PARTNER-V"}
+    assert "PARTNER-STIL" not in page.content.decode()
+    assert "uitgenodigde partners leverden aan" not in page.content.decode()
+
+
+def test_a_refused_delivery_is_not_counted_as_delivered(client, users, responded, done_run):
+    from jeugdhulp.rounds.models import Upload
+
+    Upload.objects.filter(partner=responded["partner"]).update(actief=False)
+    client.force_login(users["analist"])
+    rows = _response_rows(client.get(reverse("results:detail", args=[done_run["run"].pk])))
+    assert rows["PARTNER-V"] == ["nee (geweigerd)", "geen aanvaarde aanlevering"]
