@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from django.utils.translation import gettext as _
 
 from jeugdhulp.results.indicators import Indicator
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow
@@ -15,7 +16,7 @@ ALL_FORMS = "ALLE"
 
 def form_label(code: str) -> str:
     if code == ALL_FORMS:
-        return "alle hulpvormen"
+        return _("alle hulpvormen")
     known = HULPVORMEN.get(code)
     return known.label if known else code
 
@@ -93,14 +94,14 @@ def charts(run: AnalysisRun, forms: list[dict]) -> dict:
                     "type": "bar",
                     "x": bands,
                     "y": everything.get("aantal_per_band", []),
-                    "name": "kinderen",
+                    "name": _("kinderen"),
                     "marker": {"color": "#443a83"},
                 }
             ],
             "layout": {
-                "title": {"text": "Leeftijdsprofiel op de peildatum (alle hulpvormen)"},
-                "xaxis": axis | {"title": {"text": "leeftijd"}},
-                "yaxis": axis | {"title": {"text": "kinderen"}},
+                "title": {"text": _("Leeftijdsprofiel op de peildatum (alle hulpvormen)")},
+                "xaxis": axis | {"title": {"text": _("leeftijd")}},
+                "yaxis": axis | {"title": {"text": _("kinderen")}},
             },
         },
         "bereik_leeftijd": {
@@ -109,10 +110,10 @@ def charts(run: AnalysisRun, forms: list[dict]) -> dict:
                 for f in forms
             ],
             "layout": {
-                "title": {"text": "Bereik per 1.000 jongeren per leeftijdsklasse"},
+                "title": {"text": _("Bereik per 1.000 jongeren per leeftijdsklasse")},
                 "barmode": "group",
                 "xaxis": axis,
-                "yaxis": axis | {"title": {"text": "per 1.000"}},
+                "yaxis": axis | {"title": {"text": _("per 1.000")}},
             },
         },
         "afstand": {
@@ -126,7 +127,7 @@ def charts(run: AnalysisRun, forms: list[dict]) -> dict:
                 for i, label in enumerate(distance_classes)
             ],
             "layout": {
-                "title": {"text": "Afstand tot de hulp (aandeel van de kinderen)"},
+                "title": {"text": _("Afstand tot de hulp (aandeel van de kinderen)")},
                 "barmode": "stack",
                 "xaxis": axis,
                 "yaxis": axis | {"tickformat": ".0%"},
@@ -142,7 +143,7 @@ def charts(run: AnalysisRun, forms: list[dict]) -> dict:
                 }
             ],
             "layout": {
-                "title": {"text": "Aandeel instroom via crisis per hulpvorm"},
+                "title": {"text": _("Aandeel instroom via crisis per hulpvorm")},
                 "xaxis": axis,
                 "yaxis": axis | {"tickformat": ".0%"},
             },

@@ -66,6 +66,39 @@ CATEGORY_LABELS = {
     "gedekt": _("gedekt"),
 }
 
+TREND_LABELS = {
+    "stijging": _("significante stijging"),
+    "daling": _("significante daling"),
+    "geen": _("geen significante verandering"),
+    "onvoldoende_gegevens": _("te weinig gegevens"),
+}
+
+# Texts the map scripts write; sent with the page so they follow the UI language.
+MAP_TEXTS = {
+    "hidden": _("te weinig gegevens"),
+    "allValues": _("alle waarden"),
+    "outlineHotspot": _("rand: hotspot"),
+    "outlineBlue": _("rand: blauwe zone"),
+    "outlineIncrease": _("rand: significante stijging"),
+    "outlineDecrease": _("rand: significante daling"),
+    "children": _("Kinderen in hulp"),
+    "inhabitants": _("Inwoners 0–24"),
+    "trend": _("Evolutie"),
+    "noEarlier": _("Nog geen eerdere foto om mee te vergelijken."),
+    "round": _("Foto"),
+    "reach": _("Bereik per 1.000"),
+    "smoothed": _("Gladgestreken verhouding"),
+    "more": _("{n} meer: verfijn de zoekopdracht"),
+}
+
+
+def map_texts() -> dict[str, str]:
+    """``MAP_TEXTS`` and the trend labels in the active language."""
+    texts = {key: str(text) for key, text in MAP_TEXTS.items()}
+    texts["trends"] = {key: str(text) for key, text in TREND_LABELS.items()}
+    return texts
+
+
 INDICATORS: tuple[Indicator, ...] = (
     Indicator("bereik", "bereik_per_1000", _("Bereik per 1.000 jongeren"), _("per 1.000"), 1),
     Indicator("verwacht", "verwacht", _("Verwacht aantal kinderen"), "", 1),

@@ -114,6 +114,7 @@ def map_page(request, pk: int):
         "ratioColours": list(indicators.RATIO_COLOURS),
         "sequential": list(indicators.SEQUENTIAL),
         "hidden": indicators.HIDDEN_COLOUR,
+        "texts": indicators.map_texts(),
     }
     return render(request, "results/map.html", {"run": run, "config": config})
 
@@ -202,7 +203,11 @@ def trends_page(request, pk: int):
         "ratioBreaks": list(indicators.RATIO_BREAKS),
         "ratioColours": list(indicators.RATIO_COLOURS),
         "hidden": indicators.HIDDEN_COLOUR,
+        "texts": indicators.map_texts(),
     }
+    rows = table.to_dict(orient="records") if table is not None else []
+    for row in rows:
+        row["trend_label"] = config["texts"]["trends"][row["trend"]]
     return render(
         request,
         "results/trends.html",
@@ -212,7 +217,7 @@ def trends_page(request, pk: int):
             "earlier": earlier,
             "form": form,
             "forms": [(c, dashboard.form_label(c)) for c in run.hulpvormen],
-            "rows": table.to_dict(orient="records") if table is not None else [],
+            "rows": rows,
             "config": config,
         },
     )

@@ -167,6 +167,7 @@ def test_trends_compare_with_the_earlier_round(client, done_run, users):
     config = json.loads(page.split('id="trend-config" type="application/json">')[1].split("<")[0])
     # Identical numbers in both rounds: nothing changed significantly anywhere.
     assert {t for t, _ in config["trend"].values()} <= {"geen", "onvoldoende_gegevens"}
+    assert "geen significante verandering" in page  # the trend label, not its code
     trend = client.get(
         reverse("results:area_trend", args=[run.pk]) + "?gebied=A00&hulpvorm=ALLE"
     ).json()
@@ -270,3 +271,36 @@ def test_a_refused_delivery_is_not_counted_as_delivered(client, users, responded
     client.force_login(users["analist"])
     rows = _response_rows(client.get(reverse("results:detail", args=[done_run["run"].pk])))
     assert rows["PARTNER-V"] == ["nee (geweigerd)", "geen aanvaarde aanlevering"]
+
+
+def _english(name: str, run) -> str:
+    """The English URL (``/en/...``) of a results page of ``run``."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        url = reverse(name, args=[run.pk])
+    assert url.startswith("/en/")
+    return url
+
+
+def test_the_map_page_in_english_shows_english_labels(client, done_run, users):
+    client.force_login(users["analist"])
+    page = client.get(_english("results:kaart", done_run["run"])).content.decode()
+    config = json.loads(
+        page.split('id="map-config" type="application/json">')[1].split("</script>")[0]
+    )
+    assert '<label for="indicator">Indicator</label>' in page
+    assert '<label for="hulpvorm">Form of help</label>' in page
+    assert "Reach per 1,000 young people" in page and "Bereik per 1.000 jongeren" not in page
+    assert config["texts"]["hidden"] == "too little data"
+    assert config["texts"]["outlineBlue"] == "outline: blue zone"
+    clusters = next(i for i in config["indicators"] if i["key"] == "cluster")
+    assert {c["label"] for c in clusters["categories"]} == {"hotspot", "blue zone", "no cluster"}
+
+
+def test_the_dashboard_in_english_names_its_charts_in_english(client, done_run, users):
+    client.force_login(users["analist"])
+    page = client.get(_english("results:detail", done_run["run"]))
+    html = page.content.decode()
+    assert "A difference between expected and actual use is a question, not a judgement." in html
+    assert "Age profile on the reference date (all forms of help)" in html

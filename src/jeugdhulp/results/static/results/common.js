@@ -70,7 +70,7 @@ window.JeugdhulpMap = (function () {
   function format(value, decimals, percent) {
     if (value === null || value === undefined || !isFinite(value)) return null;
     const shown = percent ? value * 100 : value;
-    return shown.toLocaleString("nl-BE", {
+    return shown.toLocaleString(document.documentElement.lang || "nl-BE", {
       minimumFractionDigits: decimals, maximumFractionDigits: decimals,
     }) + (percent ? "%" : "");
   }

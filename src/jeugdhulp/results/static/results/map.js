@@ -5,7 +5,8 @@
 (function () {
   const H = window.JeugdhulpMap;
   const config = JSON.parse(document.getElementById("map-config").textContent);
-  const HIDDEN_TEXT = "te weinig gegevens";
+  const T = config.texts;
+  const HIDDEN_TEXT = T.hidden;
   const OUTLINE = { hotspot: "#7f3b08", blauwe_zone: "#08306b" };
   const indicatorSelect = document.getElementById("indicator");
   const formSelect = document.getElementById("hulpvorm");
@@ -48,13 +49,18 @@
     const fmt = function (v) { return H.format(v, ind.percent ? ind.decimals : 2, ind.percent); };
     const items = colours.map(function (colour, k) {
       let label;
-      if (!breaks.length) label = "alle waarden";
+      if (!breaks.length) label = T.allValues;
       else if (k === 0) label = "≤ " + fmt(breaks[0]);
       else if (k === breaks.length) label = "> " + fmt(breaks[k - 1]);
       else label = fmt(breaks[k - 1]) + " – " + fmt(breaks[k]);
       return [colour, label];
     });
     return { colourOf: function (v) { return colours[H.classOf(v, breaks)]; }, items: items };
+  }
+
+  function categoryLabel(ind, v) {
+    const cat = ind.categories.find(function (c) { return c.value === v; });
+    return cat ? cat.label : HIDDEN_TEXT;
   }
 
   function hidden(code, ind) {
@@ -81,8 +87,8 @@
       return '<li><span class="swatch" data-colour="' + item[0] + '"></span>' + item[1] + "</li>";
     });
     rows.push('<li><span class="swatch swatch--hatch"></span>' + HIDDEN_TEXT + "</li>");
-    rows.push('<li><span class="swatch swatch--hotspot"></span>rand: hotspot</li>');
-    rows.push('<li><span class="swatch swatch--blue"></span>rand: blauwe zone</li>');
+    rows.push('<li><span class="swatch swatch--hotspot"></span>' + T.outlineHotspot + "</li>");
+    rows.push('<li><span class="swatch swatch--blue"></span>' + T.outlineBlue + "</li>");
     legend.innerHTML = "<h2>" + ind.label + (ind.unit ? " <span class=muted>(" + ind.unit + ")</span>" : "") +
       "</h2><ul>" + rows.join("") + "</ul>";
     H.paintSwatches(legend);
@@ -108,14 +114,13 @@
     }
     html += "<dl>";
     const count = value(code, "aantal_clienten");
-    html += "<dt>Kinderen in hulp</dt><dd>" + (count === null ? HIDDEN_TEXT : H.format(count, 0)) + "</dd>";
-    html += "<dt>Inwoners 0–24</dt><dd>" + (H.format(value(code, "inwoners"), 0) || "—") + "</dd>";
+    html += "<dt>" + T.children + "</dt><dd>" + (count === null ? HIDDEN_TEXT : H.format(count, 0)) + "</dd>";
+    html += "<dt>" + T.inhabitants + "</dt><dd>" + (H.format(value(code, "inwoners"), 0) || "—") + "</dd>";
     config.indicators.forEach(function (i) {
       let v = value(code, i.column);
       let text;
       if (i.scale === "categorical") {
-        const cat = i.categories.find(function (c) { return c.value === v; });
-        text = cat ? cat.label : HIDDEN_TEXT;
+        text = categoryLabel(i, v);
       } else {
         text = H.format(v, i.decimals, i.percent);
         if (text === null) text = HIDDEN_TEXT;
@@ -128,14 +133,14 @@
       }
       html += "<dt" + (i.key === ind.key ? ' class="current"' : "") + ">" + i.label + "</dt><dd>" + text + "</dd>";
     });
-    html += '</dl><h3>Evolutie</h3><div class="js-trend muted">…</div>';
+    html += '</dl><h3>' + T.trend + '</h3><div class="js-trend muted">…</div>';
     detail.innerHTML = html;
     const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
       const box = detail.querySelector(".js-trend");
       if (!box) return;
-      if (t.punten.length < 2) { box.textContent = "Nog geen eerdere foto om mee te vergelijken."; return; }
-      box.innerHTML = "<table><thead><tr><th>Foto</th><th class=num>Bereik per 1.000</th><th class=num>Gladgestreken verhouding</th></tr></thead><tbody>" +
+      if (t.punten.length < 2) { box.textContent = T.noEarlier; return; }
+      box.innerHTML = "<table><thead><tr><th>" + T.round + "</th><th class=num>" + T.reach + "</th><th class=num>" + T.smoothed + "</th></tr></thead><tbody>" +
         t.punten.map(function (p) {
           return "<tr><td>" + p.ronde + "</td><td class=num>" + (H.format(p.bereik, 1) || HIDDEN_TEXT) +
             "</td><td class=num>" + (H.format(p.ratio_eb, 2) || HIDDEN_TEXT) + "</td></tr>";
@@ -153,14 +158,14 @@
   function drawList(ind) {
     const needle = (filter.value || "").toLowerCase();
     const codes = Object.keys(byCode).sort(function (a, b) {
-      return byCode[a].localeCompare(byCode[b], "nl");
+      return byCode[a].localeCompare(byCode[b], document.documentElement.lang || "nl");
     }).filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.indexOf(needle) >= 0; });
     const shown = codes.slice(0, 300);
     listBody.innerHTML = shown.map(function (c) {
       let v = value(c, ind.column);
-      let text = ind.scale === "categorical" ? (v || HIDDEN_TEXT) : (H.format(v, ind.decimals, ind.percent) || HIDDEN_TEXT);
+      let text = ind.scale === "categorical" ? categoryLabel(ind, v) : (H.format(v, ind.decimals, ind.percent) || HIDDEN_TEXT);
       return '<tr><td><button type="button" class="link" data-code="' + c + '">' + byCode[c] + " (" + c + ")</button></td><td class=num>" + text + "</td></tr>";
-    }).join("") + (codes.length > shown.length ? '<tr><td colspan="2" class="muted">… ' + (codes.length - shown.length) + " meer: verfijn de zoekopdracht</td></tr>" : "");
+    }).join("") + (codes.length > shown.length ? '<tr><td colspan="2" class="muted">… ' + T.more.replace("{n}", codes.length - shown.length) + "</td></tr>" : "");
     document.getElementById("list-value-head").textContent = ind.label;
   }
 

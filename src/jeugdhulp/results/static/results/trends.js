@@ -7,6 +7,7 @@
   const config = JSON.parse(document.getElementById("trend-config").textContent);
   const view = H.newMap("map");
   const SIGNIFICANT = { stijging: "#7f3b08", daling: "#08306b" };
+  const T = config.texts;
 
   fetch(config.geometry, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
     const layer = L.geoJSON(geo, {
@@ -21,19 +22,20 @@
       },
       onEachFeature: function (feature, path) {
         const t = config.trend[feature.id];
-        path.bindTooltip(feature.properties.naam + ": " + (t ? t[0] : "te weinig gegevens"), { sticky: true });
+        path.bindTooltip(feature.properties.naam + ": " + T.trends[t ? t[0] : "onvoldoende_gegevens"], { sticky: true });
       },
     }).addTo(view.map);
     H.addHatch(view.map, view.renderer, "#555555");
     view.map.fitBounds(layer.getBounds());
     const b = config.ratioBreaks;
+    const num = function (x) { return Number(x).toLocaleString(document.documentElement.lang || "nl-BE"); };
     const labels = config.ratioColours.map(function (c, k) {
-      const text = k === 0 ? "≤ " + b[0] : k === b.length ? "> " + b[k - 1] : b[k - 1] + " – " + b[k];
-      return '<li><span class="swatch" data-colour="' + c + '"></span>' + text.replace(/\./g, ",") + "</li>";
+      const text = k === 0 ? "≤ " + num(b[0]) : k === b.length ? "> " + num(b[k - 1]) : num(b[k - 1]) + " – " + num(b[k]);
+      return '<li><span class="swatch" data-colour="' + c + '"></span>' + text + "</li>";
     });
-    labels.push('<li><span class="swatch swatch--hatch"></span>te weinig gegevens</li>');
-    labels.push('<li><span class="swatch swatch--hotspot"></span>rand: significante stijging</li>');
-    labels.push('<li><span class="swatch swatch--blue"></span>rand: significante daling</li>');
+    labels.push('<li><span class="swatch swatch--hatch"></span>' + T.hidden + "</li>");
+    labels.push('<li><span class="swatch swatch--hotspot"></span>' + T.outlineIncrease + "</li>");
+    labels.push('<li><span class="swatch swatch--blue"></span>' + T.outlineDecrease + "</li>");
     document.getElementById("legend").innerHTML = "<ul>" + labels.join("") + "</ul>";
     H.paintSwatches(document.getElementById("legend"));
     document.getElementById("map").setAttribute("data-ready", "1");
