@@ -1,7 +1,9 @@
 """``make bench``: run every ``benchmarks/bench_*.py`` and write their sections to BENCHMARKS.md.
 
 Each benchmark module has ``main() -> str`` returning its markdown section; sections are written
-in file-name order under a common header with the machine's description.
+in file-name order under a common header with the machine's description. ``python -m
+benchmarks.run bench_map`` (or ``map``) runs only the named modules and replaces only their
+sections (each marked ``<!-- benchmark: name -->``), keeping the rest of BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -16,20 +19,38 @@ HERE = Path(__file__).resolve().parent
 TARGET = HERE.parent / "BENCHMARKS.md"
 
 
+MARK = "<!-- benchmark: {} -->"
+
+
+def _kept_sections(replaced: dict[str, str]) -> list[str]:
+    """The sections of the current BENCHMARKS.md that are not being replaced (text before the
+    first mark, i.e. below the header, is kept as one section)."""
+    body = TARGET.read_text(encoding="utf-8").split("\n", 3)[-1].strip("\n")
+    parts = re.split(r"^(<!-- benchmark: \w+ -->)\n", body, flags=re.M)
+    kept = [parts[0].rstrip() + "\n"] if parts[0].strip() else []
+    for mark, text in zip(parts[1::2], parts[2::2], strict=True):
+        name = mark.removeprefix("<!-- benchmark: ").removesuffix(" -->")
+        if name not in replaced:
+            kept.append(f"{mark}\n{text.rstrip()}\n")
+    return kept
+
+
 def main(names: list[str] | None = None) -> int:
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     if names:
         modules = [m for m in modules if m in names or m.removeprefix("bench_") in names]
-    sections = []
+    sections = {}
     for name in modules:
         print(f"benchmark {name} ...", file=sys.stderr)
-        sections.append(importlib.import_module(f"benchmarks.{name}").main().rstrip() + "\n")
+        text = importlib.import_module(f"benchmarks.{name}").main().rstrip() + "\n"
+        sections[name] = f"{MARK.format(name)}\n{text}"
     header = (
         "# Benchmarks\n\n"
         f"Written by `make bench` (`python -m benchmarks.run`) on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}.\n"
     )
-    TARGET.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    kept = _kept_sections(sections) if names and TARGET.is_file() else []
+    TARGET.write_text(header + "\n" + "\n".join([*kept, *sections.values()]), encoding="utf-8")
     print(f"written: {TARGET}", file=sys.stderr)
     return 0
 
