@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+import numpy as np
+import pandas as pd
+
 _FLOAT_CODE = re.compile(r"^(\d+)\.0*$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE]\+?\d+$")
 _BLANKS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
@@ -68,7 +71,13 @@ def looks_like_nis_column(codes: Iterable[str]) -> bool:
 def normalise_area_codes(values: Iterable[object]) -> list[str]:
     """Normalise a column of area codes; a REFNIS column (see :func:`looks_like_nis_column`)
     gets its leading zeros back."""
-    codes = [normalise_code(v) for v in values]
+    values = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        # Once per distinct code: a population file repeats each code hundreds of times.
+        positions, uniques = pd.factorize(values)
+        codes = np.array([normalise_code(v) for v in uniques], dtype=object)[positions].tolist()
+    else:
+        codes = [normalise_code(v) for v in values]
     if looks_like_nis_column(codes):
         return [normalise_nis(c) if c else c for c in codes]
     return codes

@@ -77,45 +77,41 @@ def read_population(path: str | Path, *, year: int | None = None) -> pd.DataFram
 
 def _int_column(table: pd.DataFrame, column: str, name: str, *, allow_empty: bool) -> pd.Series:
     values = parse_numbers(table[column])
-    rows = source_rows(table)
-    problems = []
-    for position, (raw, number) in enumerate(zip(table[column], values, strict=True)):
-        if raw == "" and allow_empty:
-            continue
-        if np.isnan(number) or number < 0 or not float(number).is_integer():
-            problems.append(
-                Problem(
-                    "een leeftijd is een geheel getal vanaf 0.",
-                    row=rows[position],
-                    column=column,
-                    value=raw,
-                    file=name,
-                    kind="leeftijd",
-                )
-            )
-    if problems:
-        raise InputError(problems, name)
+    raw = table[column]
+    bad = values.isna() | (values < 0) | (values % 1 != 0)
+    if allow_empty:
+        bad &= raw != ""
+    _raise_rows(
+        table, bad, column, name, "een leeftijd is een geheel getal vanaf 0.", kind="leeftijd"
+    )
     return values.astype("Int64") if allow_empty else values.astype(int)
 
 
 def _population_values(table: pd.DataFrame, column: str, name: str) -> pd.Series:
     values = parse_numbers(table[column])
-    rows = source_rows(table)
-    problems = [
-        Problem(
-            "het aantal inwoners moet een getal vanaf 0 zijn.",
-            row=rows[position],
-            column=column,
-            value=raw,
-            file=name,
-            kind="aantal",
-        )
-        for position, (raw, number) in enumerate(zip(table[column], values, strict=True))
-        if np.isnan(number) or number < 0
-    ]
-    if problems:
-        raise InputError(problems, name)
+    bad = values.isna() | (values < 0)
+    _raise_rows(
+        table, bad, column, name, "het aantal inwoners moet een getal vanaf 0 zijn.", kind="aantal"
+    )
     return values
+
+
+def _raise_rows(
+    table: pd.DataFrame, bad: pd.Series, column: str, name: str, message: str, *, kind: str
+) -> None:
+    """One problem per row where ``bad`` holds, naming row, column and raw value."""
+    positions = np.flatnonzero(bad.to_numpy())
+    if positions.size == 0:
+        return
+    rows = source_rows(table)
+    raw = table[column].to_numpy()
+    raise InputError(
+        [
+            Problem(message, row=rows[i], column=column, value=raw[i], file=name, kind=kind)
+            for i in positions
+        ],
+        name,
+    )
 
 
 def _base(table: pd.DataFrame, code_column: str, years: pd.Series) -> pd.DataFrame:
@@ -140,21 +136,9 @@ def _statbel(table: pd.DataFrame, years: pd.Series, name: str) -> pd.DataFrame:
 
 def _sexes(table: pd.DataFrame, column: str, name: str) -> pd.Series:
     mapped = table[column].str.upper().map(_SEX)
-    rows = source_rows(table)
-    problems = [
-        Problem(
-            "geslacht moet M, V (of F) of T zijn.",
-            row=rows[position],
-            column=column,
-            value=raw,
-            file=name,
-            kind="geslacht",
-        )
-        for position, (raw, value) in enumerate(zip(table[column], mapped, strict=True))
-        if pd.isna(value)
-    ]
-    if problems:
-        raise InputError(problems, name)
+    _raise_rows(
+        table, mapped.isna(), column, name, "geslacht moet M, V (of F) of T zijn.", kind="geslacht"
+    )
     return mapped
 
 
@@ -250,12 +234,10 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
 
 
 def _check(long: pd.DataFrame, name: str, *, summable: bool) -> None:
-    problems = []
-    for row, code in zip(long["row"], long["area_code"], strict=True):
-        if not code:
-            problems.append(
-                Problem("de gebiedscode ontbreekt.", row=int(row), file=name, kind="ontbrekend")
-            )
+    problems = [
+        Problem("de gebiedscode ontbreekt.", row=int(row), file=name, kind="ontbrekend")
+        for row in long.loc[long["area_code"] == "", "row"]
+    ]
     bad_band = long["age_to"].notna() & (long["age_to"] < long["age_from"])
     for row, start, end in long.loc[bad_band, ["row", "age_from", "age_to"]].itertuples(
         index=False
