@@ -63,13 +63,9 @@ def _triage(ctx: DemoContext) -> list[str]:
 
 
 def _round(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.rounds import build_round
+    from jeugdhulp.demo.rounds import build_rounds
 
-    return build_round(
-        ctx.rng("round").randrange(2**31),
-        ctx.shared["region_area_set"],
-        ctx.shared["region_municipality_codes"],
-    )
+    return build_rounds(ctx.rng("round").randrange(2**31), ctx.shared["region"])
 
 
 def _results(ctx: DemoContext) -> list[str]:
@@ -82,7 +78,7 @@ def _results(ctx: DemoContext) -> list[str]:
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
     ("fictieve regio (referentiegegevens)", _region),
-    ("foto-ronde (aanleveringen van partners)", _round),
+    ("foto-rondes 2024 en 2025 (aanleveringen van partners)", _round),
     ("analyses van de foto's (kaarten en rapporten)", _results),
     ("aanmeldingen 1G1P", _requests),
     ("triage (taxaties en regels)", _triage),

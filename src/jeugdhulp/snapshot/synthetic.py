@@ -49,6 +49,8 @@ def synthetic_snapshot(
     seed: int = 0,
     children: int | None = None,
     child_seed: str = "kind",
+    residence_weights: Sequence[float] | None = None,
+    age_reference: dt.date | None = None,
 ) -> pd.DataFrame:
     """A snapshot file's content (all strings, as a partner would write it).
 
@@ -58,6 +60,11 @@ def synthetic_snapshot(
     sites, residences: codes to draw from (residences weighted towards the first ones).
     children: size of the pool of children the rows are drawn from (default ``rows * 0.8``);
         pseudonyms come from ``child_seed``, so two partners sharing it share children.
+    residence_weights: relative chance of each residence (same length as ``residences``), e.g.
+        population times relative risk; default falls off as 1/sqrt(rank).
+    age_reference: the date on which the pool's ages (0–25 years) hold, default the peildatum.
+        Rounds sharing ``child_seed`` and ``age_reference`` give a child the same birth date in
+        each; children born after this peildatum have no rows.
     """
     rng = np.random.default_rng(seed)
     pool = children or max(1, int(rows * 0.8))
@@ -68,7 +75,10 @@ def synthetic_snapshot(
     )
     age_days = child_rng.integers(0, 25 * 365, size=pool)
     sex = child_rng.choice(["M", "V", "X", "O"], p=[0.52, 0.46, 0.005, 0.015], size=pool)
-    weights = 1.0 / np.arange(1, len(residences) + 1) ** 0.5
+    if residence_weights is None:
+        weights = 1.0 / np.arange(1, len(residences) + 1) ** 0.5
+    else:
+        weights = np.asarray(residence_weights, dtype=float)
     home = child_rng.choice(len(residences), p=weights / weights.sum(), size=pool)
 
     codes = np.array([f for f, _, _ in _FORMS])
@@ -77,9 +87,10 @@ def synthetic_snapshot(
     nrtjh = rng.random(rows) < np.array([n for _, _, n in _FORMS])[form_index]
 
     peil = pd.Timestamp(peildatum)
-    birth = peil - pd.to_timedelta(age_days[child], unit="D")
+    birth = pd.Timestamp(age_reference or peildatum) - pd.to_timedelta(age_days[child], unit="D")
     since_birth = (peil - birth).days.to_numpy()
-    running = np.minimum(rng.exponential(300, size=rows).astype(int), since_birth)
+    born = since_birth >= 0
+    running = np.minimum(rng.exponential(300, size=rows).astype(int), np.maximum(since_birth, 0))
     start = peil - pd.to_timedelta(running, unit="D")
     crisis = (codes[form_index] == "CR") | (rng.random(rows) < 0.03)
     # Under one year the month must be known, or 1 July could fall after the peildatum.
@@ -104,6 +115,8 @@ def synthetic_snapshot(
         }
     )
     # The same child twice at one site in one form of help is a duplicate: keep the first.
-    return frame.drop_duplicates(["client_pseudoniem", "vestiging", "hulpvorm"]).reset_index(
-        drop=True
+    return (
+        frame[born]
+        .drop_duplicates(["client_pseudoniem", "vestiging", "hulpvorm"])
+        .reset_index(drop=True)
     )

@@ -1,5 +1,13 @@
-"""The client-routes page: families' sequences of help across their requests, as a table and a
-flow diagram drawn on the server (SVG, no script), all disclosure-controlled.
+"""The client-routes page, as tables and flow diagrams drawn on the server (SVG, no script), all
+disclosure-controlled:
+
+- children's routes across snapshot rounds (per pseudonym, from ``rounds.services
+  .round_snapshot``): the most common sequences of forms of help, the step-ups (RTJH → NRTJH)
+  and step-downs between consecutive rounds, and the flow of access between rounds. Only the
+  rounds of one organising region the user follows (``rounds.follow_round``) are combined;
+  partner-local identifiers (``L-``) cannot be followed across partners or rounds and are left
+  out;
+- families' sequences of help across their requests (below).
 
 A family's route is the sequence of forms of help started for it (``hulp_gestart`` events, by
 date) over all its requests; "stap 1", "stap 2", ... play the role of rounds in
@@ -19,10 +27,72 @@ from django.utils.translation import gettext as _
 from jeugdhulp.aanmeldingen import access
 from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis, GebeurtenisType
 from jeugdhulp.accounts.models import Role
-from jeugdhulp.accounts.permissions import scope_of
+from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.analysis import routes
+from jeugdhulp.snapshot.schema import LOCAL_PREFIX
 
 WIDTH, HEIGHT, NODE_WIDTH, GAP = 760.0, 360.0, 14.0, 10.0
+TOP_ROUTES = 20  # most common routes shown; the rest is not listed (never a small count)
+
+
+def followed_rounds(user) -> dict:
+    """The user's followed rounds per organising region: {region: [rounds by peildatum]}."""
+    from jeugdhulp.rounds.models import Round
+
+    regions: dict = {}
+    for ronde in Round.objects.select_related("organisatie").order_by("peildatum", "pk"):
+        if can(user, "rounds.follow_round", ronde):
+            regions.setdefault(ronde.organisatie, []).append(ronde)
+    return regions
+
+
+def round_states(rounds: list) -> pd.DataFrame:
+    """One row per child × round (peildatum): its forms of help and access on that day."""
+    from jeugdhulp.rounds.services import round_snapshot
+
+    rows = routes.stack_rounds([(ronde.peildatum, round_snapshot(ronde)) for ronde in rounds])
+    rows = rows[~rows[routes.CLIENT].astype(str).str.startswith(LOCAL_PREFIX)]
+    if rows.empty:
+        return pd.DataFrame(columns=[routes.CLIENT, routes.PERIOD, routes.STATE, routes.ACCESS])
+    return routes.client_states(rows)
+
+
+def rounds_context(user, region_pk: str | None, threshold: int) -> dict:
+    """The across-rounds part of the page for one region (the chosen one, else the first)."""
+    regions = followed_rounds(user)
+    if not regions:
+        return {"regions": []}
+    region = next((r for r in regions if str(r.pk) == region_pk), next(iter(regions)))
+    rounds = regions[region]
+    states = round_states(rounds)
+    labels = {r.peildatum: r.naam for r in rounds}
+    route_table = routes.route_counts(routes.extract_routes(states), threshold, min_steps=1)
+    access_states = states.assign(**{routes.STATE: states[routes.ACCESS]})
+    access_routes = routes.route_counts(routes.extract_routes(access_states), threshold)
+    access_flows = routes.suppress_transitions(routes.transitions(states), threshold)
+    steps = routes.step_summary(access_flows) if len(access_flows) else pd.DataFrame()
+    nodes, links = sankey(access_flows, labels)
+    return {
+        "regions": list(regions),
+        "region": region,
+        "rounds": rounds,
+        "children": int(states[routes.CLIENT].nunique()),
+        "in_several": int((states.groupby(routes.CLIENT).size() > 1).sum()),
+        "round_routes": route_table.head(TOP_ROUTES).to_dict("records"),
+        "more_routes": max(len(route_table) - TOP_ROUTES, 0),
+        "access_routes": access_routes.to_dict("records"),
+        "steps": [
+            {
+                "van": labels[row["van_periode"]],
+                "naar": labels[row["naar_periode"]],
+                # a hidden figure (NA) is shown as hidden, never as 0
+                "soorten": [None if pd.isna(row[k]) else int(row[k]) for k in routes.STEP_KINDS],
+            }
+            for row in steps.to_dict("records")
+        ],
+        "round_nodes": nodes,
+        "round_links": links,
+    }
 
 
 def family_states(user) -> pd.DataFrame:
@@ -113,7 +183,7 @@ def sankey(flows: pd.DataFrame, labels: dict) -> tuple[list[Node], list[Link]]:
     return list(nodes.values()), links
 
 
-def page_context(user) -> dict:
+def page_context(user, region_pk: str | None = None) -> dict:
     threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD
     states = family_states(user)
     route_table = routes.route_counts(
@@ -131,4 +201,5 @@ def page_context(user) -> dict:
         "width": WIDTH + 120,
         "height": HEIGHT + 20,
         "threshold": threshold,
+        "across": rounds_context(user, region_pk, threshold),
     }

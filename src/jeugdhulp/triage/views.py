@@ -223,5 +223,5 @@ def report(request):
 
 def routes(request):
     _require(request.user, "triage.view_routes")
-    context = client_routes.page_context(request.user)
+    context = client_routes.page_context(request.user, request.GET.get("regio"))
     return render(request, "triage/routes.html", context)

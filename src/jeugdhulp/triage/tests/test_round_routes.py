@@ -1,0 +1,105 @@
+"""Children's routes across snapshot rounds on the client-routes page: counts, step-ups and
+step-downs, disclosure control and who sees them."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from jeugdhulp.snapshot.synthetic import synthetic_pseudonym, synthetic_snapshot
+from jeugdhulp.triage import client_routes
+
+pytestmark = pytest.mark.django_db
+
+FIRST, SECOND = dt.date(2024, 2, 12), dt.date(2025, 2, 10)
+# (children, form in the first round or None, form in the second round or None)
+GROUPS = [
+    (6, "KP", "VB"),  # step-up RTJH -> NRTJH
+    (5, "VB", "KP"),  # step-down
+    (5, "KP", "KP"),  # stayed RTJH
+    (7, "BI", None),  # left help
+    (2, None, "TR"),  # entered: too few to show
+]
+NRTJH_FORMS = {"VB"}
+
+
+def deliver(ronde, partner, rows: list[tuple[str, str]], tmp_path) -> None:
+    """Import ``(pseudonym, form)`` rows as ``partner``'s file (other columns synthetic)."""
+    from jeugdhulp.rounds.services import import_file
+
+    frame = synthetic_snapshot(
+        len(rows) * 3, peildatum=ronde.peildatum, sites=["V001"], residences=["3600"], seed=3
+    ).head(len(rows))
+    frame["client_pseudoniem"] = [pseudonym for pseudonym, _ in rows]
+    frame["hulpvorm"] = [form for _, form in rows]
+    frame["toegang"] = ["NRTJH" if form in NRTJH_FORMS else "RTJH" for _, form in rows]
+    frame["crisis"] = "nee"
+    frame["gemandateerd"] = "nee"
+    path = tmp_path / f"{ronde.pk}.csv"
+    frame.to_csv(path, sep=";", index=False)
+    upload, _ = import_file(ronde, partner, path)
+    assert upload.rijen == len(rows), upload.rapport
+
+
+@pytest.fixture
+def two_rounds(world, tmp_path):
+    from jeugdhulp.reference.models import HulpVorm, Site
+    from jeugdhulp.rounds.models import Round
+
+    Site.objects.create(code="V001", naam="V001", organisatie=world["partner"], lon=5.3, lat=50.9)
+    rows: dict[dt.date, list] = {FIRST: [], SECOND: []}
+    number = 0
+    for size, before, after in GROUPS:
+        for _ in range(size):
+            child = synthetic_pseudonym("routes", number)
+            number += 1
+            for day, form in ((FIRST, before), (SECOND, after)):
+                if form:
+                    rows[day].append((child, form))
+    # A partner-local code cannot be followed across rounds: never counted.
+    for day in rows:
+        rows[day] += [("L-0001", "KP")] * 1
+    rounds = []
+    for day, name in ((FIRST, "Foto 2024"), (SECOND, "Foto 2025")):
+        ronde = Round.objects.create(naam=name, peildatum=day, organisatie=world["region"])
+        ronde.partners.add(world["partner"])
+        ronde.hulpvormen.set(HulpVorm.objects.all())
+        deliver(ronde, world["partner"], rows[day], tmp_path)
+        rounds.append(ronde)
+    return rounds
+
+
+def test_routes_across_rounds_count_children_and_merge_small_routes(world, two_rounds):
+    across = client_routes.page_context(world["analist"])["across"]
+    assert across["rounds"] == two_rounds
+    assert (across["children"], across["in_several"]) == (25, 16)
+    assert [(r["route"], r["aantal"], r["aantal_routes"]) for r in across["round_routes"]] == [
+        ("BI", 7, 1),
+        ("KP → VB", 6, 1),
+        ("KP", 5, 1),
+        # TR (2) is too small; the smallest shown route (VB → KP, last of the fives) joins it
+        ("overige routes", 7, 2),
+    ]
+
+
+def test_step_ups_and_step_downs_between_rounds_with_suppression(world, two_rounds):
+    across = client_routes.page_context(world["analist"])["across"]
+    [step] = across["steps"]
+    assert (step["van"], step["naar"]) == ("Foto 2024", "Foto 2025")
+    # opschaling, afschaling, bleef RTJH, bleef NRTJH, instroom, uitstroom; the 2 entering
+    # children are hidden (primary), and with them one more cell of that column (secondary).
+    kinds = dict(zip(client_routes.routes.STEP_KINDS, step["soorten"], strict=True))
+    assert kinds["opschaling"] == 6 and kinds["uitstroom"] == 7
+    assert kinds["instroom"] is None
+    assert kinds["bleef_nrtjh"] == 0
+    assert {n.state for n in across["round_nodes"]} >= {"RTJH", "NRTJH"}
+
+
+def test_only_followers_of_the_region_see_its_rounds(world, two_rounds, client):
+    assert client_routes.page_context(world["andere_coordinator"])["across"]["regions"] == []
+    client.force_login(world["analist"])
+    page = client.get(reverse("triage:routes")).content.decode()
+    assert "KP → VB" in page and 'id="rondes-diagram"' in page
+    assert "Opschaling (RTJH → NRTJH)" in page
+    client.force_login(world["aanmelder"])
+    assert client.get(reverse("triage:routes")).status_code == 403
