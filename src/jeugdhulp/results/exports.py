@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
@@ -67,10 +68,20 @@ def write_xlsx(result: AnalysisResult, path: Path) -> None:
             ]
         }
     )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        rounded(ordered(result)).to_excel(writer, sheet_name="indicatoren", index=False)
-        rounded(result.region).to_excel(writer, sheet_name="regio", index=False)
-        note.to_excel(writer, sheet_name="toelichting", index=False)
+    # openpyxl's write-only mode streams rows: pandas' to_excel builds every cell object first,
+    # which took minutes and gigabytes for 10,000 areas x 14 forms.
+    book = openpyxl.Workbook(write_only=True)
+    for name, frame in (
+        ("indicatoren", rounded(ordered(result))),
+        ("regio", rounded(result.region)),
+        ("toelichting", note),
+    ):
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        cells = frame.astype(object).where(frame.notna(), None)
+        for row in cells.itertuples(index=False, name=None):
+            sheet.append(row)
+    book.save(path)
 
 
 def write_parquet(result: AnalysisResult, path: Path) -> None:

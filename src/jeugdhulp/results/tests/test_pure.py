@@ -170,6 +170,14 @@ def test_exports_are_written_and_agree(analysed, tmp_path):
     pd.testing.assert_series_equal(
         comma["bereik_per_1000"], semicolon["bereik_per_1000"], check_names=False
     )
+    pd.testing.assert_series_equal(
+        comma["bereik_per_1000"], xlsx["bereik_per_1000"], check_names=False, check_dtype=False
+    )
+    assert list(xlsx.columns) == list(comma.columns)
+    assert xlsx["gebied_code"].astype(str).tolist() == comma["gebied_code"].tolist()
+    sheets = pd.read_excel(tmp_path / "indicatoren.xlsx", sheet_name=None)
+    assert list(sheets) == ["indicatoren", "regio", "toelichting"]
+    assert "een vraag, geen oordeel" in " ".join(sheets["toelichting"]["toelichting"])
     raw = (tmp_path / "indicatoren-puntkomma.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b";" in raw.splitlines()[0]
     layers = gpd.list_layers(tmp_path / "gebieden.gpkg")["name"].tolist()
