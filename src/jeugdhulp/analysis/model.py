@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod.families import Poisson
+from statsmodels.genmod.generalized_linear_model import GLM
+from statsmodels.tools.tools import add_constant
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,8 @@ def fit_expected_use(
     if n <= len(names) + 2:
         return None
     z = (x[:, keep] - x[use][:, keep].mean(axis=0)) / sd[keep]
-    design = sm.add_constant(z, has_constant="add")
-    model = sm.GLM(
-        observed[use], design[use], family=sm.families.Poisson(), offset=np.log(population[use])
-    )
+    design = add_constant(z, has_constant="add")
+    model = GLM(observed[use], design[use], family=Poisson(), offset=np.log(population[use]))
     result = model.fit(scale="X2")
     expected = np.full(len(observed), np.nan)
     expected[use] = result.fittedvalues

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jeugdhulp.analysis.cli import main
+from jeugdhulp.analysis.cli import SMALLEST_CLUSTER, main
+from jeugdhulp.analysis.clusters import permutations_for
 from jeugdhulp.analysis.pipeline import CONTRACT_COLUMNS
 from jeugdhulp.analysis.tests.fixtures import (
     PEILDATUM,
@@ -149,3 +150,20 @@ def test_real_limburg_boundaries_and_population(shared_data, tmp_path):
     young = pop[(pop["nis_code"] == "71072") & (pop["age_from"] <= 20)]["total"].sum()
     assert alle.loc["71072", "inwoners"] == young
     assert "bereik_15_19_per_1000" in table.columns  # the population's own bands
+
+
+def test_default_permutations_follow_the_number_of_areas(round_files):
+    out = round_files / "uit"
+    given = arguments(round_files, out)
+    at = given.index("--permutations")
+    assert main(given[:at] + given[at + 2 :]) == 0
+    parameters = json.loads((out / "manifest.json").read_text())["parameters"]
+    # 16 areas need 16 / (0.05 · 20) = 16 permutations: the floor of 999 applies.
+    assert parameters["permutations"] == 999
+    assert parameters["permutations_rule"].startswith("standaard")
+
+
+@pytest.mark.parametrize(("areas", "expected"), [(1_000, 999), (1_001, 9_999), (9_000, 9_999)])
+def test_default_permutations_let_a_cluster_of_twenty_areas_pass_bh(areas, expected):
+    # P + 1 ≥ areas / (0.05 · 20): 9,000 areas need 9,000, so 9,999.
+    assert permutations_for(areas, alpha=0.05, smallest_cluster=SMALLEST_CLUSTER) == expected
