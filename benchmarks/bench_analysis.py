@@ -10,6 +10,7 @@ Run it with ``make bench`` (all benchmarks) or ``python -m benchmarks.bench_anal
 from __future__ import annotations
 
 import datetime as dt
+import os
 import statistics
 import subprocess
 import sys
@@ -87,6 +88,20 @@ def write_round(folder: Path, scale: float, seed: int = 1) -> list[str]:
     ]  # fmt: skip
 
 
+def _environment() -> dict[str, str]:
+    """Bytecode caches on, as in an installed deployment: without them (this machine sets
+    PYTHONDONTWRITEBYTECODE) every run compiles pandas, scipy, libpysal, ... anew, which took
+    longer than the analysis itself. The caches go to a folder of their own, not the venv."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "jeugdhulp-bench-pycache")
+    return env
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages: the machine is shared, so timings vary."""
+    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def measure(arguments: list[str], out: Path) -> tuple[float, float]:
     """Wall seconds and peak MB of one ``jeugdhulp analyze`` in a fresh child process."""
     script = (
@@ -98,7 +113,7 @@ def measure(arguments: list[str], out: Path) -> tuple[float, float]:
         "print(wall, peak, code)\n"
     )
     command = [sys.executable, "-c", script, str(BIN), "analyze", *arguments, "--out", str(out)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=_environment())
     wall, peak, code = done.stdout.split()
     if code != "0":
         raise RuntimeError(f"jeugdhulp analyze failed with status {code}: {done.stderr[-2000:]}")
@@ -110,11 +125,14 @@ def main(scales=SCALES, runs: int = RUNS) -> str:
         "## Analysis (`jeugdhulp analyze`)",
         "",
         f"Synthetic round (``benchmarks/bench_analysis.py``), {len(FORMS)} forms of help, "
-        "999 permutations, covariates and sites; median of "
-        f"{runs} runs, each a fresh process; peak = max resident set size of that process.",
+        "the default permutations (999 up to 1,000 areas, 9,999 above), covariates and sites; "
+        f"median of {runs} runs after one warm-up run (bytecode caches written), each a fresh "
+        "process; peak = max resident set size of that process. Measured on "
+        f"{dt.date.today().isoformat()}; load average before: {_load()} (the machine is shared "
+        "with other jobs, so times are upper bounds).",
         "",
-        "| scale | areas | snapshot rows | sites | time (s) | peak memory (MB) |",
-        "|---|---|---|---|---|---|",
+        "| scale | areas | snapshot rows | sites | time (s) | peak memory (MB) | load after |",
+        "|---|---|---|---|---|---|---|",
     ]
     for scale in scales:
         with tempfile.TemporaryDirectory() as tmp:
@@ -124,12 +142,14 @@ def main(scales=SCALES, runs: int = RUNS) -> str:
                 len(pd.read_csv(path, usecols=["vestiging"]))
                 for path in folder.glob("partner*.csv")
             )
+            if scale == scales[0]:
+                measure(arguments, folder / "warm-up")
             results = [measure(arguments, folder / f"uit{i}") for i in range(runs)]
         wall = statistics.median(r[0] for r in results)
         peak = statistics.median(r[1] for r in results)
         lines.append(
             f"| {scale:g} | {round(FULL['areas'] * scale):,} | {rows:,} | "
-            f"{round(FULL['sites'] * scale)} | {wall:.2f} | {peak:.0f} |"
+            f"{round(FULL['sites'] * scale)} | {wall:.2f} | {peak:.0f} | {_load()} |"
         )
         print(lines[-1], file=sys.stderr)
     return "\n".join(lines) + "\n"
