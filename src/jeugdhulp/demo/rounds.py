@@ -91,7 +91,7 @@ def _neighbourhood(local, start: str, size: int) -> list[str]:
     chosen = [start]
     while len(chosen) < size:
         block = local.loc[local["code"].isin(chosen)].union_all()
-        touching = local[~local["code"].isin(chosen) & local.touches(block.buffer(1))]
+        touching = local[~local["code"].isin(chosen) & local.intersects(block.buffer(1))]
         if touching.empty:
             break
         nearest = touching.distance(block.centroid).idxmin()
