@@ -27,16 +27,21 @@ References:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
-from libpysal.weights import WSP, W
 from scipy.spatial import cKDTree
 from scipy.stats import false_discovery_control
 
 from jeugdhulp.analysis.accessibility import project_lonlat
+
+if TYPE_CHECKING:
+    from libpysal.weights import W
 
 HOTSPOT = "hotspot"
 BLAUWE_ZONE = "blauwe_zone"
@@ -47,9 +52,32 @@ METHODS = ("gi_star", "moran")
 _SHUFFLE_CELLS_PER_BLOCK = 4_000_000
 
 
+@dataclass(frozen=True)
+class Adjacency:
+    """Binary spatial weights as ``local_clusters`` reads them (the attributes it uses of a
+    libpysal ``W``): importing libpysal costs seconds per run, more than the tests take."""
+
+    sparse: sp.csr_matrix
+    id_order: list[str]
+
+    @property
+    def n(self) -> int:
+        return len(self.id_order)
+
+
 def spatial_weights(
     areas: gpd.GeoDataFrame, *, k_fallback: int = 4, code_column: str = "code"
 ) -> W:
+    """:func:`queen_adjacency` as a libpysal ``W`` (for use with libpysal and esda)."""
+    from libpysal.weights import WSP
+
+    adjacency = queen_adjacency(areas, k_fallback=k_fallback, code_column=code_column)
+    return WSP(adjacency.sparse, id_order=adjacency.id_order).to_W(silence_warnings=True)
+
+
+def queen_adjacency(
+    areas: gpd.GeoDataFrame, *, k_fallback: int = 4, code_column: str = "code"
+) -> Adjacency:
     """Queen contiguity between ``areas``, with nearest neighbours for areas that touch none.
 
     Two areas are neighbours when their boundaries share at least one vertex (queen contiguity
@@ -65,7 +93,7 @@ def spatial_weights(
         code_column: the column with the (unique) area codes.
 
     Returns:
-        A binary libpysal ``W`` whose ``id_order`` is the row order of ``areas``.
+        Binary weights whose ``id_order`` is the row order of ``areas``.
     """
     if areas.crs is None:
         raise ValueError("de gebieden hebben geen coördinatenstelsel (CRS)")
@@ -87,7 +115,7 @@ def spatial_weights(
                 points = points.to_crs("EPSG:4326")
             centroids = project_lonlat(points.x.to_numpy(), points.y.to_numpy())
         adjacency = _attach_nearest(adjacency, centroids, islands, k_fallback)
-    return WSP(adjacency, id_order=codes).to_W(silence_warnings=True)
+    return Adjacency(adjacency, codes)
 
 
 def _queen_adjacency(geometries: np.ndarray) -> sp.csr_matrix:
@@ -129,7 +157,7 @@ def _attach_nearest(
 
 def local_clusters(
     values: np.ndarray,
-    weights: W,
+    weights: W | Adjacency,
     *,
     permutations: int = 999,
     seed: int = 0,
@@ -169,7 +197,7 @@ def local_clusters(
 
     Parameters:
         values: the quantity per area (any real values; NaN = not tested).
-        weights: spatial weights (treated as binary), e.g. from ``spatial_weights``.
+        weights: spatial weights (treated as binary), e.g. from ``queen_adjacency``.
         permutations: number of conditional permutations (≥ 999 for publication).
         seed: seed of numpy's default generator; the same seed gives identical output.
         alpha: false-discovery rate.

@@ -234,7 +234,7 @@ def run_analysis(
     models = _fit_models(table, covariates, params, warnings, step)
 
     step("ruimtelijke clusters (hotspots en blauwe zones)")
-    weights = clusters.spatial_weights(areas)
+    weights = clusters.queen_adjacency(areas)
     table["cluster"] = clusters.GEEN
     for form, rows in table.groupby("hulpvorm", sort=False):
         step(f"clusters: {form} ({params.permutations} permutaties)")
