@@ -102,22 +102,23 @@ def _load() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def measure(arguments: list[str], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB of one ``jeugdhulp analyze`` in a fresh child process."""
+def measure(arguments: list[str], out: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak MB of one ``jeugdhulp analyze`` in a
+    fresh child process."""
     script = (
         "import resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
         "code = subprocess.call(sys.argv[1:])\n"
         "wall = time.perf_counter() - t\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(wall, peak, code)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code)\n"
     )
     command = [sys.executable, "-c", script, str(BIN), "analyze", *arguments, "--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, check=True, env=_environment())
-    wall, peak, code = done.stdout.split()
+    wall, cpu, peak, code = done.stdout.split()
     if code != "0":
         raise RuntimeError(f"jeugdhulp analyze failed with status {code}: {done.stderr[-2000:]}")
-    return float(wall), float(peak)
+    return float(wall), float(cpu), float(peak)
 
 
 def main(scales=SCALES, runs: int = RUNS) -> str:
@@ -127,12 +128,14 @@ def main(scales=SCALES, runs: int = RUNS) -> str:
         f"Synthetic round (``benchmarks/bench_analysis.py``), {len(FORMS)} forms of help, "
         "the default permutations (999 up to 1,000 areas, 9,999 above), covariates and sites; "
         f"median of {runs} runs after one warm-up run (bytecode caches written), each a fresh "
-        "process; peak = max resident set size of that process. Measured on "
+        "process; CPU = user + system seconds of that process (less affected by other jobs "
+        "than wall time); peak = max resident set size. Measured on "
         f"{dt.date.today().isoformat()}; load average before: {_load()} (the machine is shared "
         "with other jobs, so times are upper bounds).",
         "",
-        "| scale | areas | snapshot rows | sites | time (s) | peak memory (MB) | load after |",
-        "|---|---|---|---|---|---|---|",
+        "| scale | areas | snapshot rows | sites | time (s) | CPU (s) | peak memory (MB) "
+        "| load after |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for scale in scales:
         with tempfile.TemporaryDirectory() as tmp:
@@ -146,10 +149,11 @@ def main(scales=SCALES, runs: int = RUNS) -> str:
                 measure(arguments, folder / "warm-up")
             results = [measure(arguments, folder / f"uit{i}") for i in range(runs)]
         wall = statistics.median(r[0] for r in results)
-        peak = statistics.median(r[1] for r in results)
+        cpu = statistics.median(r[1] for r in results)
+        peak = statistics.median(r[2] for r in results)
         lines.append(
             f"| {scale:g} | {round(FULL['areas'] * scale):,} | {rows:,} | "
-            f"{round(FULL['sites'] * scale)} | {wall:.2f} | {peak:.0f} | {_load()} |"
+            f"{round(FULL['sites'] * scale)} | {wall:.2f} | {cpu:.2f} | {peak:.0f} | {_load()} |"
         )
         print(lines[-1], file=sys.stderr)
     return "\n".join(lines) + "\n"
