@@ -25,7 +25,7 @@ from jeugdhulp.data.demo_region import LOCAL_CRS, DemoRegion
 from jeugdhulp.demo.organisations import REGION_CODE
 from jeugdhulp.demo.region import VINTAGE, _area_set
 from jeugdhulp.reference.models import Area, AreaSet, AreaSetKind, HulpVorm, Site
-from jeugdhulp.rounds.models import Round
+from jeugdhulp.rounds.models import Round, SnapshotRow
 from jeugdhulp.rounds.services import import_file
 from jeugdhulp.snapshot.synthetic import synthetic_snapshot
 
@@ -144,12 +144,24 @@ def build_rounds(seed: int, region: DemoRegion) -> list[str]:
         build_round(seed, region_area_set, spec, codes, weights, age_reference=ROUNDS[-1].peildatum)
         for spec in ROUNDS
     ]
+    first, last = (Round.objects.get(naam=spec.naam) for spec in (ROUNDS[0], ROUNDS[-1]))
+    lines.append(
+        f"{children_in_both(first, last)} kinderen komen in beide rondes voor (cliëntroutes)."
+    )
     names = region.municipalities.set_index("code")["naam"]
     lines.append(
         "Geplante patronen (fictief): meer gebruik in "
         f"{', '.join(names[c] for c in high)}; minder in {', '.join(names[c] for c in low)}."
     )
     return lines
+
+
+def children_in_both(first: Round, second: Round) -> int:
+    """Pseudonyms with active rows in both rounds."""
+    rows = SnapshotRow.objects.filter(upload__actief=True)
+    earlier = rows.filter(upload__ronde=first).values("client_pseudoniem")
+    later = rows.filter(upload__ronde=second, client_pseudoniem__in=earlier)
+    return later.values("client_pseudoniem").distinct().count()
 
 
 def build_round(
