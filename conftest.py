@@ -22,6 +22,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request to an /en/ page leaves English active in the thread (Django does not reset it
+    # after a response), which would make the next test's reverse() produce /en/ URLs.
+    from django.utils import translation
+
+    translation.activate("nl-be")
+    yield
+    translation.activate("nl-be")
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The real public reference files in ../shared/data (skips when they are not there)."""
