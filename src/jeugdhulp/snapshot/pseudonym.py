@@ -34,17 +34,18 @@ def compact_insz(value: str) -> str:
     """``"85.07.30-033.28"`` -> ``"85073003328"``; a number Excel shortened to 10 digits (a
     leading zero lost, born 2000-2009) gets its zero back; ``85073003328.0`` loses ``.0``."""
     text = str(value).strip()
-    if text.endswith(".0") and text[:-2].isdigit():
+    if text.endswith(".0") and text[:-2].isascii() and text[:-2].isdigit():
         text = text[:-2]
     text = "".join(ch for ch in text if ch not in _SEPARATORS)
-    if len(text) == 10 and text.isdigit():
+    if len(text) == 10 and text.isascii() and text.isdigit():
         text = "0" + text
     return text
 
 
 def _is_valid_stdlib(number: str) -> bool:
     """The rules of python-stdnum's ``be.nn`` and ``be.bis`` (national and BIS numbers)."""
-    if len(number) != 11 or not number.isdigit() or int(number) == 0:
+    # isdigit() also accepts other scripts' digits (e.g. Arabic-Indic); an INSZ is ASCII.
+    if len(number) != 11 or not (number.isascii() and number.isdigit()) or int(number) == 0:
         return False
     month = int(number[2:4])
     if not (0 <= month <= 12 or 20 <= month <= 32 or 40 <= month <= 52):
