@@ -39,7 +39,7 @@ CHILDREN = 60_000  # the pool both rounds draw from
 # Relative risk: exp(DEPRIVATION_EFFECT * deprivation z-score), i.e. about x1.4 per standard
 # deviation; the planted clusters multiply it further.
 DEPRIVATION_EFFECT = 0.35
-HIGH_CLUSTER, LOW_CLUSTER = 2.2, 0.35
+HIGH_CLUSTER, LOW_CLUSTER = 3.0, 0.35
 CLUSTER_SIZE = 3  # municipalities per planted cluster
 SUBAREA_SET = "DEMO-REGIO-DEELGEBIEDEN"
 

@@ -47,10 +47,12 @@ def followed_rounds(user) -> dict:
 
 
 def round_states(rounds: list) -> pd.DataFrame:
-    """One row per child × round (peildatum): its forms of help and access on that day."""
+    """One row per child × round: its forms of help and access on that round's peildatum. The
+    period is the round's position in ``rounds`` (in time order): an integer column keeps the
+    groupby reductions in ``analysis.routes`` vectorised, where date objects would not be."""
     from jeugdhulp.rounds.services import round_snapshot
 
-    rows = routes.stack_rounds([(ronde.peildatum, round_snapshot(ronde)) for ronde in rounds])
+    rows = routes.stack_rounds([(i, round_snapshot(ronde)) for i, ronde in enumerate(rounds)])
     rows = rows[~rows[routes.CLIENT].astype(str).str.startswith(LOCAL_PREFIX)]
     if rows.empty:
         return pd.DataFrame(columns=[routes.CLIENT, routes.PERIOD, routes.STATE, routes.ACCESS])
@@ -65,9 +67,13 @@ def rounds_context(user, region_pk: str | None, threshold: int) -> dict:
     region = next((r for r in regions if str(r.pk) == region_pk), next(iter(regions)))
     rounds = regions[region]
     states = round_states(rounds)
-    labels = {r.peildatum: r.naam for r in rounds}
-    route_table = routes.route_counts(routes.extract_routes(states), threshold, min_steps=1)
-    access_states = states.assign(**{routes.STATE: states[routes.ACCESS]})
+    if states.empty:
+        return {"regions": list(regions), "region": region, "rounds": rounds, "children": 0}
+    labels = dict(enumerate(r.naam for r in rounds))
+    # A route across rounds needs a child in more than one round.
+    followed = states.groupby(routes.CLIENT)[routes.PERIOD].transform("size") > 1
+    route_table = routes.route_counts(routes.extract_routes(states[followed]), threshold)
+    access_states = states[followed].assign(**{routes.STATE: states[routes.ACCESS]})
     access_routes = routes.route_counts(routes.extract_routes(access_states), threshold)
     access_flows = routes.suppress_transitions(routes.transitions(states), threshold)
     steps = routes.step_summary(access_flows) if len(access_flows) else pd.DataFrame()
@@ -77,7 +83,7 @@ def rounds_context(user, region_pk: str | None, threshold: int) -> dict:
         "region": region,
         "rounds": rounds,
         "children": int(states[routes.CLIENT].nunique()),
-        "in_several": int((states.groupby(routes.CLIENT).size() > 1).sum()),
+        "in_several": int(states.loc[followed, routes.CLIENT].nunique()),
         "round_routes": route_table.head(TOP_ROUTES).to_dict("records"),
         "more_routes": max(len(route_table) - TOP_ROUTES, 0),
         "access_routes": access_routes.to_dict("records"),

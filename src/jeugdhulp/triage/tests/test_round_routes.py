@@ -69,17 +69,29 @@ def two_rounds(world, tmp_path):
     return rounds
 
 
-def test_routes_across_rounds_count_children_and_merge_small_routes(world, two_rounds):
+def test_routes_across_rounds_count_the_children_followed_over_rounds(world, two_rounds):
     across = client_routes.page_context(world["analist"])["across"]
     assert across["rounds"] == two_rounds
     assert (across["children"], across["in_several"]) == (25, 16)
+    # Only children in both rounds have a route across rounds (BI and TR are in one round).
     assert [(r["route"], r["aantal"], r["aantal_routes"]) for r in across["round_routes"]] == [
-        ("BI", 7, 1),
         ("KP → VB", 6, 1),
         ("KP", 5, 1),
-        # TR (2) is too small; the smallest shown route (VB → KP, last of the fives) joins it
-        ("overige routes", 7, 2),
+        ("VB → KP", 5, 1),
     ]
+    assert [(r["route"], r["aantal"]) for r in across["access_routes"]] == [
+        ("RTJH → NRTJH", 6),
+        ("NRTJH → RTJH", 5),
+        ("RTJH", 5),
+    ]
+
+
+def test_a_round_without_deliveries_shows_no_routes(world):
+    from jeugdhulp.rounds.models import Round
+
+    Round.objects.create(naam="Foto leeg", peildatum=FIRST, organisatie=world["region"])
+    across = client_routes.page_context(world["analist"])["across"]
+    assert across["children"] == 0 and "round_routes" not in across
 
 
 def test_step_ups_and_step_downs_between_rounds_with_suppression(world, two_rounds):
