@@ -217,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API of the jeugdhulp request monitor (1G1P), version 1.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models have a field named "status" with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "AanmeldingStatusEnum": "jeugdhulp.aanmeldingen.models.Status",
+        "AanleveringStatusEnum": "jeugdhulp.rounds.models.UploadStatus",
+    },
 }
 
 # Background jobs (huey): Redis in production, SQLite for the embedded default.

@@ -8,6 +8,7 @@ screen and the CLI: 201 when the file was accepted, 422 when it was refused (not
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -45,8 +46,20 @@ class UploadSerializer(serializers.ModelSerializer):
         ]
 
 
+_DELIVERY = inline_serializer(
+    "Aanlevering",
+    {
+        "bestand": serializers.FileField(help_text="CSV or XLSX in the data-request format v1"),
+        "partner": serializers.CharField(
+            required=False, help_text="organisation code, when delivering for several partners"
+        ),
+    },
+)
+
+
 class UploadApiView(APIView):
     parser_classes = [MultiPartParser]
+    serializer_class = UploadSerializer
 
     def _round(self, request, pk: int) -> Round:
         ronde = get_object_or_404(Round, pk=pk)
@@ -63,6 +76,7 @@ class UploadApiView(APIView):
         uploads = Upload.objects.filter(ronde=ronde, partner__in=self._partners(request, ronde))
         return Response(UploadSerializer(uploads.select_related("partner"), many=True).data)
 
+    @extend_schema(request=_DELIVERY, responses={201: UploadSerializer, 422: UploadSerializer})
     def post(self, request, pk: int):
         ronde = self._round(request, pk)
         if not can(request.user, "rounds.upload_round", ronde):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jeugdhulp.rounds import api, views
+from jeugdhulp.rounds import views
 
 app_name = "rounds"
 urlpatterns = [
@@ -9,5 +9,4 @@ urlpatterns = [
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/aanleveren/", views.upload, name="aanleveren"),
     path("<int:pk>/sjabloon.<str:fmt>", views.template_download, name="sjabloon"),
-    path("<int:pk>/api/aanleveringen/", api.UploadApiView.as_view(), name="api_aanleveringen"),
 ]

@@ -101,7 +101,7 @@ def test_a_partner_system_delivers_through_the_api(ronde, people, partner_file):
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['partner_user'])}")
-    url = reverse("rounds:api_aanleveringen", args=[ronde.pk])
+    url = reverse("api:aanleveringen", args=[ronde.pk])
     with partner_file(4, toegang="XX").open("rb") as handle:
         refused = api.post(url, {"bestand": handle}, format="multipart")
     assert refused.status_code == 422
@@ -118,7 +118,7 @@ def test_outsiders_get_404_from_the_api(ronde, people, partner_file):
 
     api = APIClient()
     api.force_authenticate(people["outsider"])
-    url = reverse("rounds:api_aanleveringen", args=[ronde.pk])
+    url = reverse("api:aanleveringen", args=[ronde.pk])
     with partner_file(2).open("rb") as handle:
         assert api.post(url, {"bestand": handle}, format="multipart").status_code == 404
     assert api.get(url).status_code == 404
