@@ -1,0 +1,275 @@
+"""Benchmark of the map page with 10,000 areas: time to first paint, GeoJSON size, server time.
+
+A child process builds a fresh SQLite database with a generated region of 10,000 sub-areas
+(``jeugdhulp.data.demo_region.make_region``), stores it as reference data, analyses a synthetic
+snapshot on it and stores the result exactly as the worker does (``results.services
+.store_result``). The app is then served by ``jeugdhulp serve`` (gunicorn, as in production) and
+Debian's chromium (Playwright) opens the map page five times with an empty cache: first paint is
+the time from navigation start to the ``map-ready`` performance mark that ``results/map.js`` sets
+once every area is styled, plus one animation frame (so the browser has painted). Run it with
+``python -m benchmarks.run bench_map`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+AREAS = 10_000
+MUNICIPALITIES = 300
+SNAPSHOT_ROWS = 60_000
+RUNS = 5
+TARGET_SECONDS = 2.0
+PEILDATUM = dt.date(2025, 2, 10)
+PASSWORD = "bench-wachtwoord-2026"
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _build(folder: Path) -> dict:
+    """Child process: the database with one finished 10,000-area run and an analist."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdhulp.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    from jeugdhulp.accounts.models import Membership, Organisation, Role, User
+    from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
+    from jeugdhulp.data.demo_region import make_region
+    from jeugdhulp.reference import loading
+    from jeugdhulp.reference.models import AreaLevel
+    from jeugdhulp.results import services
+    from jeugdhulp.results.inputs import reference_inputs
+    from jeugdhulp.results.models import AnalysisRun, RunStatus
+    from jeugdhulp.snapshot.reader import read_snapshot
+    from jeugdhulp.snapshot.synthetic import synthetic_snapshot
+
+    region = make_region(
+        6, n_municipalities=MUNICIPALITIES, n_subareas=AREAS, n_sites=300, area_km2=13_500
+    )
+    for frame, level in (
+        (region.municipalities, AreaLevel.GEMEENTE),
+        (region.subareas, AreaLevel.SECTOR),
+    ):
+        loading.store_areas(frame, level=level, vintage="2025", source="bench", fictief=True)
+    loading.store_population(region.population, vintage="2025", source="bench")
+    loading.store_sites(region.sites, source="bench", fictief=True)
+
+    sites = sorted(region.sites["vestiging"])
+    rows = synthetic_snapshot(
+        SNAPSHOT_ROWS,
+        peildatum=PEILDATUM,
+        sites=sites,
+        residences=list(region.subareas["code"]),
+        seed=6,
+    )
+    path = folder / "foto.csv"
+    rows.to_csv(path, sep=";", index=False)
+    snapshot = read_snapshot(path, partner="BENCH", peildatum=PEILDATUM, site_codes=sites).frame
+
+    started = time.perf_counter()
+    inputs = reference_inputs(
+        sorted(region.municipalities["code"]), snapshot, peildatum=PEILDATUM, threshold=5
+    )
+    result = run_analysis(
+        inputs.areas,
+        inputs.population,
+        inputs.snapshot,
+        AnalysisParams(peildatum=PEILDATUM, permutations=99, seed=6),
+        centroids=inputs.centroids,
+        sites=inputs.sites,
+    )
+    iroj = Organisation.objects.create(code="BENCH-IROJ", naam="Bench IROJ", soort="iroj")
+    run = AnalysisRun.objects.create(
+        ronde_id=1,
+        ronde_naam="Bench 10.000 gebieden",
+        peildatum=PEILDATUM,
+        regio=iroj,
+        versie=1,
+        status=RunStatus.RUNNING,
+        parameters={"seed": 6, "permutations": 99, "threshold": 5},
+    )
+    services.store_result(run, result, inputs)
+    analist = User.objects.create_user(username="bench-analist", password=PASSWORD)
+    Membership.objects.create(user=analist, organisatie=iroj, rol=Role.ANALIST)
+    return {
+        "areas": len(inputs.map_areas),
+        "analysis_seconds": time.perf_counter() - started,
+        "login": reverse("login"),
+        "map": reverse("results:kaart", args=[run.pk]),
+        "geometry": reverse("results:geometry", args=[run.pk]),
+        "values": reverse("results:values", args=[run.pk]) + "?hulpvorm=ALLE",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for(port: int, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not start on port {port}")
+
+
+def _timed_get(url: str, cookie: str) -> tuple[float, int]:
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request) as response:
+        size = len(response.read())
+    return time.perf_counter() - start, size
+
+
+def _measure(base: str, urls: dict) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        login = browser.new_context()
+        page = login.new_page()
+        page.goto(base + urls["login"])
+        page.get_by_label("Gebruikersnaam").fill("bench-analist")
+        page.get_by_label("Wachtwoord").fill(PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_load_state()
+        state = login.storage_state()
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in state["cookies"])
+        login.close()
+        paints, drawn = [], 0
+        for _ in range(RUNS):
+            # A fresh context each time: empty cache, so the GeoJSON is fetched again.
+            context = browser.new_context(storage_state=state)
+            page = context.new_page()
+            page.goto(base + urls["map"])
+            page.wait_for_selector("#map[data-ready='1']", timeout=120_000)
+            paints.append(
+                page.evaluate(
+                    """() => new Promise(done => requestAnimationFrame(() => setTimeout(() =>
+                        done(performance.getEntriesByName("map-ready")[0].startTime), 0)))"""
+                )
+                / 1000
+            )
+            drawn = page.locator("path.leaflet-interactive").count()
+            context.close()
+        browser.close()
+    geometry = [_timed_get(base + urls["geometry"], cookie) for _ in range(RUNS)]
+    values = [_timed_get(base + urls["values"], cookie) for _ in range(RUNS)]
+    return {
+        "paint": statistics.median(paints),
+        "paints": paints,
+        "drawn": drawn,
+        "geometry_seconds": statistics.median(t for t, _ in geometry),
+        "geometry_bytes": geometry[0][1],
+        "values_seconds": statistics.median(t for t, _ in values),
+        "values_bytes": values[0][1],
+    }
+
+
+def run() -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+            "JEUGDHULP_VAR_DIR": folder,
+            "JEUGDHULP_MEDIA_DIR": f"{folder}/media",
+            "JEUGDHULP_ENV": "development",
+            "JEUGDHULP_QUEUE": "sqlite",
+        }
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_map", "--child", folder],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        ).stdout
+        built = json.loads(output.strip().splitlines()[-1])
+        port = _free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jeugdhulp", "serve", "--no-worker", "--port", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_for(port)
+            load = os.getloadavg()[0]
+            measured = _measure(f"http://127.0.0.1:{port}", built)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        geojson = next(Path(folder, "media").rglob("gebieden.geojson")).read_bytes()
+    measured["gzip_bytes"] = len(gzip.compress(geojson))
+    measured["load"] = load
+    return built | measured
+
+
+def main() -> str:
+    r = run()
+    mb = 1_000_000
+    return "\n".join(
+        [
+            "## Map with 10,000 areas (`benchmarks/bench_map.py`)",
+            "",
+            f"Generated region of {r['areas']:,} sub-areas ({MUNICIPALITIES} municipalities), "
+            f"{SNAPSHOT_ROWS:,} synthetic snapshot rows, stored as the worker stores a run "
+            f"(analysis with 99 permutations: {r['analysis_seconds']:.0f} s); served by "
+            "`jeugdhulp serve` (gunicorn) on this machine, Debian's chromium (headless, "
+            f"Playwright), {dt.date.today():%Y-%m-%d}. Medians of {RUNS} page loads with an "
+            "empty cache. *First paint*: navigation start → every area styled "
+            "(`map-ready` mark) and the next animation frame. Server times: loopback request "
+            f"incl. transfer. Target: first paint under {TARGET_SECONDS:.0f} s.",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            f"| areas drawn | {r['drawn']:,} |",
+            f"| first paint (s), median | {r['paint']:.2f} |",
+            f"| first paint (s), each run | {', '.join(f'{p:.2f}' for p in r['paints'])} |",
+            f"| GeoJSON size (MB), raw / gzip | {r['geometry_bytes'] / mb:.2f} / "
+            f"{r['gzip_bytes'] / mb:.2f} |",
+            f"| GeoJSON endpoint (s) | {r['geometry_seconds']:.3f} |",
+            f"| values endpoint, one form (s / MB) | {r['values_seconds']:.3f} / "
+            f"{r['values_bytes'] / mb:.2f} |",
+            f"| under target | {'yes' if r['paint'] < TARGET_SECONDS else 'no'} |",
+            f"| machine load (1-min load average at the start) | {r['load']:.1f} |",
+            "",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(_build(Path(sys.argv[2]))))
+    else:
+        print(main())
