@@ -22,7 +22,17 @@ def run_demo(*args) -> str:
     return out.getvalue()
 
 
+@pytest.fixture
+def accounts_only(monkeypatch):
+    """The accounts step alone: the other steps have their own tests, and the whole demo is
+    run (twice) by one test below."""
+    from jeugdhulp.demo import steps
+
+    monkeypatch.setattr(steps, "STEPS", steps.STEPS[:1])
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("accounts_only")
 def test_demo_creates_one_account_per_role_with_the_given_password():
     output = run_demo("--password", "demo-wachtwoord-2026")
     assert "fictie" in output
@@ -36,14 +46,16 @@ def test_demo_creates_one_account_per_role_with_the_given_password():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("accounts_only")
 def test_demo_without_password_prints_a_random_one_that_works():
     output = run_demo()
     password = output.split("Wachtwoord (alle demo-accounts): ")[1].split()[0]
     assert User.objects.get(username="demo-analist").check_password(password)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
-def test_running_the_demo_twice_is_safe():
+def test_running_the_whole_demo_twice_is_safe():
     run_demo("--password", "demo-wachtwoord-2026")
     counts = (User.objects.count(), Membership.objects.count())
     output = run_demo()
@@ -53,6 +65,7 @@ def test_running_the_demo_twice_is_safe():
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("accounts_only")
 def test_a_weak_password_is_refused_with_a_message():
     with pytest.raises(CommandError, match="Wachtwoord niet bruikbaar"):
         run_demo("--password", "123")

@@ -8,8 +8,9 @@ import time
 from django.contrib.auth.password_validation import ValidationError, validate_password
 from django.core.management.base import BaseCommand, CommandError
 
+from jeugdhulp.demo import steps
 from jeugdhulp.demo.organisations import ACCOUNTS, set_demo_passwords
-from jeugdhulp.demo.steps import STEPS, DemoContext
+from jeugdhulp.demo.steps import DemoContext
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 ) from None
         ctx = DemoContext(seed=options["seed"], password=password)
         lines = []
-        for label, step in STEPS:
+        for label, step in steps.STEPS:
             started = time.monotonic()
             self.stdout.write(f"Demo: {label} …", ending="")
             self.stdout.flush()
