@@ -126,7 +126,8 @@ def main(scales=SCALES, runs: int = RUNS) -> str:
         "## Analysis (`jeugdhulp analyze`)",
         "",
         f"Synthetic round (``benchmarks/bench_analysis.py``), {len(FORMS)} forms of help, "
-        "the default permutations (999 up to 1,000 areas, 9,999 above), covariates and sites; "
+        "the default permutations (999 up to 1,000 areas, 9,999 up to 10,000, 99,999 above), "
+        "covariates and sites; "
         f"median of {runs} runs after one warm-up run (bytecode caches written), each a fresh "
         "process; CPU = user + system seconds of that process (less affected by other jobs "
         "than wall time); peak = max resident set size. Measured on "
