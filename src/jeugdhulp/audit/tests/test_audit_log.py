@@ -1,7 +1,7 @@
 """The audit log is complete (logins, changes, views) and append-only."""
 
 import pytest
-from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from jeugdhulp.accounts.models import Organisation, OrganisationKind
@@ -92,7 +92,7 @@ def test_events_cannot_be_changed_or_deleted_through_the_application(make_organi
 def test_the_database_refuses_updates_of_the_log(make_organisation):
     make_organisation()
     with (
-        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
@@ -103,7 +103,7 @@ def test_the_database_refuses_updates_of_the_log(make_organisation):
 def test_postgresql_refuses_deletes_of_the_log(make_organisation):
     make_organisation()
     with (
-        pytest.raises((IntegrityError, InternalError)),
+        pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
