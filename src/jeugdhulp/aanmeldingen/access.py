@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jeugdhulp.aanmeldingen.models import Aanmelding, Gezin
-from jeugdhulp.accounts.models import GROUPING_KINDS, Organisation, Role
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation, Role
 from jeugdhulp.accounts.permissions import scope_of
 
 PARTNERS = Aanmelding.partners.through
@@ -86,7 +86,7 @@ def addressable_partners(user) -> QuerySet[Organisation]:
     own = scope.organisations(*REGISTERING_ROLES)
     return (
         Organisation.objects.filter(actief=True)
-        .exclude(soort__in=[k.value for k in GROUPING_KINDS])
+        .exclude(soort__in=GROUPING_KIND_VALUES)
         .filter(Q(netwerken__in=scope.networks) | Q(pk__in=own))
         .distinct()
         .order_by("naam")
@@ -97,11 +97,10 @@ def kpi_networks(user) -> QuerySet[Organisation]:
     """Networks (and regions) whose KPIs a user may see: those they coordinate or analyse, and,
     for an analist, every network with a partner in the region they analyse."""
     scope = scope_of(user)
-    grouping = [k.value for k in GROUPING_KINDS]
     reached = scope.reaches(Role.COORDINATOR, Role.ANALIST)
     analysed = scope.reaches(Role.ANALIST)
     return (
-        Organisation.objects.filter(soort__in=grouping)
+        Organisation.objects.filter(soort__in=GROUPING_KIND_VALUES)
         .filter(Q(pk__in=reached) | Q(deelnemers__in=analysed))
         .distinct()
         .order_by("naam")

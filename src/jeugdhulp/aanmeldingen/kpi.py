@@ -21,7 +21,7 @@ from jeugdhulp.aanmeldingen.models import (
     Gebeurtenis,
     GebeurtenisType,
 )
-from jeugdhulp.accounts.models import GROUPING_KINDS, Organisation
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
 
 PARTNERS = Aanmelding.partners.through
 TERM_DAYS = 30
@@ -74,7 +74,7 @@ API_FIELDS = [f.name for f in fields(Figures) if f.repr]
 
 def network_partners(network: Organisation) -> QuerySet[Organisation]:
     """The partners taking part in a network or region (never the groupings themselves)."""
-    return network.deelnemers.exclude(soort__in=[k.value for k in GROUPING_KINDS]).order_by("code")
+    return network.deelnemers.exclude(soort__in=GROUPING_KIND_VALUES).order_by("code")
 
 
 def requests_of(partner_ids, van: dt.date, tot: dt.date) -> QuerySet[Aanmelding]:

@@ -30,7 +30,7 @@ from jeugdhulp.aanmeldingen.models import (
     Status,
     Urgentie,
 )
-from jeugdhulp.accounts.models import GROUPING_KINDS, Organisation
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
 
 S, E = Status, GebeurtenisType
 # current status -> events allowed from it
@@ -224,7 +224,7 @@ def register(user, data: Registration) -> Aanmelding:
 def _organisation(code: str) -> Organisation | None:
     return (
         Organisation.objects.filter(code=code, actief=True)
-        .exclude(soort__in=[k.value for k in GROUPING_KINDS])
+        .exclude(soort__in=GROUPING_KIND_VALUES)
         .first()
     )
 

@@ -25,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from jeugdhulp.accounts.models import GROUPING_KINDS, Membership, Organisation, Role, User
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Membership, Organisation, Role, User
 from jeugdhulp.accounts.permissions import scope_of
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.tabular import read_table
@@ -45,9 +45,7 @@ def invitable_organisations(user):
     """Organisations ``user`` may invite people for: every one for a beheerder, the partners of
     the networks and regions a coördinator coordinates."""
     scope = scope_of(user)
-    orgs = Organisation.objects.filter(actief=True).exclude(
-        soort__in=[k.value for k in GROUPING_KINDS]
-    )
+    orgs = Organisation.objects.filter(actief=True).exclude(soort__in=GROUPING_KIND_VALUES)
     if not scope.has(Role.BEHEERDER):
         orgs = orgs.filter(pk__in=scope.reaches(Role.COORDINATOR))
     return orgs.order_by("naam")

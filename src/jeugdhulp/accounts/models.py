@@ -21,6 +21,8 @@ class OrganisationKind(models.TextChoices):
 
 # Kinds that other organisations take part in (networks and regions).
 GROUPING_KINDS = (OrganisationKind.SAMENWERKINGSVERBAND, OrganisationKind.IROJ)
+# Their stored values, for queries (``soort__in=GROUPING_KIND_VALUES``).
+GROUPING_KIND_VALUES = [kind.value for kind in GROUPING_KINDS]
 
 
 class Organisation(models.Model):
@@ -32,7 +34,7 @@ class Organisation(models.Model):
         symmetrical=False,
         blank=True,
         related_name="deelnemers",
-        limit_choices_to={"soort__in": [k.value for k in GROUPING_KINDS]},
+        limit_choices_to={"soort__in": GROUPING_KIND_VALUES},
         verbose_name=_("netwerken en regio's"),
         help_text=_(
             "De 1G1P-samenwerkingsverbanden en IROJ-regio's waaraan deze organisatie deelneemt."

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeugdhulp.accounts.models import GROUPING_KINDS, Organisation
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
 from jeugdhulp.triage.codes import CAPJ_AXES, CAPJ_GROUPS, STEP_ITEMS, STEP_SCALES
 from jeugdhulp.triage.models import Route
 
@@ -85,7 +85,7 @@ class RuleSetForm(forms.Form):
     naam = forms.CharField(label=_("Naam"), max_length=200)
     organisatie = forms.ModelChoiceField(
         label=_("Netwerk of regio"),
-        queryset=Organisation.objects.filter(soort__in=[k.value for k in GROUPING_KINDS]),
+        queryset=Organisation.objects.filter(soort__in=GROUPING_KIND_VALUES),
         required=False,
     )
     gemeente = forms.CharField(
