@@ -2,7 +2,8 @@
 
 ``POST`` a multipart form with ``bestand`` (and ``partner``, an organisation code, when the user
 delivers for more than one invited partner). The answer carries the same report lines as the
-screen and the CLI: 201 when the file was accepted, 422 when it was refused (nothing imported).
+screen and the CLI: 201 when the file was accepted, 422 when it was refused (nothing imported),
+409 when the round is closed for delivery.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ _DELIVERY = inline_serializer(
 )
 
 
+_CLOSED = inline_serializer("RondeGesloten", {"detail": serializers.CharField()})
+
+
 class UploadApiView(APIView):
     parser_classes = [MultiPartParser]
     serializer_class = UploadSerializer
@@ -76,11 +80,15 @@ class UploadApiView(APIView):
         uploads = Upload.objects.filter(ronde=ronde, partner__in=self._partners(request, ronde))
         return Response(UploadSerializer(uploads.select_related("partner"), many=True).data)
 
-    @extend_schema(request=_DELIVERY, responses={201: UploadSerializer, 422: UploadSerializer})
+    @extend_schema(
+        request=_DELIVERY, responses={201: UploadSerializer, 422: UploadSerializer, 409: _CLOSED}
+    )
     def post(self, request, pk: int):
         ronde = self._round(request, pk)
-        if not can(request.user, "rounds.upload_round", ronde):
+        if not can(request.user, "rounds.is_invited_round", ronde):
             raise NotFound
+        if not ronde.open:
+            return Response({"detail": services.CLOSED_MESSAGE}, status=status.HTTP_409_CONFLICT)
         partners = self._partners(request, ronde)
         code = request.data.get("partner")
         partner = partners.filter(code=code).first() if code else None

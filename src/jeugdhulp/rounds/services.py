@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext_lazy
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.data.errors import Problem, Severity
@@ -26,6 +27,10 @@ from jeugdhulp.snapshot.report import report_lines, summary
 from jeugdhulp.snapshot.schema import LOCAL_PREFIX
 
 BATCH_SIZE = 5000
+CLOSED_MESSAGE = gettext_lazy(
+    "Deze ronde is gesloten voor aanlevering; er is niets ingelezen. Vraag de coördinator van "
+    "de ronde om ze te heropenen als u nog moet aanleveren of verbeteren."
+)
 ROW_FIELDS = [
     "bronrij",
     "vestiging",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from jeugdhulp.accounts.models import Organisation, Role
 from jeugdhulp.accounts.permissions import can, scope_of
@@ -70,7 +71,11 @@ def _partners(user, ronde: Round):
 
 def round_detail(request, pk: int):
     ronde = _round_or_404(request.user, pk)
-    context: dict = {"ronde": ronde, "hulpvormen": ronde.hulpvormen.all()}
+    context: dict = {
+        "ronde": ronde,
+        "hulpvormen": ronde.hulpvormen.all(),
+        "may_change": can(request.user, "rounds.change_round", ronde),
+    }
     if can(request.user, "rounds.follow_round", ronde):
         overview = services.response_overview(ronde)
         context["overview"] = overview
@@ -82,6 +87,7 @@ def round_detail(request, pk: int):
         context["own_uploads"] = Upload.objects.filter(ronde=ronde, partner__in=partners)
         if can(request.user, "rounds.upload_round", ronde):
             context["upload_form"] = UploadForm(partners=partners)
+        context["closed_for_partner"] = not ronde.open
     shown = request.GET.get("aanlevering")
     if shown and shown.isdigit():
         upload = Upload.objects.filter(pk=int(shown), ronde=ronde).first()
@@ -93,10 +99,28 @@ def round_detail(request, pk: int):
     return render(request, "rounds/detail.html", context)
 
 
+@require_POST
+def round_status(request, pk: int):
+    """Close a round for delivery (uploads are refused from then on) or open it again."""
+    ronde = _round_or_404(request.user, pk)
+    if not can(request.user, "rounds.change_round", ronde):
+        raise PermissionDenied
+    ronde.open = request.POST.get("open") == "1"
+    ronde.save(update_fields=["open"])
+    if ronde.open:
+        messages.success(request, _("De ronde is weer open voor aanlevering."))
+    else:
+        messages.success(request, _("De ronde is gesloten: partners kunnen niet meer aanleveren."))
+    return redirect("rounds:detail", pk=ronde.pk)
+
+
 def upload(request, pk: int):
     ronde = _round_or_404(request.user, pk)
-    if request.method != "POST" or not can(request.user, "rounds.upload_round", ronde):
+    if request.method != "POST" or not can(request.user, "rounds.is_invited_round", ronde):
         raise Http404
+    if not ronde.open:
+        messages.error(request, services.CLOSED_MESSAGE)
+        return redirect("rounds:detail", pk=ronde.pk)
     form = UploadForm(request.POST, request.FILES, partners=_partners(request.user, ronde))
     if not form.is_valid():
         messages.error(request, _("Kies een bestand om aan te leveren."))

@@ -190,6 +190,18 @@ def test_xlsx_keeps_spreadsheet_row_numbers_across_empty_rows(tmp_path):
     assert frame.attrs["source_rows"] == [2, 5]
 
 
+def test_xlsx_keeps_empty_leading_columns_in_place(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet["C3"], sheet["D3"], sheet["C4"], sheet["D6"] = "a", "b", "x", "y"
+    path = tmp_path / "verschoven.xlsx"
+    book.save(path)
+    frame = read_table(path)
+    assert list(frame.columns) == ["kolom_1", "kolom_2", "a", "b"]
+    assert frame[["a", "b"]].to_dict("records") == [{"a": "x", "b": ""}, {"a": "", "b": "y"}]
+    assert frame.attrs["source_rows"] == [4, 6]
+
+
 def test_xlsx_reads_the_sheet_named_data_before_the_first(tmp_path):
     path = workbook(tmp_path, [["a"], ["eerste"]], sheets={"Data": [["a"], ["data"]]})
     assert read_table(path)["a"].tolist() == ["data"]
@@ -273,3 +285,34 @@ def test_any_delimited_text_gives_a_frame_or_an_input_error(tmp_path, rows):
         read_table(path)
     except InputError as error:
         assert error.problems
+
+
+def _workbook_entries(tmp_path) -> dict[str, bytes]:
+    path = workbook(tmp_path, [["a", "b"], [1, dt.date(2024, 1, 2)], ["x", None]], name="bron.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        return {entry: archive.read(entry) for entry in archive.namelist()}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_any_damaged_workbook_gives_a_frame_or_an_input_error(tmp_path, data):
+    entries = _workbook_entries(tmp_path)
+    target = data.draw(st.sampled_from(sorted(entries)))
+    content = bytearray(entries[target])
+    for position, byte in data.draw(
+        st.lists(st.tuples(st.integers(0, len(content) - 1), st.integers(0, 255)), max_size=20)
+    ):
+        content[position] = byte
+    entries[target] = bytes(content[: data.draw(st.integers(0, len(content)))])
+    path = tmp_path / "beschadigd.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for entry, raw in entries.items():
+            archive.writestr(entry, raw)
+    try:
+        frame = read_table(path)
+    except InputError as error:
+        assert error.problems and all(p.message for p in error.problems)
+    else:
+        assert all(frame[column].map(type).eq(str).all() for column in frame.columns)

@@ -122,3 +122,55 @@ def test_outsiders_get_404_from_the_api(ronde, people, partner_file):
     with partner_file(2).open("rb") as handle:
         assert api.post(url, {"bestand": handle}, format="multipart").status_code == 404
     assert api.get(url).status_code == 404
+
+
+def test_the_coordinator_closes_and_reopens_the_round(client, ronde, people, partner_file):
+    client.force_login(people["coordinator"])
+    status_url = reverse("rounds:status", args=[ronde.pk])
+    page = client.post(status_url, {"open": "0"}, follow=True).content.decode()
+    assert "De ronde is gesloten" in page and "Ronde heropenen" in page
+    ronde.refresh_from_db()
+    assert ronde.open is False
+
+    client.force_login(people["partner_user"])
+    page = client.get(reverse("rounds:detail", args=[ronde.pk])).content.decode()
+    assert "Deze ronde is gesloten voor aanlevering" in page
+    assert 'name="bestand"' not in page
+    with partner_file(3).open("rb") as handle:
+        response = client.post(
+            reverse("rounds:aanleveren", args=[ronde.pk]), {"bestand": handle}, follow=True
+        )
+    assert "gesloten voor aanlevering; er is niets ingelezen" in response.content.decode()
+    assert not Upload.objects.exists()
+
+    client.force_login(people["coordinator"])
+    client.post(status_url, {"open": "1"})
+    ronde.refresh_from_db()
+    assert ronde.open is True
+
+
+def test_only_organisers_may_close_a_round(client, ronde, people):
+    status_url = reverse("rounds:status", args=[ronde.pk])
+    client.force_login(people["partner_user"])
+    assert client.post(status_url, {"open": "0"}).status_code == 403
+    client.force_login(people["outsider"])
+    assert client.post(status_url, {"open": "0"}).status_code == 404
+    client.force_login(people["coordinator"])
+    assert client.get(status_url).status_code == 405
+    ronde.refresh_from_db()
+    assert ronde.open is True
+
+
+def test_the_api_refuses_a_delivery_to_a_closed_round(ronde, people, partner_file):
+    from rest_framework.test import APIClient
+
+    Round.objects.filter(pk=ronde.pk).update(open=False)
+    api = APIClient()
+    api.force_authenticate(people["partner_user"])
+    with partner_file(2).open("rb") as handle:
+        response = api.post(
+            reverse("api:aanleveringen", args=[ronde.pk]), {"bestand": handle}, format="multipart"
+        )
+    assert response.status_code == 409
+    assert "gesloten voor aanlevering" in response.json()["detail"]
+    assert not Upload.objects.exists()
