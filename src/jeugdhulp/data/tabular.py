@@ -188,9 +188,10 @@ def _padded(rows: Iterable[list[str]]) -> pd.DataFrame:
 
 
 def _stripped(column: pd.Series) -> np.ndarray:
-    """Strip each distinct value once (codes repeat a lot), as str; missing cells become ""."""
+    """Each distinct value as stripped text, made once (codes, years and dates repeat a lot);
+    missing cells become ""."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    clean = np.array([str(value).strip() for value in uniques] + [""], dtype=object)
+    clean = np.array([_cell_text(value).strip() for value in uniques] + [""], dtype=object)
     return clean[codes]  # the sentinel -1 picks the trailing ""
 
 
@@ -322,8 +323,10 @@ def _sheet_rows(workbook, sheet: str | None, name: str) -> Iterator[list[str]]:
             # Rows count from row 1, but the columns from the first used one: put back the
             # empty leading columns so positions match what the user sees.
             lead = [""] * (worksheet.start[1] if worksheet.start else 0)
+            # Values stay as calamine gives them; _stripped turns each distinct one into text.
+            # Booleans become text here, or hashing would take True for the number 1.
             for values in worksheet.iter_rows():
-                yield lead + [v if v.__class__ is str else _cell_text(v) for v in values]
+                yield lead + [_BOOLEAN_TEXT[v] if v.__class__ is bool else v for v in values]
         except (CalamineError, ValueError, OSError):
             raise _refuse(
                 name, "het blad kan niet gelezen worden: de werkmap is beschadigd."
@@ -332,13 +335,13 @@ def _sheet_rows(workbook, sheet: str | None, name: str) -> Iterator[list[str]]:
         workbook.close()
 
 
+_BOOLEAN_TEXT = {True: "ja", False: "nee"}
+
+
 def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
+    """A cell's value as the text a user sees: whole numbers without ``.0``, dates ISO."""
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, dt.datetime):
