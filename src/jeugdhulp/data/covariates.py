@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.data.codes import normalise_area_codes
+from jeugdhulp.data.codes import ascii_digits, normalise_area_codes
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
 from jeugdhulp.data.tabular import normalise_header, read_table
@@ -99,7 +99,7 @@ def read_covariates(
                     kind="jaar",
                 )
             )
-        elif years and years[0].isdigit():
+        elif years and ascii_digits(years[0]):
             result.attrs["year"] = int(years[0])
     if problems:
         raise InputError(problems, name)

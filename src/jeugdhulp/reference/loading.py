@@ -20,6 +20,7 @@ from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
 from jeugdhulp.data import mergers
 from jeugdhulp.data.areas import area_km2, centroids, equal_area_crs, read_areas
+from jeugdhulp.data.codes import ascii_digits
 from jeugdhulp.data.covariates import read_covariates
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.population import read_population
@@ -280,7 +281,7 @@ def _resolve(
     warnings: list[Problem] = []
     problems: list[Problem] = []
     merged = False
-    after_mergers = str(vintage)[:4].isdigit() and int(str(vintage)[:4]) >= 2025
+    after_mergers = ascii_digits(str(vintage)[:4]) and int(str(vintage)[:4]) >= 2025
     for position, code in enumerate(codes):
         if code in known:
             continue
@@ -325,7 +326,7 @@ def _resolve(
 
 
 def _is_aggregate(code: str) -> bool:
-    return len(code) == 5 and code.isdigit() and code.endswith("000")
+    return len(code) == 5 and ascii_digits(code) and code.endswith("000")
 
 
 # --- population ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jeugdhulp.accounts.models import Organisation, Role
 from jeugdhulp.accounts.permissions import can, scope_of
+from jeugdhulp.data.codes import ascii_digits
 from jeugdhulp.rounds import services
 from jeugdhulp.rounds.forms import RoundForm, UploadForm
 from jeugdhulp.rounds.models import Round, Upload
@@ -89,7 +90,7 @@ def round_detail(request, pk: int):
             context["upload_form"] = UploadForm(partners=partners)
         context["closed_for_partner"] = not ronde.open
     shown = request.GET.get("aanlevering")
-    if shown and shown.isdigit():
+    if shown and ascii_digits(shown):
         upload = Upload.objects.filter(pk=int(shown), ronde=ronde).first()
         if upload is not None and (
             upload.partner_id in set(partners.values_list("pk", flat=True))

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.data.codes import is_belgian_postcode, normalise_code
+from jeugdhulp.data.codes import ascii_digits, is_belgian_postcode, normalise_code
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, normalise_header, read_table
 from jeugdhulp.snapshot import schema
@@ -62,7 +62,7 @@ def _year(value: str) -> int | None:
 def _whole(value: str, digits: int) -> int | None:
     """A whole number of at most ``digits`` digits (``2010``, Excel's ``2010.0``), else None."""
     code = normalise_code(value)
-    return int(code) if code.isdigit() and len(code) <= digits else None
+    return int(code) if ascii_digits(code) and len(code) <= digits else None
 
 
 @dataclass
@@ -442,7 +442,7 @@ def _check_residence(
         code = normalise_code(value).upper()
         if code in special or code in areas or is_belgian_postcode(code):
             return code
-        if area_codes is None and code and not (len(code) == 4 and code.isdigit()):
+        if area_codes is None and code and not (len(code) == 4 and ascii_digits(code)):
             return code  # an area code we cannot check without the round's areas
         return None
 

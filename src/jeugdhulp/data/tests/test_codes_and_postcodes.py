@@ -3,6 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jeugdhulp.data.codes import (
+    ascii_digits,
     is_belgian_postcode,
     normalise_area_codes,
     normalise_code,
@@ -77,3 +78,13 @@ def test_a_postcode_spanning_municipalities_is_split_by_population():
     assert shares["23088"] == pytest.approx(0.75)
     assert shares["23096"] == pytest.approx(0.25)
     assert municipality_for_postcode("1804", {"23088": 1.0, "23096": 3.0}) == "23096"
+
+
+@pytest.mark.parametrize("text", ["3600", "0"])
+def test_ascii_digits_accepts_plain_digits(text):
+    assert ascii_digits(text)
+
+
+@pytest.mark.parametrize("text", ["", "36²0", "\u0663\u0666\u0660\u0660", "3600 ", "-1"])
+def test_ascii_digits_refuses_other_digits_and_signs(text):
+    assert not ascii_digits(text)

@@ -53,6 +53,7 @@ def test_the_partner_is_the_given_code(snapshot_file):
         ({"client_pseudoniem": "g" * 64}, "pseudoniem", "client_pseudoniem"),
         ({"geboortejaar": "10"}, "jaar", "geboortejaar"),
         ({"geboortejaar": "twee"}, "jaar", "geboortejaar"),
+        ({"geboortejaar": "20²3"}, "jaar", "geboortejaar"),  # isdigit(), but not a number
         ({"geboortemaand": "13"}, "maand", "geboortemaand"),
         ({"geboortemaand": "0"}, "maand", "geboortemaand"),
         ({"geslacht": "F"}, "code_onbekend", "geslacht"),
