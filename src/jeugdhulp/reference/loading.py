@@ -13,11 +13,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from django.db import connection, transaction
+from django.db import transaction
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
+from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data import mergers
 from jeugdhulp.data.areas import area_km2, centroids, equal_area_crs, read_areas
 from jeugdhulp.data.covariates import read_covariates
@@ -402,20 +403,12 @@ def store_population(frame: pd.DataFrame, *, vintage: str | None = None, source:
 
 
 def _insert_population(rows: list[tuple]) -> None:
-    """Insert (area_id, year, sex, age_from, age_to, population) rows with one executemany:
+    """Insert (area_id, year, sex, age_from, age_to, population) rows from plain tuples:
     building tens of thousands of model instances for bulk_create is ten times slower, and
     these rows have no signals to run (``audit_log = False``; the load itself is audited)."""
-    table = connection.ops.quote_name(PopulationCount._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c)
-        for c in ("area_id", "year", "sex", "age_from", "age_to", "population")
+    insert_rows(
+        PopulationCount, ("area_id", "year", "sex", "age_from", "age_to", "population"), rows
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-                rows[start : start + 5000],
-            )
 
 
 # --- covariates ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import shapely
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from jeugdhulp.analysis.output import manifest as analysis_manifest
 from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisResult, run_analysis
 from jeugdhulp.analysis.standardisation import PopulationError
+from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import InputError
 from jeugdhulp.results import exports
 from jeugdhulp.results.geometry import compact_geojson
@@ -142,40 +143,45 @@ def _fail(run: AnalysisRun, message: str) -> None:
     run.save(update_fields=["status", "foutmelding", "klaar_op"])
 
 
-def _json_value(value):
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    """Rows as JSON-ready dicts of plain Python values: missing and non-finite numbers as
+    ``None`` (``astype(object)`` turns numpy scalars into Python ones, column by column)."""
+    plain = frame.replace([np.inf, -np.inf], np.nan).astype(object)
+    plain = plain.where(plain.notna(), None)
+    columns = list(plain.columns)
+    return [dict(zip(columns, row, strict=True)) for row in plain.itertuples(False, None)]
+
+
+def _insert_rows(run: AnalysisRun, published: pd.DataFrame) -> None:
+    """The ``IndicatorRow`` s of ``published``, from plain tuples (a 10,000-area run has
+    140,000; see :mod:`jeugdhulp.core.bulk`)."""
+    fields = [IndicatorRow._meta.get_field(name) for name in ("run", *ROW_FIELDS, "extra")]
+    own = [c for c in ROW_FIELDS if c in published.columns]
+    extra_columns = [c for c in published.columns if c not in ROW_FIELDS]
+    defaults = {f.name: f.get_default() for f in fields}
+    extra_field = fields[-1]
+    values = []
+    for record, extra in zip(
+        _records(published[own]), _records(published[extra_columns]), strict=True
+    ):
+        record["cluster"] = record.get("cluster") or ""
+        record["nood_klasse"] = record.get("nood_klasse") or ""
+        values.append(
+            (
+                run.pk,
+                *(record.get(name, defaults[name]) for name in ROW_FIELDS),
+                extra_field.get_db_prep_save(extra, connection),
+            )
+        )
+    insert_rows(IndicatorRow, [f.column for f in fields], values)
 
 
 @transaction.atomic
 def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) -> None:
     """The published rows, region tables, manifest, export files and map outlines of a run."""
     published = rounded(result.published)
-    extra_columns = [
-        c for c in published.columns if c not in ROW_FIELDS and c not in ("gebied_code",)
-    ]
-    rows = []
-    for record, extra in zip(
-        _records(published[[c for c in published.columns if c in ROW_FIELDS]]),
-        _records(published[extra_columns]),
-        strict=True,
-    ):
-        record["cluster"] = record.get("cluster") or ""
-        record["nood_klasse"] = record.get("nood_klasse") or ""
-        rows.append(IndicatorRow(run=run, extra=extra, **record))
     IndicatorRow.objects.filter(run=run).delete()
-    IndicatorRow.objects.bulk_create(rows, batch_size=2000)
+    _insert_rows(run, published)
 
     data = analysis_manifest(result, [], options={"ronde": run.ronde_id, "versie": run.versie})
     data["invoer"] = inputs.describe(frame_sha256)
