@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import shutil
@@ -20,7 +21,7 @@ from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisR
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.results import exports
+from jeugdhulp.results import exports, indicators
 from jeugdhulp.results.geometry import compact_geojson
 from jeugdhulp.results.inputs import RoundInfo, RoundInputs, round_inputs
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow, RunStatus
@@ -29,6 +30,7 @@ from jeugdhulp.results.profile import region_profile
 logger = logging.getLogger(__name__)
 
 GEOJSON = "gebieden.geojson"
+GEOJSON_GZ = GEOJSON + ".gz"
 DEFAULT_PERMUTATIONS = 999
 # Model fields that hold a published column of the same name.
 ROW_FIELDS = [
@@ -191,7 +193,9 @@ def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) 
     if folder.exists():
         shutil.rmtree(folder)
     exports.write_exports(result, folder, data)
-    (folder / GEOJSON).write_text(compact_geojson(inputs.map_areas), encoding="utf-8")
+    outlines = compact_geojson(inputs.map_areas).encode("utf-8")
+    (folder / GEOJSON).write_bytes(outlines)
+    (folder / GEOJSON_GZ).write_bytes(gzip.compress(outlines, mtime=0))
 
     run.manifest = data
     run.hulpvormen = result.hulpvormen
@@ -221,6 +225,39 @@ def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFra
             frame[column] = pd.to_numeric(frame[column]).astype(float)
     columns = [c for c in run.manifest.get("kolommen", []) if c in frame.columns]
     return frame[columns or list(frame.columns)]
+
+
+# Published columns beside the map indicators that the map's detail panel shows when present.
+MAP_EXTRAS = ("mediaan_leeftijd", "p90_afstand_km")
+_MAP_TEXT = {"gebied_naam", "cluster", "nood_klasse"}
+
+
+def map_values(run: AnalysisRun, hulpvorm: str) -> dict:
+    """The map's values of one form of help: ``columns`` (name, the indicators, the extras the
+    run has) and ``rows`` (area code → values in that order; numbers as floats, empty as
+    ``None``), as :func:`published_frame` gives them but read from only these columns: 10,000
+    areas' full rows with their JSON took longer than the browser needs to draw them."""
+    published = run.manifest.get("kolommen", [])
+    extras = [c for c in MAP_EXTRAS if c in published]
+    columns = ["gebied_naam", *indicators.MAP_COLUMNS, *extras]
+    fields = ["gebied_code", *columns[: len(columns) - len(extras)]]
+    fields += [f"extra__{c}" for c in extras]
+    rows = IndicatorRow.objects.filter(run=run, hulpvorm=hulpvorm).values_list(*fields)
+    plain = [_map_value(c) for c in columns]
+    return {
+        "columns": columns,
+        "rows": {
+            row[0]: [convert(v) for convert, v in zip(plain, row[1:], strict=True)] for row in rows
+        },
+    }
+
+
+def _map_value(column: str):
+    if column == "gebied_naam":
+        return lambda v: v
+    if column in _MAP_TEXT:
+        return lambda v: v or None
+    return lambda v: None if v is None else float(v)
 
 
 def previous_run(run: AnalysisRun) -> AnalysisRun | None:
