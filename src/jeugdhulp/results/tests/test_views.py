@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from jeugdhulp.accounts.models import OrganisationKind, Role
+from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.tests import fixtures
 from jeugdhulp.results import services
 from jeugdhulp.results.inputs import RoundInputs
@@ -126,6 +127,16 @@ def test_values_endpoint_sends_every_map_indicator_per_area(client, done_run, us
     assert {"bereik_per_1000", "ratio_eb", "cluster", "ratio_laag"} <= set(data["columns"])
     row = data["rows"]["A00"]
     assert row[data["columns"].index("gebied_naam")] == "Gebied A00"
+
+
+def test_stored_rows_give_back_the_published_table(done_run, analysed):
+    published = rounded(analysed.published).sort_values(["hulpvorm", "gebied_code"])
+    stored = services.published_frame(done_run["run"])
+    assert list(stored.columns) == list(published.columns)
+    for column in published.columns:
+        expected = published[column].astype(object).where(published[column].notna(), None)
+        got = stored[column].astype(object).where(stored[column].notna(), None)
+        assert got.tolist() == expected.tolist(), column
 
 
 def test_map_values_are_the_published_values_of_the_map_columns(done_run):
