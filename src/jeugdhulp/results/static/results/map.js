@@ -184,8 +184,12 @@
     d.columns.forEach(function (name, i) { column[name] = i; });
   }
 
+  function valuesURL() {
+    return config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value);
+  }
+
   function loadValues() {
-    return fetchJSON(config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value)).then(function (d) {
+    return fetchJSON(valuesURL()).then(function (d) {
       useValues(d);
       redraw();
       if (selected) show(selected);
@@ -201,8 +205,7 @@
   formSelect.addEventListener("change", loadValues);
 
   // Outlines and values at once; the areas are drawn once, already styled.
-  const firstValues = config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value);
-  Promise.all([fetchJSON(config.geometry), fetchJSON(firstValues)]).then(function (loaded) {
+  Promise.all([fetchJSON(config.geometry), fetchJSON(valuesURL())]).then(function (loaded) {
     const geo = loaded[0];
     useValues(loaded[1]);
     geo.features.forEach(function (f) { byCode[f.id] = f.properties.naam; });
