@@ -13,11 +13,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from django.db import connection, transaction
+from django.db import transaction
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
+from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data import mergers
 from jeugdhulp.data.areas import area_km2, centroids, equal_area_crs, read_areas
 from jeugdhulp.data.codes import ascii_digits
@@ -148,18 +149,21 @@ def store_areas(
         "fictief",
         "bron",
     ]
+    # Whole columns at once (shapely and numpy per array, not per row: 10,000 areas).
+    outlines = shapely.to_geojson(shapely.set_precision(wgs.geometry.to_numpy(), 1e-6))
+    outlines_simplified = shapely.to_geojson(shapely.set_precision(simplified.to_numpy(), 1e-5))
+    names = frame["naam"].tolist()
+    lons, lats = middle["lon"].to_numpy().tolist(), middle["lat"].to_numpy().tolist()
     for i, code in enumerate(frame["code"]):
         values = {
-            "naam": frame["naam"].iloc[i],
+            "naam": names[i],
             "level": level,
             "parent_id": parents.get(code),
-            "geometry": shapely.to_geojson(shapely.set_precision(wgs.geometry.iloc[i], 1e-6)),
-            "geometry_simplified": shapely.to_geojson(
-                shapely.set_precision(simplified.iloc[i], 1e-5)
-            ),
+            "geometry": outlines[i],
+            "geometry_simplified": outlines_simplified[i],
             "area_km2": round(float(surface[i]), 4),
-            "centroid_lon": round(float(middle["lon"].iloc[i]), 6),
-            "centroid_lat": round(float(middle["lat"].iloc[i]), 6),
+            "centroid_lon": round(lons[i], 6),
+            "centroid_lat": round(lats[i], 6),
             "centroid_method": CentroidMethod.GEOMETRIC,
             "fictief": fictief,
             "bron": source[:300],
@@ -403,20 +407,12 @@ def store_population(frame: pd.DataFrame, *, vintage: str | None = None, source:
 
 
 def _insert_population(rows: list[tuple]) -> None:
-    """Insert (area_id, year, sex, age_from, age_to, population) rows with one executemany:
+    """Insert (area_id, year, sex, age_from, age_to, population) rows from plain tuples:
     building tens of thousands of model instances for bulk_create is ten times slower, and
     these rows have no signals to run (``audit_log = False``; the load itself is audited)."""
-    table = connection.ops.quote_name(PopulationCount._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c)
-        for c in ("area_id", "year", "sex", "age_from", "age_to", "population")
+    insert_rows(
+        PopulationCount, ("area_id", "year", "sex", "age_from", "age_to", "population"), rows
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
-                rows[start : start + 5000],
-            )
 
 
 # --- covariates ---------------------------------------------------------------------------------

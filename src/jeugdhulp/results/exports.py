@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from jeugdhulp.analysis.output import ordered, rounded, write_csv, write_geopackage
 from jeugdhulp.analysis.pipeline import AnalysisResult
 from jeugdhulp.analysis.report import HIDDEN
+from jeugdhulp.data.xlsx_writer import write_workbook
 
 
 @dataclass(frozen=True)
@@ -68,20 +68,14 @@ def write_xlsx(result: AnalysisResult, path: Path) -> None:
             ]
         }
     )
-    # openpyxl's write-only mode streams rows: pandas' to_excel builds every cell object first,
-    # which took minutes and gigabytes for 10,000 areas x 14 forms.
-    book = openpyxl.Workbook(write_only=True)
-    for name, frame in (
-        ("indicatoren", rounded(ordered(result))),
-        ("regio", rounded(result.region)),
-        ("toelichting", note),
-    ):
-        sheet = book.create_sheet(name)
-        sheet.append([str(c) for c in frame.columns])
-        cells = frame.astype(object).where(frame.notna(), None)
-        for row in cells.itertuples(index=False, name=None):
-            sheet.append(row)
-    book.save(path)
+    write_workbook(
+        path,
+        [
+            ("indicatoren", rounded(ordered(result))),
+            ("regio", rounded(result.region)),
+            ("toelichting", note),
+        ],
+    )
 
 
 def write_parquet(result: AnalysisResult, path: Path) -> None:

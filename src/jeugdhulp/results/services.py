@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import shutil
@@ -10,7 +11,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import shapely
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -18,8 +19,9 @@ from jeugdhulp.analysis.output import manifest as analysis_manifest
 from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisResult, run_analysis
 from jeugdhulp.analysis.standardisation import PopulationError
+from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.results import exports
+from jeugdhulp.results import exports, indicators
 from jeugdhulp.results.geometry import compact_geojson
 from jeugdhulp.results.inputs import RoundInfo, RoundInputs, round_inputs
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow, RunStatus
@@ -28,6 +30,7 @@ from jeugdhulp.results.profile import region_profile
 logger = logging.getLogger(__name__)
 
 GEOJSON = "gebieden.geojson"
+GEOJSON_GZ = GEOJSON + ".gz"
 DEFAULT_PERMUTATIONS = 999
 # Model fields that hold a published column of the same name.
 ROW_FIELDS = [
@@ -142,40 +145,45 @@ def _fail(run: AnalysisRun, message: str) -> None:
     run.save(update_fields=["status", "foutmelding", "klaar_op"])
 
 
-def _json_value(value):
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if not np.isfinite(value) else float(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
 def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    """Rows as JSON-ready dicts of plain Python values: missing and non-finite numbers as
+    ``None`` (``astype(object)`` turns numpy scalars into Python ones, column by column)."""
+    plain = frame.replace([np.inf, -np.inf], np.nan).astype(object)
+    plain = plain.where(plain.notna(), None)
+    columns = list(plain.columns)
+    return [dict(zip(columns, row, strict=True)) for row in plain.itertuples(False, None)]
+
+
+def _insert_rows(run: AnalysisRun, published: pd.DataFrame) -> None:
+    """The ``IndicatorRow`` s of ``published``, from plain tuples (a 10,000-area run has
+    140,000; see :mod:`jeugdhulp.core.bulk`)."""
+    fields = [IndicatorRow._meta.get_field(name) for name in ("run", *ROW_FIELDS, "extra")]
+    own = [c for c in ROW_FIELDS if c in published.columns]
+    extra_columns = [c for c in published.columns if c not in ROW_FIELDS]
+    defaults = {f.name: f.get_default() for f in fields}
+    extra_field = fields[-1]
+    values = []
+    for record, extra in zip(
+        _records(published[own]), _records(published[extra_columns]), strict=True
+    ):
+        record["cluster"] = record.get("cluster") or ""
+        record["nood_klasse"] = record.get("nood_klasse") or ""
+        values.append(
+            (
+                run.pk,
+                *(record.get(name, defaults[name]) for name in ROW_FIELDS),
+                extra_field.get_db_prep_save(extra, connection),
+            )
+        )
+    insert_rows(IndicatorRow, [f.column for f in fields], values)
 
 
 @transaction.atomic
 def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) -> None:
     """The published rows, region tables, manifest, export files and map outlines of a run."""
     published = rounded(result.published)
-    extra_columns = [
-        c for c in published.columns if c not in ROW_FIELDS and c not in ("gebied_code",)
-    ]
-    rows = []
-    for record, extra in zip(
-        _records(published[[c for c in published.columns if c in ROW_FIELDS]]),
-        _records(published[extra_columns]),
-        strict=True,
-    ):
-        record["cluster"] = record.get("cluster") or ""
-        record["nood_klasse"] = record.get("nood_klasse") or ""
-        rows.append(IndicatorRow(run=run, extra=extra, **record))
     IndicatorRow.objects.filter(run=run).delete()
-    IndicatorRow.objects.bulk_create(rows, batch_size=2000)
+    _insert_rows(run, published)
 
     data = analysis_manifest(result, [], options={"ronde": run.ronde_id, "versie": run.versie})
     data["invoer"] = inputs.describe(frame_sha256)
@@ -185,7 +193,9 @@ def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) 
     if folder.exists():
         shutil.rmtree(folder)
     exports.write_exports(result, folder, data)
-    (folder / GEOJSON).write_text(compact_geojson(inputs.map_areas), encoding="utf-8")
+    outlines = compact_geojson(inputs.map_areas).encode("utf-8")
+    (folder / GEOJSON).write_bytes(outlines)
+    (folder / GEOJSON_GZ).write_bytes(gzip.compress(outlines, mtime=0))
 
     run.manifest = data
     run.hulpvormen = result.hulpvormen
@@ -215,6 +225,39 @@ def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFra
             frame[column] = pd.to_numeric(frame[column]).astype(float)
     columns = [c for c in run.manifest.get("kolommen", []) if c in frame.columns]
     return frame[columns or list(frame.columns)]
+
+
+# Published columns beside the map indicators that the map's detail panel shows when present.
+MAP_EXTRAS = ("mediaan_leeftijd", "p90_afstand_km")
+_MAP_TEXT = {"gebied_naam", "cluster", "nood_klasse"}
+
+
+def map_values(run: AnalysisRun, hulpvorm: str) -> dict:
+    """The map's values of one form of help: ``columns`` (name, the indicators, the extras the
+    run has) and ``rows`` (area code → values in that order; numbers as floats, empty as
+    ``None``), as :func:`published_frame` gives them but read from only these columns: 10,000
+    areas' full rows with their JSON took longer than the browser needs to draw them."""
+    published = run.manifest.get("kolommen", [])
+    extras = [c for c in MAP_EXTRAS if c in published]
+    columns = ["gebied_naam", *indicators.MAP_COLUMNS, *extras]
+    fields = ["gebied_code", *columns[: len(columns) - len(extras)]]
+    fields += [f"extra__{c}" for c in extras]
+    rows = IndicatorRow.objects.filter(run=run, hulpvorm=hulpvorm).values_list(*fields)
+    plain = [_map_value(c) for c in columns]
+    return {
+        "columns": columns,
+        "rows": {
+            row[0]: [convert(v) for convert, v in zip(plain, row[1:], strict=True)] for row in rows
+        },
+    }
+
+
+def _map_value(column: str):
+    if column == "gebied_naam":
+        return lambda v: v
+    if column in _MAP_TEXT:
+        return lambda v: v or None
+    return lambda v: None if v is None else float(v)
 
 
 def previous_run(run: AnalysisRun) -> AnalysisRun | None:

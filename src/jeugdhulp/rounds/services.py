@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy
 
 from jeugdhulp.accounts.models import Organisation
+from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import Problem, Severity
 from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES
 from jeugdhulp.reference.models import Site
@@ -26,7 +27,6 @@ from jeugdhulp.snapshot.reader import FRAME_DTYPES, SnapshotResult, empty_frame,
 from jeugdhulp.snapshot.report import report_lines, summary
 from jeugdhulp.snapshot.schema import LOCAL_PREFIX
 
-BATCH_SIZE = 5000
 CLOSED_MESSAGE = gettext_lazy(
     "Deze ronde is gesloten voor aanlevering; er is niets ingelezen. Vraag de coördinator van "
     "de ronde om ze te heropenen als u nog moet aanleveren of verbeteren."
@@ -89,15 +89,8 @@ def check_file(ronde: Round, partner: Organisation, path: Path) -> SnapshotResul
 
 
 def _insert_rows(upload: Upload, frame: pd.DataFrame) -> None:
-    """Insert the rows with one prepared statement (``executemany``) in batches: building
+    """Insert the rows from plain tuples (:func:`jeugdhulp.core.bulk.insert_rows`): building
     250,000 model instances for ``bulk_create`` cost more than the inserts themselves."""
-    table = SnapshotRow._meta.db_table
-    columns = ["upload_id", *ROW_FIELDS]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - names from the model
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
     values = [
         [upload.pk] * len(frame),
         frame["bronrij"].tolist(),
@@ -114,10 +107,7 @@ def _insert_rows(upload: Upload, frame: pd.DataFrame) -> None:
         frame["toeleider"].fillna("").tolist(),
         [None if pd.isna(m) else bool(m) for m in frame["gemandateerd"]],
     ]
-    rows = list(zip(*values, strict=True))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+    insert_rows(SnapshotRow, ["upload_id", *ROW_FIELDS], list(zip(*values, strict=True)))
 
 
 def import_file(

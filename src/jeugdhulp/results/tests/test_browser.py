@@ -31,8 +31,13 @@ def test_map_detail_and_pdf_without_other_hosts(page, live_server, committed_run
     _login(page, live_server, analist)
     page.goto(live_server.url + reverse("results:kaart", args=[run.pk]))
     page.wait_for_selector("#map[data-ready='1']")
-    assert page.locator("path.leaflet-interactive").count() == 25
+    # Drawn on one canvas (no SVG path per area); one click handler for the whole layer.
+    assert page.get_attribute("#map", "data-areas") == "25"
+    assert page.locator("#map canvas").count() == 1
     assert "Bereik per 1.000" in page.inner_text("#legend")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "Kinderen in hulp" in page.inner_text("#detail")
     page.select_option("#indicator", "cluster")
     assert "hotspot" in page.inner_text("#legend")
     page.select_option("#hulpvorm", "BH")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
 from django.urls import reverse
 
 from jeugdhulp.accounts.models import OrganisationKind, Role
+from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.tests import fixtures
 from jeugdhulp.results import services
 from jeugdhulp.results.inputs import RoundInputs
@@ -125,6 +127,39 @@ def test_values_endpoint_sends_every_map_indicator_per_area(client, done_run, us
     assert {"bereik_per_1000", "ratio_eb", "cluster", "ratio_laag"} <= set(data["columns"])
     row = data["rows"]["A00"]
     assert row[data["columns"].index("gebied_naam")] == "Gebied A00"
+
+
+def test_stored_rows_give_back_the_published_table(done_run, analysed):
+    published = rounded(analysed.published).sort_values(["hulpvorm", "gebied_code"])
+    stored = services.published_frame(done_run["run"])
+    assert list(stored.columns) == list(published.columns)
+    for column in published.columns:
+        expected = published[column].astype(object).where(published[column].notna(), None)
+        got = stored[column].astype(object).where(stored[column].notna(), None)
+        assert got.tolist() == expected.tolist(), column
+
+
+def test_map_values_are_the_published_values_of_the_map_columns(done_run):
+    run = done_run["run"]
+    frame = services.published_frame(run, "BH").set_index("gebied_code")
+    data = services.map_values(run, "BH")
+    assert list(data["rows"]) == list(frame.index)
+    for i, column in enumerate(data["columns"]):
+        expected = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+        assert [row[i] for row in data["rows"].values()] == expected, column
+    assert "mediaan_leeftijd" in data["columns"]
+
+
+def test_map_data_is_sent_gzipped_to_a_browser_that_accepts_it(client, done_run, users):
+    client.force_login(users["analist"])
+    urls = _urls(done_run["run"])
+    plain = b"".join(client.get(urls["geometry"]).streaming_content)
+    packed = client.get(urls["geometry"], headers={"accept-encoding": "gzip, br"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(b"".join(packed.streaming_content)) == plain
+    values = client.get(urls["values"], headers={"accept-encoding": "gzip"})
+    assert values["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(values.content)) == client.get(urls["values"]).json()
 
 
 def test_status_endpoint_reports_progress(client, done_run, users):

@@ -1,38 +1,45 @@
-/* Shared map helpers of the results pages: an SVG hatch pattern for suppressed areas, class
-   breaks and number formatting. No dependencies besides Leaflet (served by the app). */
+/* Shared map helpers of the results pages: a canvas map, the hatch pattern for suppressed
+   areas, class breaks and number formatting. No dependencies besides Leaflet (served by the
+   app). */
 "use strict";
 
 window.JeugdhulpMap = (function () {
-  const SVG_NS = "http://www.w3.org/2000/svg";
-
-  function addHatch(map, renderer, colour) {
-    // Leaflet's SVG renderer draws into one <svg>; a <pattern> there can fill any path.
-    const svg = renderer._container;
-    if (!svg || svg.querySelector("#te-weinig-gegevens")) return;
-    const defs = document.createElementNS(SVG_NS, "defs");
-    const pattern = document.createElementNS(SVG_NS, "pattern");
-    pattern.setAttribute("id", "te-weinig-gegevens");
-    pattern.setAttribute("patternUnits", "userSpaceOnUse");
-    pattern.setAttribute("width", "6");
-    pattern.setAttribute("height", "6");
-    const back = document.createElementNS(SVG_NS, "rect");
-    back.setAttribute("width", "6");
-    back.setAttribute("height", "6");
-    back.setAttribute("fill", "#ffffff");
-    const line = document.createElementNS(SVG_NS, "path");
-    line.setAttribute("d", "M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5");
-    line.setAttribute("stroke", colour);
-    line.setAttribute("stroke-width", "1.2");
-    pattern.appendChild(back);
-    pattern.appendChild(line);
-    defs.appendChild(pattern);
-    svg.insertBefore(defs, svg.firstChild);
+  function hatch(colour) {
+    // A canvas pattern fills a polygon on Leaflet's canvas as an SVG <pattern> would: white
+    // with diagonal lines, 6 px apart.
+    const tile = document.createElement("canvas");
+    tile.width = 6;
+    tile.height = 6;
+    const ctx = tile.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, 6, 6);
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1.2;
+    ctx.beginPath();
+    [[0, 6, 6, 0], [-1, 1, 1, -1], [5, 7, 7, 5]].forEach(function (l) {
+      ctx.moveTo(l[0], l[1]);
+      ctx.lineTo(l[2], l[3]);
+    });
+    ctx.stroke();
+    return ctx.createPattern(tile, "repeat");
   }
 
   function newMap(element) {
-    const renderer = L.svg({ padding: 0.2 });
-    const map = L.map(element, { renderer: renderer, zoomSnap: 0.25, attributionControl: false });
+    // Every area on one <canvas>: 10,000 SVG paths (a DOM node and listeners each) took
+    // seconds to build and lay out. Leaflet finds the area under the pointer itself.
+    const renderer = L.canvas({ padding: 0.2 });
+    const map = L.map(element, { renderer: renderer, preferCanvas: true, zoomSnap: 0.25,
+                                 attributionControl: false });
     return { map: map, renderer: renderer };
+  }
+
+  function whenDrawn(element) {
+    // Leaflet's canvas draws in the next animation frame; then the map is ready (the
+    // performance mark is measured by benchmarks/bench_map.py, the attribute by the tests).
+    requestAnimationFrame(function () {
+      if (!performance.getEntriesByName("map-ready").length) performance.mark("map-ready");
+      element.setAttribute("data-ready", "1");
+    });
   }
 
   function quantileBreaks(values, classes, decimals) {
@@ -82,6 +89,6 @@ window.JeugdhulpMap = (function () {
     });
   }
 
-  return { addHatch: addHatch, paintSwatches: paintSwatches, newMap: newMap, quantileBreaks: quantileBreaks,
+  return { hatch: hatch, whenDrawn: whenDrawn, paintSwatches: paintSwatches, newMap: newMap, quantileBreaks: quantileBreaks,
            classOf: classOf, pick: pick, format: format };
 })();

@@ -14,13 +14,16 @@
   const detail = document.getElementById("detail");
   const listBody = document.getElementById("area-rows");
   const filter = document.getElementById("area-filter");
-  const view = H.newMap("map");
+  const mapElement = document.getElementById("map");
+  const view = H.newMap(mapElement);
+  const HATCH = H.hatch("#555555");
   let layer = null;
   let data = null;
   let column = {};
   let selected = null;
   const byCode = {};
   let sortedCodes = [];  // by name, once: a collator sort of 10,000 names is not free
+  const layers = {};  // area code → its polygon on the map
 
   function indicator() {
     return config.indicators.find(function (i) { return i.key === indicatorSelect.value; });
@@ -76,7 +79,7 @@
     if (OUTLINE[cluster]) { base.color = OUTLINE[cluster]; base.weight = 2.5; }
     if (code === selected) { base.color = "#000"; base.weight = 3; }
     if (!data.rows[code] || hidden(code, ind)) {
-      base.fillColor = "url(#te-weinig-gegevens)";
+      base.fillColor = HATCH;
     } else {
       base.fillColor = s.colourOf(value(code, ind.column));
     }
@@ -100,6 +103,9 @@
     const ind = indicator();
     const s = scale(ind);
     layer.setStyle(function (f) { return style(f, ind, s); });
+    // Outlines over their neighbours: hotspots and blue zones, then the selected area.
+    layer.eachLayer(function (area) { if (OUTLINE[value(area.feature.id, "cluster")]) area.bringToFront(); });
+    if (selected && layers[selected]) layers[selected].bringToFront();
     drawLegend(ind, s);
     drawList(ind);
   }
@@ -168,17 +174,25 @@
     document.getElementById("list-value-head").textContent = ind.label;
   }
 
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+  }
+
+  function useValues(d) {
+    data = d;
+    column = {};
+    d.columns.forEach(function (name, i) { column[name] = i; });
+  }
+
+  function valuesURL() {
+    return config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value);
+  }
+
   function loadValues() {
-    const url = config.values + "?hulpvorm=" + encodeURIComponent(formSelect.value);
-    return fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
-      data = d;
-      column = {};
-      d.columns.forEach(function (name, i) { column[name] = i; });
+    return fetchJSON(valuesURL()).then(function (d) {
+      useValues(d);
       redraw();
       if (selected) show(selected);
-      // Measured by benchmarks/bench_map.py (first paint = the first of these marks).
-      performance.mark("map-ready");
-      document.getElementById("map").setAttribute("data-ready", "1");
     });
   }
 
@@ -190,19 +204,24 @@
   indicatorSelect.addEventListener("change", redraw);
   formSelect.addEventListener("change", loadValues);
 
-  fetch(config.geometry, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (geo) {
+  // Outlines and values at once; the areas are drawn once, already styled.
+  Promise.all([fetchJSON(config.geometry), fetchJSON(valuesURL())]).then(function (loaded) {
+    const geo = loaded[0];
+    useValues(loaded[1]);
     geo.features.forEach(function (f) { byCode[f.id] = f.properties.naam; });
     const collator = new Intl.Collator(document.documentElement.lang || "nl-BE");
     sortedCodes = Object.keys(byCode).sort(function (a, b) { return collator.compare(byCode[a], byCode[b]); });
     layer = L.geoJSON(geo, {
       renderer: view.renderer,
-      onEachFeature: function (feature, path) {
-        path.on("click", function () { select(feature.id, false); });
-        path.bindTooltip(feature.properties.naam, { sticky: true });
-      },
-    }).addTo(view.map);
-    H.addHatch(view.map, view.renderer, "#555555");
+      onEachFeature: function (feature, area) { layers[feature.id] = area; },
+    });
+    // One handler and one tooltip for the whole layer, not one per area.
+    layer.on("click", function (e) { select(e.layer.feature.id, false); });
+    layer.bindTooltip(function (area) { return area.feature.properties.naam; }, { sticky: true });
+    layer.addTo(view.map);
     view.map.fitBounds(layer.getBounds());
-    return loadValues();
+    redraw();  // styles before the canvas' first frame: the areas are drawn once
+    mapElement.setAttribute("data-areas", String(geo.features.length));
+    H.whenDrawn(mapElement);
   });
 })();

@@ -5,7 +5,9 @@
 (function () {
   const H = window.JeugdhulpMap;
   const config = JSON.parse(document.getElementById("trend-config").textContent);
-  const view = H.newMap("map");
+  const mapElement = document.getElementById("map");
+  const view = H.newMap(mapElement);
+  const HATCH = H.hatch("#555555");
   const SIGNIFICANT = { stijging: "#7f3b08", daling: "#08306b" };
   const T = config.texts;
 
@@ -15,17 +17,20 @@
       style: function (feature) {
         const t = config.trend[feature.id];
         const s = { color: "#6b6b6b", weight: 0.5, fillOpacity: 0.85 };
-        if (!t || t[0] === "onvoldoende_gegevens" || t[1] === null) s.fillColor = "url(#te-weinig-gegevens)";
+        if (!t || t[0] === "onvoldoende_gegevens" || t[1] === null) s.fillColor = HATCH;
         else s.fillColor = config.ratioColours[H.classOf(t[1], config.ratioBreaks)];
         if (t && SIGNIFICANT[t[0]]) { s.color = SIGNIFICANT[t[0]]; s.weight = 2.5; }
         return s;
       },
-      onEachFeature: function (feature, path) {
-        const t = config.trend[feature.id];
-        path.bindTooltip(feature.properties.naam + ": " + T.trends[t ? t[0] : "onvoldoende_gegevens"], { sticky: true });
-      },
     }).addTo(view.map);
-    H.addHatch(view.map, view.renderer, "#555555");
+    layer.eachLayer(function (area) {  // significant changes outlined over their neighbours
+      const t = config.trend[area.feature.id];
+      if (t && SIGNIFICANT[t[0]]) area.bringToFront();
+    });
+    layer.bindTooltip(function (area) {
+      const t = config.trend[area.feature.id];
+      return area.feature.properties.naam + ": " + T.trends[t ? t[0] : "onvoldoende_gegevens"];
+    }, { sticky: true });
     view.map.fitBounds(layer.getBounds());
     const b = config.ratioBreaks;
     const num = function (x) { return Number(x).toLocaleString(document.documentElement.lang || "nl-BE"); };
@@ -38,6 +43,6 @@
     labels.push('<li><span class="swatch swatch--blue"></span>' + T.outlineDecrease + "</li>");
     document.getElementById("legend").innerHTML = "<ul>" + labels.join("") + "</ul>";
     H.paintSwatches(document.getElementById("legend"));
-    document.getElementById("map").setAttribute("data-ready", "1");
+    H.whenDrawn(mapElement);
   });
 })();
