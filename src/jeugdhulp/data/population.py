@@ -23,7 +23,7 @@ import pandas as pd
 
 from jeugdhulp.data.codes import normalise_area_codes
 from jeugdhulp.data.errors import InputError, Problem
-from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
+from jeugdhulp.data.fields import find_column, parse_numbers, per_distinct, source_rows
 from jeugdhulp.data.tabular import read_table
 
 COLUMNS = ["area_code", "sex", "age_from", "age_to", "population", "year"]
@@ -117,8 +117,8 @@ def _raise_rows(
 def _base(table: pd.DataFrame, code_column: str, years: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "area_code": normalise_area_codes(table[code_column]),
-            "row": source_rows(table),
+            "area_code": np.array(normalise_area_codes(table[code_column]), dtype=object),
+            "row": np.array(source_rows(table), dtype=np.int64),
             "year": years.to_numpy(),
         },
         index=table.index,
@@ -135,7 +135,7 @@ def _statbel(table: pd.DataFrame, years: pd.Series, name: str) -> pd.DataFrame:
 
 
 def _sexes(table: pd.DataFrame, column: str, name: str) -> pd.Series:
-    mapped = table[column].str.upper().map(_SEX)
+    mapped = per_distinct(table[column], lambda codes: codes.str.upper().map(_SEX))
     _raise_rows(
         table, mapped.isna(), column, name, "geslacht moet M, V (of F) of T zijn.", kind="geslacht"
     )
@@ -212,7 +212,9 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
             match = _YEAR_IN_NAME.search(name)
             year = int(match.group(1)) if match else None
         return pd.Series(pd.array([year] * len(table), dtype="Int64"), index=table.index)
-    years = pd.to_numeric(table[column].str.slice(0, 4), errors="coerce")
+    years = per_distinct(
+        table[column], lambda texts: pd.to_numeric(texts.str.slice(0, 4), errors="coerce")
+    )
     bad = years.isna() | (years < 1800) | (years > 2200)
     if bad.any():
         rows = source_rows(table)
