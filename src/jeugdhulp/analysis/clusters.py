@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
-from scipy.spatial import cKDTree
 
 from jeugdhulp.analysis.accessibility import project_lonlat
 
@@ -140,6 +139,8 @@ def _attach_nearest(
     adjacency: sp.csr_matrix, centroids: np.ndarray, islands: np.ndarray, k: int
 ) -> sp.csr_matrix:
     """Add symmetric links from each island to its ``k`` nearest other areas."""
+    from scipy.spatial import cKDTree  # only here: importing scipy.spatial takes 0.27 s
+
     k = min(k, len(centroids) - 1)
     _, nearest = cKDTree(centroids).query(centroids[islands], k=k + 1)
     rows = np.repeat(islands, k + 1)
