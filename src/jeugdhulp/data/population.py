@@ -65,9 +65,10 @@ def read_population(path: str | Path, *, year: int | None = None) -> pd.DataFram
         long = _wide(table, years, name)
     else:
         long = _tidy(table, years, name)
-    _check(long, name, summable=statbel)
     keys = ["area_code", "year", "sex", "age_from", "age_to"]
-    result = long.groupby(keys, dropna=False, sort=True)["population"].sum().reset_index()
+    grouped = long.groupby(keys, dropna=False, sort=True)  # one grouping for check and sum
+    _check(long, name, repeated=None if statbel else grouped.cumcount().to_numpy() > 0)
+    result = grouped["population"].sum().reset_index()
     result["age_from"] = result["age_from"].astype(int)
     result["age_to"] = result["age_to"].astype("Int64")
     result["year"] = result["year"].astype("Int64")
@@ -235,7 +236,9 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
     return years.astype("Int64")
 
 
-def _check(long: pd.DataFrame, name: str, *, summable: bool) -> None:
+def _check(long: pd.DataFrame, name: str, *, repeated: np.ndarray | None) -> None:
+    """Missing codes, bands that end before they start, and (``repeated``: each row whose key
+    came before) repeated keys."""
     problems = [
         Problem("de gebiedscode ontbreekt.", row=int(row), file=name, kind="ontbrekend")
         for row in long.loc[long["area_code"] == "", "row"]
@@ -254,12 +257,10 @@ def _check(long: pd.DataFrame, name: str, *, summable: bool) -> None:
                 kind="leeftijd",
             )
         )
-    if not summable:
+    if repeated is not None:
         # Statbel's file repeats a code × sex × age for each nationality and civil status; the
         # other layouts have one row per key, so a repeat is a mistake.
-        keys = ["area_code", "year", "sex", "age_from", "age_to"]
-        duplicated = long.duplicated(keys, keep="first")
-        for row, code in long.loc[duplicated, ["row", "area_code"]].itertuples(index=False):
+        for row, code in long.loc[repeated, ["row", "area_code"]].itertuples(index=False):
             problems.append(
                 Problem(
                     f"gebied {code} staat hier een tweede keer met hetzelfde jaar, geslacht en "
