@@ -51,6 +51,7 @@ DEFAULT_BIRTH_MONTH = 7
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _BE_DATE = re.compile(r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_NOT_A_DIGIT = re.compile(r"[^0-9]")
 _LOCAL_ID = re.compile(schema.LOCAL_PREFIX + r"\S{1,62}")
 
 
@@ -308,11 +309,13 @@ def _check_insz(cells: dict[str, _Column], out: _Collector) -> bool:
                 column=name,
             )
             found = True
-        # Only values of 10 to 16 characters can be one (11 digits and at most 5 separators).
+        # Only values of 10 to 16 characters with at least 10 digits can be one (11 digits, or
+        # 10 that lost a leading zero, and at most 5 separators): dates are not even tried.
         lengths = np.fromiter(map(len, cell.uniques), dtype=np.int64, count=len(cell.uniques))
         hit = np.zeros(len(cell.uniques), dtype=bool)
         for position in np.flatnonzero((lengths >= 10) & (lengths <= 16)):
-            hit[position] = is_insz(cell.uniques[position])
+            value = cell.uniques[position]
+            hit[position] = len(_NOT_A_DIGIT.sub("", value)) >= 10 and is_insz(value)
         mask = hit[cell.codes]
         if mask.any():
             found = True
