@@ -35,8 +35,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import shapely
-from scipy.spatial import cKDTree
-from scipy.stats import false_discovery_control
 
 from jeugdhulp.analysis.accessibility import project_lonlat
 
@@ -141,6 +139,8 @@ def _attach_nearest(
     adjacency: sp.csr_matrix, centroids: np.ndarray, islands: np.ndarray, k: int
 ) -> sp.csr_matrix:
     """Add symmetric links from each island to its ``k`` nearest other areas."""
+    from scipy.spatial import cKDTree  # only here: importing scipy.spatial takes 0.27 s
+
     k = min(k, len(centroids) - 1)
     _, nearest = cKDTree(centroids).query(centroids[islands], k=k + 1)
     rows = np.repeat(islands, k + 1)
@@ -227,7 +227,7 @@ def local_clusters(
     adjacency.data[:] = 1.0
     y = y_all[valid]
     z, p, direction = _local_test(y, adjacency, permutations, seed, method)
-    q = false_discovery_control(p, method="bh")
+    q = benjamini_hochberg(p)
     significant = q <= alpha
     cluster = np.where(
         significant & (direction > 0),
@@ -239,6 +239,22 @@ def local_clusters(
     result.loc[valid, "q"] = q
     result.loc[valid, "cluster"] = cluster
     return result
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg (1995) adjusted p-values: sorted p·m/i, then the running minimum from
+    the largest down, clipped to [0, 1]; as ``scipy.stats.false_discovery_control(p)``, whose
+    module costs 0.5 s to import."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if m <= 1:
+        return p
+    order = np.argsort(p)
+    adjusted = p[order] * (m / np.arange(1, m + 1, dtype=float))
+    np.minimum.accumulate(adjusted[::-1], out=adjusted[::-1])
+    q = np.empty_like(adjusted)
+    q[order] = adjusted
+    return np.clip(q, 0.0, 1.0)
 
 
 def permutations_for(n_areas: int, *, alpha: float = 0.05, smallest_cluster: int = 10) -> int:

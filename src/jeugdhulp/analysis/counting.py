@@ -28,9 +28,12 @@ DEFAULT_BIRTH_MONTH = 7  # FORMATS.md: a missing month means 1 July
 
 def client_keys(pseudonym: pd.Series, partner: pd.Series) -> pd.Series:
     """One key per child: the pseudonym, or ``partner + pseudonym`` for partner-local ids."""
-    pseudonym = pseudonym.astype(str)
-    local = pseudonym.str.startswith(LOCAL_PREFIX)
-    return pseudonym.where(~local, partner.astype(str) + "\x1f" + pseudonym)
+    keys = pseudonym.astype(str)
+    local = keys.str.startswith(LOCAL_PREFIX).to_numpy(bool)
+    if local.any():  # joined only where needed: most children have a national pseudonym
+        keys = keys.copy()
+        keys[local] = partner[local].astype(str) + "\x1f" + keys[local]
+    return keys
 
 
 def age_in_years(
@@ -71,9 +74,8 @@ def resolve_residence(
     area_of_municipality
         Municipality code → area code, when the areas are groupings of municipalities.
     """
-    values = woonplaats.astype(str)
-    unique = pd.Index(values.unique())
-    resolved = pd.Series(UNPLACED, index=unique, dtype=object)
+    positions, unique = pd.factorize(woonplaats.astype(str))
+    resolved = np.full(len(unique), UNPLACED, dtype=object)
     codes = pd.Index(area_codes.astype(str))
     to_area: dict[str, str] = {c: c for c in codes}
     if area_of_municipality:
@@ -94,16 +96,16 @@ def resolve_residence(
         postcode_to_nis = dict(
             zip(best["postcode"].astype(str), best["nis_code"].astype(str), strict=True)
         )
-    for value in unique:
+    for position, value in enumerate(unique):
         if value in (ABROAD, UNKNOWN):
-            resolved[value] = value
+            resolved[position] = value
             continue
         area = lookup(value)
         if area is None and value in postcode_to_nis:
             area = lookup(postcode_to_nis[value])
         if area is not None:
-            resolved[value] = area
-    return pd.Series(resolved.reindex(values).to_numpy(), index=woonplaats.index, dtype=object)
+            resolved[position] = area
+    return pd.Series(resolved[positions], index=woonplaats.index, dtype=object)
 
 
 def client_forms(

@@ -34,16 +34,18 @@ def distance_summary(groups: pd.DataFrame, distance_km: pd.Series) -> pd.DataFra
     """
     frame = groups.assign(_d=distance_km.to_numpy()).dropna(subset=["_d"])
     keys = list(groups.columns)
-    grouped = frame.groupby(keys, sort=True)["_d"]
+    for km in DISTANCE_THRESHOLDS_KM:
+        frame[f"_within_{km}"] = frame["_d"].le(km)
+    grouped = frame.groupby(keys, sort=True)  # one grouping for every summary below
     out = pd.DataFrame(
         {
-            "mediaan_afstand_km": grouped.median(),
-            "p90_afstand_km": grouped.quantile(0.9),
-            "n_afstand": grouped.size(),
+            "mediaan_afstand_km": grouped["_d"].median(),
+            "p90_afstand_km": grouped["_d"].quantile(0.9),
+            "n_afstand": grouped["_d"].size(),
         }
     )
     for km in DISTANCE_THRESHOLDS_KM:
-        within = frame["_d"].le(km).groupby([frame[k] for k in keys], sort=True).sum()
+        within = grouped[f"_within_{km}"].sum()
         out[f"n_binnen_{km}km"] = within
         out[f"aandeel_binnen_{km}km"] = within / out["n_afstand"]
     return out.reset_index()

@@ -8,6 +8,11 @@ standard errors are multiplied by √φ. Quasi-Poisson is chosen over a negative
 it needs no extra parameter to estimate, is deterministic and fast, and weights areas
 proportionally to their expected count, as a rate model should (Ver Hoef & Boveng 2007,
 *Ecology* 88:2766–2772).
+
+The fit is iteratively reweighted least squares (McCullagh & Nelder 1989, §2.5) in numpy,
+started and stopped as statsmodels' ``GLM(..., family=Poisson()).fit(scale="X2")`` does, and the
+tests check it against statsmodels: importing statsmodels (and with it ``scipy.stats``) took
+0.65 s of every ``jeugdhulp analyze``, more than the six fits.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from statsmodels.genmod.families import Poisson
-from statsmodels.genmod.generalized_linear_model import GLM
-from statsmodels.tools.tools import add_constant
+from scipy.special import ndtr, ndtri
+
+# statsmodels' IRLS defaults: stop when the deviance changes by at most this much.
+TOLERANCE = 1e-8
+MAX_ITERATIONS = 100
 
 
 @dataclass(frozen=True)
@@ -68,25 +75,65 @@ def fit_expected_use(
     if n <= len(names) + 2:
         return None
     z = (x[:, keep] - x[use][:, keep].mean(axis=0)) / sd[keep]
-    design = add_constant(z, has_constant="add")
-    model = GLM(observed[use], design[use], family=Poisson(), offset=np.log(population[use]))
-    result = model.fit(scale="X2")
+    design = np.column_stack([np.ones(len(z)), z])
+    y, offset = observed[use], np.log(population[use])
+    params, covariance, scale, fitted = _quasi_poisson(y, design[use], offset)
     expected = np.full(len(observed), np.nan)
-    expected[use] = result.fittedvalues
-    ci = np.asarray(result.conf_int())
-    params = np.asarray(result.params)
+    expected[use] = fitted
+    se = np.sqrt(np.diag(covariance * scale))
+    half_width = ndtri(0.975) * se
     coefficients = pd.DataFrame(
         {
             "covariaat": ["(intercept)", *names],
             "rate_ratio": np.exp(params),
-            "laag": np.exp(ci[:, 0]),
-            "hoog": np.exp(ci[:, 1]),
-            "p": np.asarray(result.pvalues),
+            "laag": np.exp(params - half_width),
+            "hoog": np.exp(params + half_width),
+            "p": 2 * ndtr(-np.abs(params / se)),
         }
     )
     warnings = [
         f"covariaat {c!r} is overal gelijk en werd weggelaten"
         for c in np.asarray(covariates.columns)[~keep]
     ]
-    explained = 1 - result.deviance / result.null_deviance if result.null_deviance > 0 else 0.0
-    return ModelFit(expected, coefficients, n, float(result.scale), float(explained), warnings)
+    # The null model (intercept and offset only) has a closed form: the overall rate.
+    null = population[use] * (y.sum() / population[use].sum())
+    null_deviance = _deviance(y, null)
+    explained = 1 - _deviance(y, fitted) / null_deviance if null_deviance > 0 else 0.0
+    return ModelFit(expected, coefficients, n, float(scale), float(explained), warnings)
+
+
+def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
+    """Poisson deviance, 2 Σ [y log(y/μ) − (y − μ)] (the log term 0 where y = 0)."""
+    ratio = np.clip(y / mu, np.finfo(float).eps, np.inf)
+    return float(np.sum(2 * (y * np.log(ratio) - (y - mu))))
+
+
+def _quasi_poisson(
+    y: np.ndarray, x: np.ndarray, offset: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """Poisson regression with a log link and an offset, by IRLS; the Pearson scale.
+
+    Started at μ = (y + ȳ)/2 and stopped once the deviance divided by the scale of the step
+    before changes by at most :data:`TOLERANCE`, as statsmodels does. Returns the
+    coefficients, their covariance before scaling ((XᵀWX)⁻¹, from the pseudo-inverse of the
+    weighted design), the scale X²/(n − rank) and the fitted counts.
+    """
+    residual_df = len(y) - np.linalg.matrix_rank(x)
+    mu = (y + y.mean()) / 2
+    eta = np.log(mu)
+    scale = float(np.sum((y - mu) ** 2 / mu) / residual_df)
+    criterion = _deviance(y, mu) / scale
+    for _ in range(MAX_ITERATIONS):
+        root_w = np.sqrt(mu)  # Poisson weights with a log link: 1 / (g'(μ)² V(μ)) = μ
+        working = eta + (y - mu) / mu - offset
+        weighted = x * root_w[:, None]
+        params = np.linalg.lstsq(weighted, working * root_w, rcond=-1)[0]
+        eta = x @ params + offset
+        mu = np.exp(eta)
+        previous, criterion = criterion, _deviance(y, mu) / scale
+        scale = float(np.sum((y - mu) ** 2 / mu) / residual_df)
+        if abs(criterion - previous) <= TOLERANCE:
+            break
+    inverse = np.linalg.pinv(weighted)
+    params = inverse @ (working * root_w)
+    return params, inverse @ inverse.T, scale, np.exp(x @ params + offset)

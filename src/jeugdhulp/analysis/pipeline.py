@@ -462,7 +462,10 @@ def _supply(
 def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     """Age ("vroeg"), distance ("nabij"), crisis, young adults and access route per cell."""
     keys = ["gebied", "hulpvorm"]
-    grouped = counted.groupby(keys, sort=True)
+    grouped = counted.assign(
+        jongvolwassen=counted["leeftijd"].ge(YOUNG_ADULT_AGE),
+        vroeg=counted["leeftijd"].le(EARLY_AGE_MAX),
+    ).groupby(keys, sort=True)
     profile = pd.DataFrame(
         {
             "mediaan_leeftijd": grouped["leeftijd"].median(),
@@ -471,13 +474,9 @@ def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
             "n_rtjh": grouped["rtjh"].sum(),
             "n_nrtjh": grouped["nrtjh"].sum(),
             "n_eigen_gebied": grouped["eigen_gebied"].sum(),
+            "n_jongvolwassen": grouped["jongvolwassen"].sum(),
+            "n_vroeg": grouped["vroeg"].sum(),
         }
-    )
-    profile["n_jongvolwassen"] = (
-        counted["leeftijd"].ge(YOUNG_ADULT_AGE).groupby([counted[k] for k in keys]).sum()
-    )
-    profile["n_vroeg"] = (
-        counted["leeftijd"].le(EARLY_AGE_MAX).groupby([counted[k] for k in keys]).sum()
     )
     distances = distance_summary(counted[keys], counted["afstand_km"]).set_index(keys)
     profile = profile.join(distances, how="left").reset_index()

@@ -14,7 +14,7 @@ estimator ``m + A/(A + m/E_i) · (r_i − m)``) and ``P(θ_i > 1)`` is ``kans_bo
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import gamma
+from scipy.special import gammaincc
 
 
 def marshall_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
@@ -46,7 +46,9 @@ def empirical_bayes(
         shape = m * m / variance + observed[use]
         rate = m / variance + expected[use]
         smoothed[use] = shape / rate
-        probability[use] = gamma.sf(1.0, shape, scale=1.0 / rate)
+        # P(θ > 1) under Gamma(shape, rate): the upper regularised incomplete gamma function at
+        # 1 / scale, as scipy.stats.gamma.sf(1, shape, scale=1 / rate) computes it.
+        probability[use] = gammaincc(shape, 1.0 / (1.0 / rate))
     elif np.isfinite(m):
         smoothed[use] = m
         probability[use] = float(m > 1)

@@ -11,7 +11,7 @@ import pandas as pd
 from jeugdhulp.data.codes import ascii_digits, normalise_area_codes
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
-from jeugdhulp.data.tabular import normalise_header, read_table
+from jeugdhulp.data.tabular import SourceRows, normalise_header, read_table
 
 CODE_FIELDS = ("area_code", "gebied_code", "nis_code", "nis", "refnis", "cd_refnis", "code")
 YEAR_FIELDS = ("year", "jaar")
@@ -104,7 +104,7 @@ def read_covariates(
     if problems:
         raise InputError(problems, name)
     result.attrs["source"] = name
-    result.attrs["source_rows"] = rows
+    result.attrs["source_rows"] = SourceRows(rows)
     return result
 
 

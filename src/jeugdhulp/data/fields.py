@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,12 +61,18 @@ def parse_number(text: str) -> float:
     return number if np.isfinite(number) else float("nan")
 
 
+def per_distinct(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``transform`` (a whole-column operation) applied to the distinct values only, spread back
+    over the rows: codes, years and counts repeat a lot in a population file of a million
+    rows. ``transform`` must map each value on its own, whatever the other values."""
+    codes, uniques = pd.factorize(values)
+    mapped = transform(pd.Series(uniques, dtype=values.dtype)).to_numpy()
+    return pd.Series(mapped[codes], index=values.index)
+
+
 def parse_numbers(values: pd.Series) -> pd.Series:
-    """:func:`parse_number` over a column of strings (empty -> NaN), once per distinct text
-    (counts and ages repeat a lot in a population file of a million rows)."""
-    codes, uniques = pd.factorize(values.astype(str))
-    numbers = np.array([parse_number(text) for text in uniques], dtype=float)
-    return pd.Series(numbers[codes], index=values.index, dtype=float)
+    """:func:`parse_number` over a column of strings (empty -> NaN), once per distinct text."""
+    return per_distinct(values.astype(str), lambda texts: texts.map(parse_number).astype(float))
 
 
 def source_rows(frame: pd.DataFrame) -> list[int]:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from jeugdhulp.data.codes import normalise_area_codes
 from jeugdhulp.data.errors import InputError, Problem
-from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
+from jeugdhulp.data.fields import find_column, parse_numbers, per_distinct, source_rows
 from jeugdhulp.data.tabular import read_table
 
 COLUMNS = ["area_code", "sex", "age_from", "age_to", "population", "year"]
@@ -65,9 +65,10 @@ def read_population(path: str | Path, *, year: int | None = None) -> pd.DataFram
         long = _wide(table, years, name)
     else:
         long = _tidy(table, years, name)
-    _check(long, name, summable=statbel)
     keys = ["area_code", "year", "sex", "age_from", "age_to"]
-    result = long.groupby(keys, dropna=False, sort=True)["population"].sum().reset_index()
+    grouped = long.groupby(keys, dropna=False, sort=True)  # one grouping for check and sum
+    _check(long, name, repeated=None if statbel else grouped.cumcount().to_numpy() > 0)
+    result = grouped["population"].sum().reset_index()
     result["age_from"] = result["age_from"].astype(int)
     result["age_to"] = result["age_to"].astype("Int64")
     result["year"] = result["year"].astype("Int64")
@@ -117,8 +118,8 @@ def _raise_rows(
 def _base(table: pd.DataFrame, code_column: str, years: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "area_code": normalise_area_codes(table[code_column]),
-            "row": source_rows(table),
+            "area_code": np.array(normalise_area_codes(table[code_column]), dtype=object),
+            "row": np.array(source_rows(table), dtype=np.int64),
             "year": years.to_numpy(),
         },
         index=table.index,
@@ -135,7 +136,7 @@ def _statbel(table: pd.DataFrame, years: pd.Series, name: str) -> pd.DataFrame:
 
 
 def _sexes(table: pd.DataFrame, column: str, name: str) -> pd.Series:
-    mapped = table[column].str.upper().map(_SEX)
+    mapped = per_distinct(table[column], lambda codes: codes.str.upper().map(_SEX))
     _raise_rows(
         table, mapped.isna(), column, name, "geslacht moet M, V (of F) of T zijn.", kind="geslacht"
     )
@@ -212,7 +213,9 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
             match = _YEAR_IN_NAME.search(name)
             year = int(match.group(1)) if match else None
         return pd.Series(pd.array([year] * len(table), dtype="Int64"), index=table.index)
-    years = pd.to_numeric(table[column].str.slice(0, 4), errors="coerce")
+    years = per_distinct(
+        table[column], lambda texts: pd.to_numeric(texts.str.slice(0, 4), errors="coerce")
+    )
     bad = years.isna() | (years < 1800) | (years > 2200)
     if bad.any():
         rows = source_rows(table)
@@ -233,7 +236,9 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
     return years.astype("Int64")
 
 
-def _check(long: pd.DataFrame, name: str, *, summable: bool) -> None:
+def _check(long: pd.DataFrame, name: str, *, repeated: np.ndarray | None) -> None:
+    """Missing codes, bands that end before they start, and (``repeated``: each row whose key
+    came before) repeated keys."""
     problems = [
         Problem("de gebiedscode ontbreekt.", row=int(row), file=name, kind="ontbrekend")
         for row in long.loc[long["area_code"] == "", "row"]
@@ -252,12 +257,10 @@ def _check(long: pd.DataFrame, name: str, *, summable: bool) -> None:
                 kind="leeftijd",
             )
         )
-    if not summable:
+    if repeated is not None:
         # Statbel's file repeats a code × sex × age for each nationality and civil status; the
         # other layouts have one row per key, so a repeat is a mistake.
-        keys = ["area_code", "year", "sex", "age_from", "age_to"]
-        duplicated = long.duplicated(keys, keep="first")
-        for row, code in long.loc[duplicated, ["row", "area_code"]].itertuples(index=False):
+        for row, code in long.loc[repeated, ["row", "area_code"]].itertuples(index=False):
             problems.append(
                 Problem(
                     f"gebied {code} staat hier een tweede keer met hetzelfde jaar, geslacht en "

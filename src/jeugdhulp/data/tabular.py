@@ -187,20 +187,22 @@ def _padded(rows: Iterable[list[str]]) -> pd.DataFrame:
     return pd.DataFrame([row + [""] * (width - len(row)) for row in data], dtype=object)
 
 
-def _stripped(column: pd.Series) -> np.ndarray:
+def _stripped(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each distinct value as stripped text, made once (codes, years and dates repeat a lot);
-    missing cells become ""."""
+    missing cells become "". Also whether each cell is filled (told by the distinct values, not
+    cell by cell)."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     clean = np.array([_cell_text(value).strip() for value in uniques] + [""], dtype=object)
-    return clean[codes]  # the sentinel -1 picks the trailing ""
+    return clean[codes], (clean != "")[codes]  # the sentinel -1 picks the trailing ""
 
 
 def _frame(grid: pd.DataFrame, name: str, max_rows: int) -> pd.DataFrame:
     """Header from the first non-empty row, then every non-empty row below it."""
-    cells = np.column_stack([_stripped(grid[c]) for c in grid.columns]) if grid.size else None
-    if cells is None:
+    if not grid.size:
         raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
-    filled = cells != ""
+    stripped = [_stripped(grid[c]) for c in grid.columns]
+    cells = np.column_stack([values for values, _ in stripped])
+    filled = np.column_stack([present for _, present in stripped])
     nonempty = np.flatnonzero(filled.any(axis=1))
     if nonempty.size == 0:
         raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")

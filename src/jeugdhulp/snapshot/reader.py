@@ -51,6 +51,7 @@ DEFAULT_BIRTH_MONTH = 7
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _BE_DATE = re.compile(r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4})$")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_NOT_A_DIGIT = re.compile(r"[^0-9]")
 _LOCAL_ID = re.compile(schema.LOCAL_PREFIX + r"\S{1,62}")
 
 
@@ -169,11 +170,22 @@ class _Collector:
             )
 
 
-def _by_value(values: pd.Series, function: Callable[[str], object], dtype=object) -> pd.Series:
-    """``function`` applied once per distinct value (codes repeat a lot in 250k rows)."""
-    codes, uniques = pd.factorize(values)
-    mapped = np.array([function(value) for value in uniques], dtype=dtype)
-    return pd.Series(mapped[codes], index=values.index)
+class _Column:
+    """A column of text cells, factorized once: each rule works on its distinct values (codes
+    repeat a lot in 250k rows), and no rule factorizes the same column again."""
+
+    def __init__(self, values: pd.Series):
+        self.values = values
+        self.codes, self.uniques = pd.factorize(values)
+        self.present = (self.uniques != "")[self.codes]
+
+    def map(self, function: Callable[[str], object], dtype=object) -> pd.Series:
+        """``function`` applied once per distinct value, spread over the rows."""
+        return self.spread(np.array([function(value) for value in self.uniques], dtype=dtype))
+
+    def spread(self, per_value: np.ndarray) -> pd.Series:
+        """One result per distinct value (in the order of ``uniques``) as one per row."""
+        return pd.Series(per_value[self.codes], index=self.values.index)
 
 
 def _code_list(codes: Iterable[str]) -> str:
@@ -206,7 +218,8 @@ def validate_table(
             "kolom_ontbreekt",
             column=name,
         )
-    insz_found = _check_insz(table, out)
+    cells = {name: _Column(table[name]) for name in table.columns}
+    insz_found = _check_insz(cells, out)
     for name in table.columns:
         if name in schema.FIELDS_BY_NAME or name in INSZ_COLUMNS:
             continue
@@ -221,24 +234,26 @@ def validate_table(
             out.file_problem("het bestand bevat geen rijen met gegevens.", "leeg")
         return SnapshotResult(empty_frame(), out.problems, len(table))
 
-    column = {name: table.get(name, pd.Series("", index=table.index)) for name in schema.COLUMNS}
+    column = {
+        name: cells[name] if name in cells else _Column(pd.Series("", index=table.index))
+        for name in schema.COLUMNS
+    }
     for name in schema.REQUIRED:
         out.rows_problem(
-            column[name].eq(""),
+            ~column[name].present,
             name,
-            column[name],
+            column[name].values,
             f"verplicht veld is leeg. {schema.FIELDS_BY_NAME[name].help}",
             "ontbrekend",
         )
-    present = {name: values.ne("") for name, values in column.items()}
 
-    sites = _check_sites(column["vestiging"], present["vestiging"], site_codes, out)
-    pseudonyms = _check_pseudonyms(column["client_pseudoniem"], present["client_pseudoniem"], out)
-    year, month = _check_birth(column, present, peildatum, out)
+    sites = _check_sites(column["vestiging"], site_codes, out)
+    pseudonyms = _check_pseudonyms(column["client_pseudoniem"], out)
+    year, month = _check_birth(column, peildatum, out)
     codes = {name: [c for c, _ in schema.FIELDS_BY_NAME[name].codes] for name in schema.COLUMNS}
     codes["hulpvorm"] = list(HULPVORMEN if hulpvormen is None else hulpvormen)
     choices = {
-        name: _check_choice(name, column[name], present[name], codes[name], out, upper)
+        name: _check_choice(name, column[name], codes[name], out, upper)
         for name, upper in (
             ("geslacht", True),
             ("toegang", True),
@@ -247,13 +262,13 @@ def validate_table(
         )
     }
     forms = choices["hulpvorm"]
-    residence = _check_residence(column["woonplaats"], present["woonplaats"], area_codes, out)
-    start = _check_start(column["startdatum"], present["startdatum"], year, month, peildatum, out)
-    crisis = _check_yes_no("crisis", column["crisis"], present["crisis"], out)
-    mandated = _check_yes_no("gemandateerd", column["gemandateerd"], present["gemandateerd"], out)
+    residence = _check_residence(column["woonplaats"], area_codes, out)
+    start = _check_start(column["startdatum"], year, month, peildatum, out)
+    crisis = _check_yes_no("crisis", column["crisis"], out)
+    mandated = _check_yes_no("gemandateerd", column["gemandateerd"], out)
 
     keys_ok = (sites.notna() & pseudonyms.notna() & forms.notna()).to_numpy()
-    _check_duplicates(pseudonyms, sites, forms, keys_ok, column["client_pseudoniem"], out)
+    _check_duplicates(pseudonyms, sites, forms, keys_ok, column["client_pseudoniem"].values, out)
 
     keep = ~out.bad
     if insz_found:  # nothing of a file that holds a national number goes further
@@ -281,12 +296,11 @@ def validate_table(
     return SnapshotResult(frame, out.problems, len(table))
 
 
-def _check_insz(table: pd.DataFrame, out: _Collector) -> bool:
+def _check_insz(cells: dict[str, _Column], out: _Collector) -> bool:
     """Anything that is a valid national or BIS number, in any column, refuses the file."""
     found = False
-    for name in table.columns:
-        values = table[name]
-        if name in INSZ_COLUMNS and values.ne("").any():
+    for name, cell in cells.items():
+        if name in INSZ_COLUMNS and cell.present.any():
             out.file_problem(
                 "deze kolom bevat rijksregisternummers. Verwijder de kolom: gebruik het "
                 "pseudonimiseringsprogramma, dat ze vervangt door client_pseudoniem. Het hele "
@@ -295,14 +309,20 @@ def _check_insz(table: pd.DataFrame, out: _Collector) -> bool:
                 column=name,
             )
             found = True
-        hits = _by_value(values, lambda v: 10 <= len(v) <= 16 and is_insz(v), bool)
-        if hits.any():
+        # Only values of 10 to 16 characters with at least 10 digits can be one (11 digits, or
+        # 10 that lost a leading zero, and at most 5 separators): dates are not even tried.
+        lengths = np.fromiter(map(len, cell.uniques), dtype=np.int64, count=len(cell.uniques))
+        hit = np.zeros(len(cell.uniques), dtype=bool)
+        for position in np.flatnonzero((lengths >= 10) & (lengths <= 16)):
+            value = cell.uniques[position]
+            hit[position] = len(_NOT_A_DIGIT.sub("", value)) >= 10 and is_insz(value)
+        mask = hit[cell.codes]
+        if mask.any():
             found = True
-            mask = hits.to_numpy()
             out.rows_problem(
                 mask,
                 name,
-                pd.Series(HIDDEN, index=values.index),
+                pd.Series(HIDDEN, index=cell.values.index),
                 "dit is een rijksregister- of BIS-nummer. Vervang het met het "
                 "pseudonimiseringsprogramma door een pseudoniem; het hele bestand wordt geweigerd.",
                 "insz",
@@ -311,18 +331,16 @@ def _check_insz(table: pd.DataFrame, out: _Collector) -> bool:
     return found
 
 
-def _check_sites(
-    values: pd.Series, present: pd.Series, site_codes: Collection[str] | None, out: _Collector
-) -> pd.Series:
+def _check_sites(values: _Column, site_codes: Collection[str] | None, out: _Collector) -> pd.Series:
     if site_codes is None:
-        return values.where(present)
+        return values.values.where(values.present)
     canonical = {code.strip().upper(): code for code in site_codes}
-    sites = _by_value(values, lambda v: canonical.get(v.upper()))
+    sites = values.map(lambda v: canonical.get(v.upper()))
     known = sorted(canonical.values())
     out.rows_problem(
-        present & sites.isna(),
+        values.present & sites.isna(),
         "vestiging",
-        values,
+        values.values,
         "onbekende vestigingscode voor uw organisatie in deze ronde. Gebruik een van: "
         f"{_code_list(known) or '(geen vestigingen gekend: neem contact op met de coördinator)'}.",
         "vestiging_onbekend",
@@ -337,12 +355,12 @@ def _pseudonym(value: str) -> str | None:
     return value if _LOCAL_ID.fullmatch(value) else None
 
 
-def _check_pseudonyms(values: pd.Series, present: pd.Series, out: _Collector) -> pd.Series:
-    pseudonyms = _by_value(values, _pseudonym)
+def _check_pseudonyms(values: _Column, out: _Collector) -> pd.Series:
+    pseudonyms = values.map(_pseudonym)
     out.rows_problem(
-        present & pseudonyms.isna(),
+        values.present & pseudonyms.isna(),
         "client_pseudoniem",
-        values,
+        values.values,
         "geen geldig pseudoniem: verwacht 64 tekens 0-9 en a-f (uit het "
         "pseudonimiseringsprogramma) of een eigen nummer dat begint met 'L-'.",
         "pseudoniem",
@@ -351,25 +369,23 @@ def _check_pseudonyms(values: pd.Series, present: pd.Series, out: _Collector) ->
 
 
 def _check_birth(
-    column: dict[str, pd.Series],
-    present: dict[str, pd.Series],
-    peildatum: dt.date | None,
-    out: _Collector,
+    column: dict[str, _Column], peildatum: dt.date | None, out: _Collector
 ) -> tuple[pd.Series, pd.Series]:
-    year = _by_value(column["geboortejaar"], _year, float)
+    years, months = column["geboortejaar"], column["geboortemaand"]
+    year = years.map(_year, float)
     out.rows_problem(
-        present["geboortejaar"] & year.isna(),
+        years.present & year.isna(),
         "geboortejaar",
-        column["geboortejaar"],
+        years.values,
         "geen geldig geboortejaar: schrijf het jaar met vier cijfers, bv. 2010.",
         "jaar",
     )
-    month = _by_value(column["geboortemaand"], lambda v: _whole(v, 2), float)
+    month = months.map(lambda v: _whole(v, 2), float)
     month_ok = month.between(1, 12)
     out.rows_problem(
-        present["geboortemaand"] & ~month_ok,
+        months.present & ~month_ok,
         "geboortemaand",
-        column["geboortemaand"],
+        months.values,
         "geen geldige maand: vul 1 tot 12 in, of laat het veld leeg als de maand niet gekend is.",
         "maand",
     )
@@ -382,7 +398,7 @@ def _check_birth(
         out.rows_problem(
             age < 0,
             "geboortejaar",
-            column["geboortejaar"],
+            years.values,
             "het geboortejaar ligt in de toekomst.",
             "leeftijd",
         )
@@ -391,7 +407,7 @@ def _check_birth(
         out.rows_problem(
             age < schema.MIN_AGE,
             "geboortejaar",
-            column["geboortejaar"],
+            years.values,
             f"de jongere is op de peildatum ({when}) nog niet geboren. Kijk het geboortejaar "
             "en de geboortemaand na.",
             "leeftijd",
@@ -399,7 +415,7 @@ def _check_birth(
         out.rows_problem(
             age > schema.MAX_AGE,
             "geboortejaar",
-            column["geboortejaar"],
+            years.values,
             f"de jongere is op de peildatum ({when}) ouder dan {schema.MAX_AGE} jaar en hoort "
             "niet in deze foto. Laat de rij weg of kijk het geboortejaar na.",
             "leeftijd",
@@ -408,24 +424,19 @@ def _check_birth(
 
 
 def _check_choice(
-    name: str,
-    values: pd.Series,
-    present: pd.Series,
-    codes: list[str],
-    out: _Collector,
-    upper: bool,
+    name: str, values: _Column, codes: list[str], out: _Collector, upper: bool
 ) -> pd.Series:
     """A coded field: codes compared without regard to case (and spacing for lowercase codes)."""
     if upper:
         canonical = {code.upper(): code for code in codes}
-        normalised = _by_value(values, lambda v: canonical.get(v.upper()))
+        normalised = values.map(lambda v: canonical.get(v.upper()))
     else:
         canonical = {normalise_header(code): code for code in codes}
-        normalised = _by_value(values, lambda v: canonical.get(normalise_header(v)))
+        normalised = values.map(lambda v: canonical.get(normalise_header(v)))
     out.rows_problem(
-        present & normalised.isna(),
+        values.present & normalised.isna(),
         name,
-        values,
+        values.values,
         f"onbekende code. Gebruik een van: {_code_list(codes)}.",
         "code_onbekend",
     )
@@ -433,7 +444,7 @@ def _check_choice(
 
 
 def _check_residence(
-    values: pd.Series, present: pd.Series, area_codes: Collection[str] | None, out: _Collector
+    values: _Column, area_codes: Collection[str] | None, out: _Collector
 ) -> pd.Series:
     special = {schema.RESIDENCE_ABROAD, schema.RESIDENCE_UNKNOWN}
     areas = {normalise_code(code).upper() for code in area_codes or ()}
@@ -446,16 +457,16 @@ def _check_residence(
             return code  # an area code we cannot check without the round's areas
         return None
 
-    normalised = _by_value(values, residence)
+    normalised = values.map(residence)
     explanation = (
         "geen NIS-code van de ronde en geen Belgische postcode"
         if area_codes is not None
         else "geen bestaande Belgische postcode"
     )
     out.rows_problem(
-        present & normalised.isna(),
+        values.present & normalised.isna(),
         "woonplaats",
-        values,
+        values.values,
         f"{explanation}. Vul de NIS-code of postcode van de woonplaats in, "
         f"{schema.RESIDENCE_ABROAD} of {schema.RESIDENCE_UNKNOWN}.",
         "woonplaats",
@@ -480,17 +491,15 @@ def parse_date(value: str) -> dt.date | bool | None:
 
 
 def _check_start(
-    values: pd.Series,
-    present: pd.Series,
+    cells: _Column,
     year: pd.Series,
     month: pd.Series,
     peildatum: dt.date | None,
     out: _Collector,
 ) -> pd.Series:
-    codes, uniques = pd.factorize(values)
-    parsed = [parse_date(value) for value in uniques]
-    not_a_date = np.array([p is None for p in parsed], dtype=bool)[codes]
-    impossible = np.array([p is False for p in parsed], dtype=bool)[codes]
+    parsed = [parse_date(value) for value in cells.uniques]
+    not_a_date = np.array([p is None for p in parsed], dtype=bool)[cells.codes]
+    impossible = np.array([p is False for p in parsed], dtype=bool)[cells.codes]
     day = np.array(
         [
             np.datetime64(p, "ns") if isinstance(p, dt.date) else np.datetime64("NaT", "ns")
@@ -498,9 +507,10 @@ def _check_start(
         ],
         dtype="datetime64[ns]",
     )
-    dates = pd.Series(day[codes], index=values.index)
+    dates = cells.spread(day)
+    values = cells.values
     out.rows_problem(
-        present & not_a_date,
+        cells.present & not_a_date,
         "startdatum",
         values,
         "geen datum: schrijf JJJJ-MM-DD (bv. 2022-09-01) of DD/MM/JJJJ (bv. 01/09/2022).",
@@ -540,12 +550,12 @@ def _check_start(
     return dates
 
 
-def _check_yes_no(name: str, values: pd.Series, present: pd.Series, out: _Collector) -> pd.Series:
-    answer = _by_value(
-        values, lambda v: True if v.lower() in YES else False if v.lower() in NO else None
-    )
+def _check_yes_no(name: str, values: _Column, out: _Collector) -> pd.Series:
+    answer = values.map(lambda v: True if v.lower() in YES else False if v.lower() in NO else None)
     answer = answer.astype("boolean")
-    out.rows_problem(present & answer.isna(), name, values, "vul ja of nee in.", "ja_nee")
+    out.rows_problem(
+        values.present & answer.isna(), name, values.values, "vul ja of nee in.", "ja_nee"
+    )
     return answer
 
 

@@ -204,3 +204,23 @@ def test_unmet_need_with_a_threshold_and_credible_shortfall_only():
         "gedekt_ver_aanbod",
     ]
     assert result["onvervulde_nood"].tolist() == [6.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("cells_per_block", [7, 1_000_000])
+def test_pairs_within_reach_are_those_a_kd_tree_finds(monkeypatch, cells_per_block):
+    from scipy.spatial import cKDTree
+
+    from jeugdhulp.analysis import accessibility
+
+    monkeypatch.setattr(accessibility, "_PAIR_CELLS_PER_BLOCK", cells_per_block)
+    rng = np.random.default_rng(11)
+    areas = rng.uniform(-50_000, 50_000, size=(400, 2))
+    sites = np.r_[rng.uniform(-50_000, 50_000, size=(30, 2)), areas[:1]]  # one at distance 0
+    rows, columns, metres = accessibility._pairs_within(areas, sites, 20_000.0)
+    tree = cKDTree(areas).sparse_distance_matrix(
+        cKDTree(sites), max_distance=20_000.0, output_type="ndarray"
+    )
+    found = sorted(zip(rows.tolist(), columns.tolist(), metres.tolist(), strict=True))
+    expected = sorted(zip(tree["i"].tolist(), tree["j"].tolist(), tree["v"].tolist(), strict=True))
+    assert found == expected
+    assert (0, 30, 0.0) in found

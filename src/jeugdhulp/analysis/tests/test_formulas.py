@@ -189,6 +189,42 @@ def test_quasi_poisson_recovers_a_planted_covariate_effect():
     assert fit.expected.sum() == pytest.approx(observed.sum(), rel=1e-6)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_quasi_poisson_gives_what_statsmodels_gives(seed):
+    from statsmodels.genmod.families import Poisson
+    from statsmodels.genmod.generalized_linear_model import GLM
+
+    rng = np.random.default_rng(seed)
+    n = 300
+    covariates = pd.DataFrame({"a": rng.normal(size=n), "b": rng.gamma(2.0, size=n)})
+    population = rng.integers(0, 3000, size=n).astype(float)
+    mu = population * 0.01 * np.exp(0.4 * covariates["a"].to_numpy())
+    observed = rng.negative_binomial(3, 3 / (3 + mu)).astype(float)
+    covariates.loc[5, "b"] = np.nan
+    fit = fit_expected_use(observed, population, covariates)
+
+    use = (population > 0) & covariates.notna().all(axis=1).to_numpy()
+    x = covariates.to_numpy()[use]
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    reference = GLM(
+        observed[use],
+        np.column_stack([np.ones(len(z)), z]),
+        family=Poisson(),
+        offset=np.log(population[use]),
+    ).fit(scale="X2")
+    ci = np.exp(np.asarray(reference.conf_int()))
+    got = fit.coefficients
+    np.testing.assert_allclose(got["rate_ratio"], np.exp(reference.params), rtol=1e-9)
+    np.testing.assert_allclose(got["laag"], ci[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(got["hoog"], ci[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(got["p"], reference.pvalues, rtol=1e-9)
+    assert fit.dispersion == pytest.approx(reference.scale, rel=1e-9)
+    explained = 1 - reference.deviance / reference.null_deviance
+    assert fit.deviance_explained == pytest.approx(explained, rel=1e-9)
+    np.testing.assert_allclose(fit.expected[use], reference.fittedvalues, rtol=1e-9)
+    assert np.isnan(fit.expected[~use]).all()
+
+
 def test_quasi_poisson_needs_enough_areas():
     assert (
         fit_expected_use(np.array([1.0, 2.0]), np.array([10.0, 10.0]), pd.DataFrame({"a": [1, 2]}))
@@ -201,3 +237,27 @@ def test_expected_counts_always_add_up_to_observed(counts):
     observed = np.array(counts).reshape(-1, 1)
     population = np.full_like(observed, 100)
     assert expected_counts(observed, population).sum() == pytest.approx(observed.sum())
+
+
+def test_interval_probability_and_q_values_are_scipy_stats_to_the_bit():
+    # The analysis uses scipy.special (scipy.stats takes 0.5 s to import): same numbers.
+    from scipy import stats
+
+    from jeugdhulp.analysis.clusters import benjamini_hochberg
+
+    observed = np.arange(0, 400, dtype=float)
+    low, high = poisson_interval(observed)
+    alpha = 1 - 0.95
+    np.testing.assert_array_equal(low[1:], stats.chi2.ppf(alpha / 2, 2 * observed[1:]) / 2)
+    np.testing.assert_array_equal(high, stats.chi2.ppf(1 - alpha / 2, 2 * observed + 2) / 2)
+
+    rng = np.random.default_rng(7)
+    expected = rng.gamma(2.0, 3.0, size=500)
+    counts = rng.poisson(expected * rng.gamma(4.0, 0.25, size=500)).astype(float)
+    _, probability, m, variance = empirical_bayes(counts, expected)
+    shape, rate = m * m / variance + counts, m / variance + expected
+    np.testing.assert_array_equal(probability, stats.gamma.sf(1.0, shape, scale=1.0 / rate))
+
+    p = np.r_[rng.integers(1, 1000, size=300) / 1000, [0.001, 0.001, 1.0]]
+    np.testing.assert_array_equal(benjamini_hochberg(p), stats.false_discovery_control(p))
+    assert benjamini_hochberg(np.array([0.3])).tolist() == [0.3]

@@ -1,5 +1,7 @@
 """Client routes on a constructed example of three rounds, and their disclosure control."""
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -133,3 +135,23 @@ def test_no_rounds_give_empty_tables():
     assert r.transitions(states, periods=[1]).empty
     assert r.extract_routes(states).empty
     assert r.route_counts(r.extract_routes(states), 5).empty
+
+
+def test_rounds_given_by_date_get_integer_periods_in_time_order(three_rounds):
+    by_year = {
+        2022: dt.date(2022, 2, 10),
+        2023: dt.datetime(2023, 2, 10),
+        2024: pd.Timestamp(2024, 2, 1),
+    }
+    rows_of = {
+        year: three_rounds.loc[three_rounds["periode"] == year, ["client_pseudoniem"]].assign(
+            hulpvorm="KP", toegang="RTJH"
+        )
+        for year in by_year
+    }
+    stacked = r.stack_rounds([(by_year[year], rows_of[year]) for year in (2024, 2022, 2023)])
+    assert pd.api.types.is_integer_dtype(stacked["periode"])
+    assert sorted(stacked["periode"].unique()) == [20220210, 20230210, 20240201]
+    routes = r.extract_routes(r.client_states(stacked)).set_index("client_pseudoniem")
+    assert routes.loc["d", "route"] == "KP → — → KP"
+    assert (routes.loc["c", "eerste"], routes.loc["c", "laatste"]) == (20220210, 20230210)

@@ -169,6 +169,15 @@ def test_a_national_number_refuses_the_whole_file_and_is_never_echoed(snapshot_f
     assert all("85073003328" not in str(p) and "033.28" not in str(p) for p in result.problems)
 
 
+@pytest.mark.parametrize(
+    "number", ["05031212360", "5031212360", "5031212360.0", "05.03.12-123.60", " 05031212360 "]
+)
+def test_a_national_number_in_any_written_form_is_found_in_any_column(snapshot_file, number):
+    # Born in 2005: Excel drops the leading zero (10 digits) or adds ".0"; separators vary.
+    result = check(snapshot_file, [good_row(opmerking=number)], columns=(*COLUMNS, "opmerking"))
+    assert ("insz", "opmerking") in kinds(result) and result.frame.empty
+
+
 def test_an_insz_column_refuses_the_file(snapshot_file):
     rows = [good_row(insz="12345678901")]
     result = check(snapshot_file, rows, columns=(*COLUMNS, "insz"))
