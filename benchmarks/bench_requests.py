@@ -163,18 +163,36 @@ def _columns(model, skip: set[str]) -> list:
     return [f for f in model._meta.concrete_fields if f.attname not in skip]
 
 
+EVENT_COLUMNS = [
+    "id",
+    "aanmelding_id",
+    "type",
+    "datum",
+    "gepland_op",
+    "organisatie_id",
+    "persoon",
+    "hulpvorm",
+    "reden",
+    "door_id",
+    "geregistreerd_op",
+]
+
+
 def _simulate_network(job: tuple) -> list[tuple]:
     """(In a worker process.) One network's requests as COPY text, without their ids: per
     request (registration date, request columns, partner ids, domains, event rows)."""
-    from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis
+    from django.db.models.signals import post_init
+
+    from jeugdhulp.aanmeldingen.models import Aanmelding
     from jeugdhulp.accounts.models import Organisation
     from jeugdhulp.demo.requests import simulate
 
+    # The audit's snapshot of every new instance serves saves through the ORM; COPY needs none.
+    post_init.disconnect(dispatch_uid="audit_post_init")
     n, size, today, partner_ids, registrant_id, municipalities = job
     partners = {code: Organisation(pk=pk, code=code) for code, pk in partner_ids.items()}
     rng = np.random.default_rng([2026, n])
     request_fields = _columns(Aanmelding, {"id", "gezin_id"})
-    event_fields = _columns(Gebeurtenis, {"id", "aanmelding_id"})
     out = []
     for sim in simulate(rng, size, today, partners, municipalities, days=3 * 365):
         a = sim.aanmelding
@@ -182,24 +200,26 @@ def _simulate_network(job: tuple) -> list[tuple]:
         a.aanmelder_organisatie_id = partner_ids["DEMO-CLB"]
         a.versie = 1 + len(sim.events)
         a.aangemaakt_op = dt.datetime.combine(a.aangemeld_op, dt.time(9), dt.UTC)
-        events = []
-        for event, org in sim.events:
-            row = Gebeurtenis(
-                type=event.type,
-                datum=event.datum,
-                gepland_op=event.gepland_op,
-                organisatie_id=org.pk if org else None,
-                persoon=event.persoon,
-                hulpvorm=event.hulpvorm,
-                reden=event.reden,
-                door_id=None,
-                geregistreerd_op=dt.datetime.combine(event.datum, dt.time(10), dt.UTC),
+        events = [
+            "\t".join(
+                [
+                    _text(e.type),
+                    e.datum.isoformat(),
+                    _text(e.gepland_op),
+                    _text(org.pk if org else None),
+                    _text(e.persoon),
+                    _text(e.hulpvorm),
+                    _text(e.reden),
+                    "\\N",
+                    f"{e.datum.isoformat()}T10:00:00+00:00",
+                ]
             )
-            events.append("\t".join(_text(getattr(row, f.attname)) for f in event_fields))
+            for e, org in sim.events
+        ]
         out.append(
             (
                 a.aangemeld_op,
-                "\t".join(_text(getattr(a, f.attname)) for f in request_fields),
+                "\t".join([_text(getattr(a, f.attname)) for f in request_fields]),
                 [p.pk for p in sim.partners],
                 sim.domeinen,
                 events,
@@ -237,9 +257,6 @@ def _write(connection, simulated: list[tuple], field_key: str) -> None:
     partners_table = Aanmelding.partners.through._meta.db_table
     request_columns = ["id", "gezin_id"] + [
         f.column for f in _columns(Aanmelding, {"id", "gezin_id"})
-    ]
-    event_columns = ["id", "aanmelding_id"] + [
-        f.column for f in _columns(Gebeurtenis, {"id", "aanmelding_id"})
     ]
 
     def families():
@@ -285,12 +302,13 @@ def _write(connection, simulated: list[tuple], field_key: str) -> None:
         "aangemaakt_op",
     ]
     assert sorted(gezin_columns) == sorted(f.column for f in Gezin._meta.concrete_fields)
+    assert sorted(EVENT_COLUMNS) == sorted(f.column for f in Gebeurtenis._meta.concrete_fields)
     tables = [
         (Gezin._meta.db_table, gezin_columns, families),
         (Aanmelding._meta.db_table, request_columns, requests),
         (partners_table, ["id", "aanmelding_id", "organisation_id"], partner_rows),
         (AanmeldingDomein._meta.db_table, ["id", "aanmelding_id", "domein"], domain_rows),
-        (Gebeurtenis._meta.db_table, event_columns, event_rows),
+        (Gebeurtenis._meta.db_table, EVENT_COLUMNS, event_rows),
     ]
     with connection.cursor() as cursor:
         for table, columns, lines in tables:

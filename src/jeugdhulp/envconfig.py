@@ -5,6 +5,7 @@ Pure functions (no Django import) so the rules can be tested on their own; ``set
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import secrets
@@ -61,6 +62,31 @@ def database(env: Mapping[str, str], var: Path) -> dict:
         config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("TEST", {})
     return config
+
+
+def cache(env: Mapping[str, str], var: Path, database_name: str) -> dict:
+    """Django CACHES['default'] from ``JEUGDHULP_CACHE``: ``redis`` (at ``REDIS_URL``; the
+    default when that is set), ``file`` (under ``var/cache``; the default otherwise: shared by the
+    web workers of one machine), ``memory`` (per process) or ``none``. Keys are prefixed with a
+    digest of the database name, so instances sharing one Redis never see each other's."""
+    kind = env.get("JEUGDHULP_CACHE", "redis" if env.get("REDIS_URL") else "file").strip().lower()
+    backends = {
+        "redis": ("redis.RedisCache", env.get("REDIS_URL", "redis://127.0.0.1:6379/0")),
+        "file": ("filebased.FileBasedCache", str(var / "cache")),
+        "memory": ("locmem.LocMemCache", "jeugdhulp"),
+        "none": ("dummy.DummyCache", ""),
+    }
+    if kind not in backends:
+        raise ConfigurationError(
+            f"JEUGDHULP_CACHE={kind!r}: use 'redis', 'file', 'memory' or 'none'."
+        )
+    backend, location = backends[kind]
+    digest = hashlib.sha256(database_name.encode()).hexdigest()[:12]
+    return {
+        "BACKEND": f"django.core.cache.backends.{backend}",
+        "LOCATION": location,
+        "KEY_PREFIX": f"jeugdhulp-{digest}",
+    }
 
 
 def secret_key(env: Mapping[str, str], var: Path, production: bool) -> str:

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from jeugdhulp.aanmeldingen.models import (
     Aanmelding,
@@ -106,22 +107,31 @@ def _waiting(rows, prefix: str, group: list[str], tot: dt.date) -> dict:
     """Requests whose status on ``tot`` is wachtlijst (their last event up to ``tot``), with the
     date they entered it."""
     outer = f"{prefix}pk" if prefix else "pk"
-    last = Gebeurtenis.objects.filter(aanmelding=OuterRef(outer), datum__lte=tot).order_by(
-        "-datum", "-id"
-    )
-    ever = Gebeurtenis.objects.filter(type=GebeurtenisType.WACHTLIJST, datum__lte=tot).values(
-        "aanmelding_id"
-    )
-    found: dict = {}
-    for row in (
-        rows.filter(**{f"{outer}__in": ever})
-        .annotate(
-            laatste=Subquery(last.values("type")[:1]), sinds=Subquery(last.values("datum")[:1])
+    if tot >= timezone.localdate():
+        # Events are never dated in the future and each one is dated on or after the previous
+        # (workflow), so up to today the last event is the one the request's status and
+        # status_sinds record: no subquery over the events needed.
+        found_rows = rows.filter(**{f"{prefix}status": GebeurtenisType.WACHTLIJST}).values(
+            *group, sinds=F(f"{prefix}status_sinds")
         )
-        .filter(laatste=GebeurtenisType.WACHTLIJST)
-        .values(*group, "sinds")
-        .order_by()
-    ):
+    else:
+        last = Gebeurtenis.objects.filter(aanmelding=OuterRef(outer), datum__lte=tot).order_by(
+            "-datum", "-id"
+        )
+        ever = Gebeurtenis.objects.filter(
+            aanmelding=OuterRef(outer), type=GebeurtenisType.WACHTLIJST, datum__lte=tot
+        )
+        found_rows = (
+            rows.filter(Exists(ever))
+            .annotate(
+                laatste=Subquery(last.values("type")[:1]),
+                sinds=Subquery(last.values("datum")[:1]),
+            )
+            .filter(laatste=GebeurtenisType.WACHTLIJST)
+            .values(*group, "sinds")
+        )
+    found: dict = {}
+    for row in found_rows.order_by():
         found.setdefault(row[group[0]] if group else None, []).append(row["sinds"])
     return found
 
@@ -183,11 +193,17 @@ class NetworkKpis:
 
 
 def network_kpis(
-    network: Organisation, van: dt.date, tot: dt.date, partner: Organisation | None = None
+    network: Organisation,
+    van: dt.date,
+    tot: dt.date,
+    partner: Organisation | None = None,
+    partners: list[Organisation] | None = None,
 ) -> NetworkKpis:
     """The KPIs of ``network`` for the requests registered from ``van`` to ``tot`` (inclusive),
-    optionally only those addressed to ``partner``."""
-    partners = list(network_partners(network))
+    optionally only those addressed to ``partner``; ``partners``: the network's partners when
+    the caller has them already."""
+    if partners is None:
+        partners = list(network_partners(network))
     if partner is not None:
         partners = [p for p in partners if p.pk == partner.pk]
     ids = [p.pk for p in partners]
@@ -205,6 +221,12 @@ def network_kpis(
 def per_municipality(requests: QuerySet[Aanmelding], tot: dt.date) -> dict[str, Figures]:
     """The same figures per municipality of residence (they feed the planning maps)."""
     return _figures(requests, "", ["gemeente"], tot)
+
+
+def count_per_municipality(requests: QuerySet[Aanmelding]) -> dict[str, int]:
+    """Only the number of requests per municipality (one grouped count)."""
+    rows = requests.values("gemeente").annotate(n=Count("pk")).order_by()
+    return {r["gemeente"]: r["n"] for r in rows}
 
 
 def per_month(requests: QuerySet[Aanmelding]) -> list[tuple[dt.date, int]]:
