@@ -49,8 +49,7 @@ def compute(
     partners = list(kpi.network_partners(network))
     chosen = [p for p in partners if partner is None or p.pk == partner.pk]
     figures = kpi.network_kpis(network, van, tot, partner, partners)
-    requests = kpi.requests_of([p.pk for p in chosen], van, tot)
-    municipal = kpi.count_per_municipality(requests)
+    municipal = figures.per_gemeente
     names = areas.municipality_names(municipal)
     youth = youth_population(list(municipal)) if municipal else {}
     per_municipality = sorted(
@@ -74,10 +73,11 @@ def compute(
         partner=partner,
         totaal=figures.totaal,
         per_partner=[(p, figures.per_partner[p.code]) for p in chosen],
-        per_month=kpi.per_month(requests),
+        per_month=figures.per_maand,
         per_municipality=per_municipality,
         per_domain=[
-            (code, labels.get(code, code), n) for code, n in kpi.per_domain(requests).items()
+            (code, labels.get(code, code), n)
+            for code, n in kpi.per_domain([p.pk for p in chosen], van, tot).items()
         ],
         waiting=kpi.waiting_ages(figures.totaal.wachtlijst_sinds, tot),
     )

@@ -214,7 +214,7 @@ def register(user, data: Registration) -> Aanmelding:
         status=Status.AANGEMELD,
         status_sinds=day,
     )
-    aanmelding.partners.add(*partners)  # a new request: nothing to replace
+    aanmelding.partners.add(*partners, through_defaults={"aangemeld_op": day})
     AanmeldingDomein.objects.bulk_create(
         AanmeldingDomein(aanmelding=aanmelding, domein=d) for d in dict.fromkeys(data.domeinen)
     )

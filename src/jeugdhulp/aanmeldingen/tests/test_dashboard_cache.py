@@ -55,9 +55,9 @@ def test_registration_and_event_renew_the_cached_dashboard(
 def test_waiting_list_from_the_status_equals_the_one_from_the_events(
     registered, period, monkeypatch
 ):
-    rows = kpi.requests_of([registered["partner"].pk, registered["partner2"].pk], *period)
-    from_status = kpi._waiting(rows, "", ["gemeente"], period[1])
+    from_status = kpi.network_kpis(registered["network"], *period)
     # A day later "today" makes the period end in the past: the waiting list comes from events.
     monkeypatch.setattr(kpi.timezone, "localdate", lambda: period[1] + dt.timedelta(days=1))
-    assert kpi._waiting(rows, "", ["gemeente"], period[1]) == from_status
-    assert sum(map(len, from_status.values())) == 1
+    assert kpi.network_kpis(registered["network"], *period) == from_status
+    assert from_status.totaal.open_wachtlijst == 1
+    assert from_status.per_partner["IN-1"].wachtlijst_sinds == [period[1]]
