@@ -53,7 +53,10 @@ def database(env: Mapping[str, str], var: Path) -> dict:
     if url in {"sqlite://:memory:", "sqlite:///:memory:"}:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
     else:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        # PostgreSQL connections are kept for JEUGDHULP_DB_CONN_MAX_AGE seconds (default 60) by
+        # each web thread: a new one per request costs a server process and cold caches.
+        keep = integer(env, "JEUGDHULP_DB_CONN_MAX_AGE", 60) if scheme != "sqlite" else 0
+        config = dj_database_url.parse(url, conn_max_age=keep)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web process read while the worker writes.
         config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"

@@ -32,8 +32,9 @@ def _version(network_id: int) -> str:
     key = _version_key(network_id)
     token = cache.get(key)
     if token is None:
-        cache.add(key, uuid.uuid4().hex, None)
-        token = cache.get(key)
+        token = uuid.uuid4().hex
+        if not cache.add(key, token, None):  # another process was first: use its token
+            token = cache.get(key) or token
     return token
 
 

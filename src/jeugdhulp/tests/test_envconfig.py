@@ -30,6 +30,9 @@ def test_database_reads_postgres_url():
         "jeugdhulp",
         "jh",
     )
+    assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"]
+    url = {"DATABASE_URL": "postgres://db/jeugdhulp", "JEUGDHULP_DB_CONN_MAX_AGE": "0"}
+    assert envconfig.database(url, Path("/x"))["CONN_MAX_AGE"] == 0
 
 
 def test_database_refuses_unknown_scheme():
