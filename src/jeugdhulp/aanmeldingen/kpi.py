@@ -114,7 +114,7 @@ def _ordinals(dates) -> np.ndarray:
 class _Rows:
     """The fetched rows (one per request, or per request and partner) as arrays."""
 
-    key: list
+    keys: list[np.ndarray]  # one array per group column
     request: np.ndarray
     registered: np.ndarray
     term: np.ndarray
@@ -122,13 +122,13 @@ class _Rows:
     talk_days: np.ndarray
     help: np.ndarray
     help_days: np.ndarray
-    dates: list[dt.date]
-    waiting_since: list[dt.date | None]
+    waiting: np.ndarray  # on the waiting list on ``tot``
+    waiting_since: np.ndarray  # the date it entered it (object array; None when not waiting)
 
 
 def _fetch(rows: QuerySet, prefix: str, group: list[str], tot: dt.date) -> _Rows:
-    """One query: the group key, request id and KPI columns of ``rows`` (requests, prefix "",
-    or partner rows, prefix "aanmelding__"), and each request's waiting-list entry date on
+    """One query: the group columns, request id and KPI columns of ``rows`` (requests, prefix
+    "", or partner rows, prefix "aanmelding__"), and each request's waiting-list entry date on
     ``tot`` (None when it is not waiting then)."""
     request_id = f"{prefix}pk" if prefix else "pk"
     names = [*group, request_id, *(prefix + f for f in _FIELDS)]
@@ -136,12 +136,6 @@ def _fetch(rows: QuerySet, prefix: str, group: list[str], tot: dt.date) -> _Rows
     columns = list(zip(*data, strict=True)) if data else [() for _ in names]
     n = len(group)
     request, registered, term, talk, talk_days, help_, help_days, status, since = columns[n:]
-    if n == 0:
-        keys = [None] * len(data)
-    elif n == 1:
-        keys = list(columns[0])
-    else:
-        keys = list(zip(*columns[:n], strict=True))
     if tot >= timezone.localdate():
         # Events are never dated in the future and each one is dated on or after the previous
         # (workflow), so up to today the last event is the one the request's status and
@@ -154,7 +148,7 @@ def _fetch(rows: QuerySet, prefix: str, group: list[str], tot: dt.date) -> _Rows
         waiting_on = _waiting_on(rows, request_id, tot)
         waiting = [waiting_on.get(r) for r in request]
     return _Rows(
-        key=keys,
+        keys=[np.array(c) for c in columns[:n]],
         request=np.array(request, dtype=np.int64),
         registered=_ordinals(registered),
         term=_ordinals(term),
@@ -162,8 +156,8 @@ def _fetch(rows: QuerySet, prefix: str, group: list[str], tot: dt.date) -> _Rows
         talk_days=np.array([-1 if d is None else d for d in talk_days], dtype=np.int64),
         help=_ordinals(help_),
         help_days=np.array([-1 if d is None else d for d in help_days], dtype=np.int64),
-        dates=list(registered),
-        waiting_since=waiting,
+        waiting=np.array([d is not None for d in waiting], dtype=bool),
+        waiting_since=np.array(waiting, dtype=object),
     )
 
 
@@ -200,7 +194,7 @@ def _figures_of(r: _Rows, chosen: np.ndarray, tot: dt.date) -> Figures:
     nt = int(np.count_nonzero(has_term & ((term <= end) | talked)))
     talks = r.talk_days[chosen][talked]
     helps = r.help_days[chosen][r.help[chosen] <= end]
-    waiting = sorted(r.waiting_since[i] for i in chosen if r.waiting_since[i] is not None)
+    waiting = sorted(r.waiting_since[chosen][r.waiting[chosen]])
     return Figures(
         aantal=int(chosen.size),
         aandeel_gesprek_binnen_30_dagen=share(k30, n30),
@@ -219,11 +213,20 @@ def _figures_of(r: _Rows, chosen: np.ndarray, tot: dt.date) -> Figures:
     )
 
 
-def _groups(keys: list) -> dict:
-    out: dict = {}
-    for i, key in enumerate(keys):
-        out.setdefault(key, []).append(i)
-    return {k: np.array(v, dtype=np.int64) for k, v in out.items()}
+def _groups(keys: np.ndarray) -> dict:
+    """Key -> the indices of the rows with that key."""
+    if not keys.size:
+        return {}
+    values, inverse = np.unique(keys, return_inverse=True)
+    return {key: np.flatnonzero(inverse == i) for i, key in enumerate(values.tolist())}
+
+
+def _counts(values: np.ndarray) -> list[tuple]:
+    found, n = np.unique(values, return_counts=True)
+    return [(v, int(c)) for v, c in zip(found.tolist(), n, strict=True)]
+
+
+_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass
@@ -254,27 +257,22 @@ def network_kpis(
         partners = [p for p in partners if p.pk == partner.pk]
     rows = addressed_rows([p.pk for p in partners], van, tot)
     r = _fetch(rows, "aanmelding__", ["organisation_id", "aanmelding__gemeente"], tot)
-    by_partner = _groups([k[0] for k in r.key])
+    by_partner = _groups(r.keys[0])
     _ids, first = np.unique(r.request, return_index=True)
-    months: dict[dt.date, int] = {}
-    municipalities: dict[str, int] = {}
-    for i in first:
-        month = r.dates[i].replace(day=1)
-        months[month] = months.get(month, 0) + 1
-        municipalities[r.key[i][1]] = municipalities.get(r.key[i][1], 0) + 1
+    months = (r.registered[first] - _EPOCH).astype("datetime64[D]").astype("datetime64[M]")
     empty = np.array([], dtype=np.int64)
     return NetworkKpis(
         totaal=_figures_of(r, first, tot),
         per_partner={p.code: _figures_of(r, by_partner.get(p.pk, empty), tot) for p in partners},
-        per_maand=sorted(months.items()),
-        per_gemeente=municipalities,
+        per_maand=_counts(months.astype("datetime64[D]")),
+        per_gemeente=dict(_counts(r.keys[1][first])),
     )
 
 
 def per_municipality(requests: QuerySet[Aanmelding], tot: dt.date) -> dict[str, Figures]:
     """The same figures per municipality of residence (they feed the planning maps)."""
     r = _fetch(requests, "", ["gemeente"], tot)
-    return {code: _figures_of(r, chosen, tot) for code, chosen in _groups(r.key).items()}
+    return {code: _figures_of(r, chosen, tot) for code, chosen in _groups(r.keys[0]).items()}
 
 
 def per_domain(partner_ids, van: dt.date, tot: dt.date) -> dict[str, int]:
