@@ -558,6 +558,71 @@ def _redis_url() -> str | None:
     return url
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU seconds used so far by the processes ``pids`` (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(server_pid: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == server_pid:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return [server_pid, *children]
+
+
+def _backend_pids(env: dict) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(_psql_url(env["DATABASE_URL"])) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+class CpuMeter:
+    """CPU seconds of the app (gunicorn master and workers), PostgreSQL (the database's
+    backends) and this client between ``start`` and ``stop``."""
+
+    def __init__(self, server_pid: int, env: dict):
+        self.server_pid, self.env = server_pid, env
+
+    def _now(self) -> dict:
+        backends = _backend_pids(self.env)
+        return {
+            "app": _cpu_seconds(_server_pids(self.server_pid)),
+            "postgres": _cpu_seconds(backends),
+            "client": time.process_time(),
+            "backends": backends,
+        }
+
+    def start(self) -> None:
+        self.before = self._now()
+
+    def stop(self) -> dict:
+        after = self._now()
+        # Backends that connected during the run count whole.
+        old = _cpu_seconds([p for p in after["backends"] if p in self.before["backends"]])
+        new = _cpu_seconds([p for p in after["backends"] if p not in self.before["backends"]])
+        return {
+            "app": after["app"] - self.before["app"],
+            "postgres": old - self.before["postgres"] + new,
+            "client": after["client"] - self.before["client"],
+        }
+
+
 def run(rows: int = ROWS, rebuild: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         env, load_seconds = prepare(rows, Path(tmp), rebuild)
@@ -577,7 +642,8 @@ def run(rows: int = ROWS, rebuild: bool = False) -> dict:
             _wait(f"{base}/accounts/login/")
             results = {"dashboard": [], "registratie": [], "errors": []}
             lock = threading.Lock()
-            start = threading.Barrier(USERS)
+            meter = CpuMeter(server.pid, env)
+            start = threading.Barrier(USERS, action=meter.start)
             users = [
                 VirtualUser(base, i, tokens[i % NETWORKS], start, results, lock)
                 for i in range(USERS)
@@ -587,6 +653,7 @@ def run(rows: int = ROWS, rebuild: bool = False) -> dict:
                 user.start()
             for user in users:
                 user.join()
+            cpu = meter.stop()
             load_after = os.getloadavg()[0]
         finally:
             server.terminate()
@@ -597,6 +664,7 @@ def run(rows: int = ROWS, rebuild: bool = False) -> dict:
         "load_seconds": load_seconds,
         "cache": "Redis" if redis else "file",
         "load_average": (load_before, load_after),
+        "cpu": cpu,
         **results,
     }
 
@@ -625,7 +693,16 @@ def main(rows: int = ROWS, rebuild: bool = False) -> str:
         values = r[kind]
         median = statistics.median(values) if values else float("nan")
         lines.append(f"| {kind} | {len(values)} | {median:.0f} | {p95(values):.0f} | {target} |")
-    lines += ["", f"Errors: {len(r['errors'])}."]
+    served = len(r["dashboard"]) + len(r["registratie"])
+    cpu = r["cpu"]
+    lines += [
+        "",
+        f"Errors: {len(r['errors'])}. CPU during the measured {SECONDS} s: app "
+        f"{cpu['app']:.1f} s, PostgreSQL {cpu['postgres']:.1f} s, load client "
+        f"{cpu['client']:.1f} s (of {os.cpu_count() * SECONDS} s on {os.cpu_count()} cores), "
+        f"i.e. {1000 * cpu['app'] / served:.0f} + "
+        f"{1000 * cpu['postgres'] / served:.0f} ms per request (app + database).",
+    ]
     return "\n".join(lines) + "\n"
 
 
