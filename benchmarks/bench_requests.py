@@ -435,14 +435,19 @@ def _restore() -> None:
         conn.execute("DELETE FROM django_session")
 
 
-def _tokens(env: dict) -> list[str]:
+def _fetchall(sql: str) -> list[tuple]:
+    """The rows of one query on the bench database."""
     import psycopg
 
-    with psycopg.connect(_psql_url(env["DATABASE_URL"])) as conn:
-        rows = conn.execute(
-            "SELECT u.username, t.key FROM authtoken_token t JOIN accounts_user u "
-            "ON u.id = t.user_id WHERE u.username LIKE 'aanmelder%%'"
-        ).fetchall()
+    with psycopg.connect(_psql_url(_database_url())) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def _tokens() -> list[str]:
+    rows = _fetchall(
+        "SELECT u.username, t.key FROM authtoken_token t JOIN accounts_user u "
+        "ON u.id = t.user_id WHERE u.username LIKE 'aanmelder%'"
+    )
     return [key for _name, key in sorted(rows)]
 
 
@@ -581,14 +586,11 @@ def _server_pids(server_pid: int) -> list[int]:
     return [server_pid, *children]
 
 
-def _backend_pids(env: dict) -> list[int]:
-    import psycopg
-
-    with psycopg.connect(_psql_url(env["DATABASE_URL"])) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        ).fetchall()
+def _backend_pids() -> list[int]:
+    rows = _fetchall(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()"
+    )
     return [pid for (pid,) in rows]
 
 
@@ -596,11 +598,11 @@ class CpuMeter:
     """CPU seconds of the app (gunicorn master and workers), PostgreSQL (the database's
     backends) and this client between ``start`` and ``stop``."""
 
-    def __init__(self, server_pid: int, env: dict):
-        self.server_pid, self.env = server_pid, env
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
 
     def _now(self) -> dict:
-        backends = _backend_pids(self.env)
+        backends = _backend_pids()
         return {
             "app": _cpu_seconds(_server_pids(self.server_pid)),
             "postgres": _cpu_seconds(backends),
@@ -629,7 +631,7 @@ def run(rows: int = ROWS, rebuild: bool = False) -> dict:
         redis = _redis_url()
         if redis:
             env["REDIS_URL"] = redis
-        tokens = _tokens(env)
+        tokens = _tokens()
         port = _free_port()
         # As production starts it: ``jeugdhulp serve`` with its default workers and threads.
         server = subprocess.Popen(
@@ -642,7 +644,7 @@ def run(rows: int = ROWS, rebuild: bool = False) -> dict:
             _wait(f"{base}/accounts/login/")
             results = {"dashboard": [], "registratie": [], "errors": []}
             lock = threading.Lock()
-            meter = CpuMeter(server.pid, env)
+            meter = CpuMeter(server.pid)
             start = threading.Barrier(USERS, action=meter.start)
             users = [
                 VirtualUser(base, i, tokens[i % NETWORKS], start, results, lock)
