@@ -8,17 +8,21 @@ live system fills its tables; contact details are Fernet-encrypted like the app 
 pool of distinct fictional values encrypted once. The built database is **kept** as a cache: a
 marker table ``bench_build`` holds the generator version, the row count and the field key, and
 the next run rebuilds only when they differ (``--rebuild`` forces it, ``--drop`` drops the
-database and exits). After each run the requests the benchmark registered are deleted again, so
-every run measures the same data (the audit log, append-only, keeps their events).
+database and exits). With ``JEUGDHULP_BENCH_DATABASE_URL`` the database is never dropped: it must
+be empty when it is built. After each run the requests the benchmark registered are deleted
+again, so every run measures the same data (the audit log, append-only, keeps their events).
 
 The app then runs under ``jeugdhulp serve`` as production starts it (2 workers x 4 threads) and
 20 concurrent virtual users act for ``SECONDS``: each is a coordinator who opens the network
 dashboard (default period: the last 12 months) or a registrant who registers a request through
 the API, half each, with an exponential think time of mean ``THINK`` seconds between actions
 (people read the page before the next click), after an unmeasured warm-up request of each kind
-per user. Latencies are measured by the client (connection and response included); any status
-other than 200/201 is an error. Targets: p95 dashboard <= 300 ms, p95 registration <= 150 ms,
-no errors.
+per user. User n is coordinator of network n and registers for it, so every registration renews
+that network's cached dashboard (Redis when one answers, else the file cache): about half the
+dashboards are computed afresh. Latencies are measured by the client (connection and response
+included); any status other than 200/201 is an error. Targets: p95 dashboard <= 300 ms, p95
+registration <= 150 ms, no errors. The section also gives the CPU the app, PostgreSQL and the
+client used in the measured window, which other jobs on the machine do not inflate.
 
 Run it with ``make bench`` or ``python -m benchmarks.bench_requests [ROWS] [--rebuild|--drop]``.
 """
