@@ -23,6 +23,20 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(settings, request):
+    # Every test its own empty cache: cached figures of one test's database never reach another.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # A request to an /en/ page leaves English active in the thread (Django does not reset it
     # after a response), which would make the next test's reverse() produce /en/ URLs.

@@ -5,6 +5,7 @@ Pure functions (no Django import) so the rules can be tested on their own; ``set
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import secrets
@@ -52,7 +53,10 @@ def database(env: Mapping[str, str], var: Path) -> dict:
     if url in {"sqlite://:memory:", "sqlite:///:memory:"}:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
     else:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        # PostgreSQL connections are kept for JEUGDHULP_DB_CONN_MAX_AGE seconds (default 60) by
+        # each web thread: a new one per request costs a server process and cold caches.
+        keep = integer(env, "JEUGDHULP_DB_CONN_MAX_AGE", 60) if scheme != "sqlite" else 0
+        config = dj_database_url.parse(url, conn_max_age=keep)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web process read while the worker writes.
         config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
@@ -61,6 +65,31 @@ def database(env: Mapping[str, str], var: Path) -> dict:
         config["CONN_HEALTH_CHECKS"] = True
     config.setdefault("TEST", {})
     return config
+
+
+def cache(env: Mapping[str, str], var: Path, database_name: str) -> dict:
+    """Django CACHES['default'] from ``JEUGDHULP_CACHE``: ``redis`` (at ``REDIS_URL``; the
+    default when that is set), ``file`` (under ``var/cache``; the default otherwise: shared by the
+    web workers of one machine), ``memory`` (per process) or ``none``. Keys are prefixed with a
+    digest of the database name, so instances sharing one Redis never see each other's."""
+    kind = env.get("JEUGDHULP_CACHE", "redis" if env.get("REDIS_URL") else "file").strip().lower()
+    backends = {
+        "redis": ("redis.RedisCache", env.get("REDIS_URL", "redis://127.0.0.1:6379/0")),
+        "file": ("filebased.FileBasedCache", str(var / "cache")),
+        "memory": ("locmem.LocMemCache", "jeugdhulp"),
+        "none": ("dummy.DummyCache", ""),
+    }
+    if kind not in backends:
+        raise ConfigurationError(
+            f"JEUGDHULP_CACHE={kind!r}: use 'redis', 'file', 'memory' or 'none'."
+        )
+    backend, location = backends[kind]
+    digest = hashlib.sha256(database_name.encode()).hexdigest()[:12]
+    return {
+        "BACKEND": f"django.core.cache.backends.{backend}",
+        "LOCATION": location,
+        "KEY_PREFIX": f"jeugdhulp-{digest}",
+    }
 
 
 def secret_key(env: Mapping[str, str], var: Path, production: bool) -> str:

@@ -93,6 +93,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": envconfig.database(ENV, VAR_DIR)}
+# The dashboard's figures are cached (aanmeldingen.figures_cache): Redis when REDIS_URL is set.
+CACHES = {"default": envconfig.cache(ENV, VAR_DIR, str(DATABASES["default"]["NAME"]))}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

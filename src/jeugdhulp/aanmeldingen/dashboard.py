@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from jeugdhulp.aanmeldingen import areas, kpi
+from jeugdhulp.aanmeldingen import areas, figures_cache, kpi
 from jeugdhulp.aanmeldingen.models import Domein
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.analysis.disclosure import hide_shares, small, suppress_table
@@ -35,11 +35,21 @@ class Dashboard:
 def build(
     network: Organisation, van: dt.date, tot: dt.date, partner: Organisation | None = None
 ) -> Dashboard:
+    """The dashboard, from the cache while no request of the network changed (figures_cache)."""
+    return figures_cache.cached(
+        network.pk,
+        ["dashboard", van, tot, partner.pk if partner else ""],
+        lambda: compute(network, van, tot, partner),
+    )
+
+
+def compute(
+    network: Organisation, van: dt.date, tot: dt.date, partner: Organisation | None = None
+) -> Dashboard:
     partners = list(kpi.network_partners(network))
     chosen = [p for p in partners if partner is None or p.pk == partner.pk]
-    figures = kpi.network_kpis(network, van, tot, partner)
-    requests = kpi.requests_of([p.pk for p in chosen], van, tot)
-    municipal = {code: f.aantal for code, f in kpi.per_municipality(requests, tot).items()}
+    figures = kpi.network_kpis(network, van, tot, partner, partners)
+    municipal = figures.per_gemeente
     names = areas.municipality_names(municipal)
     youth = youth_population(list(municipal)) if municipal else {}
     per_municipality = sorted(
@@ -63,10 +73,11 @@ def build(
         partner=partner,
         totaal=figures.totaal,
         per_partner=[(p, figures.per_partner[p.code]) for p in chosen],
-        per_month=kpi.per_month(requests),
+        per_month=figures.per_maand,
         per_municipality=per_municipality,
         per_domain=[
-            (code, labels.get(code, code), n) for code, n in kpi.per_domain(requests).items()
+            (code, labels.get(code, code), n)
+            for code, n in kpi.per_domain([p.pk for p in chosen], van, tot).items()
         ],
         waiting=kpi.waiting_ages(figures.totaal.wachtlijst_sinds, tot),
     )

@@ -144,7 +144,10 @@ class Aanmelding(models.Model):
         verbose_name=_("organisatie van de aanmelder"),
     )
     partners = models.ManyToManyField(
-        Organisation, related_name="aanmeldingen", verbose_name=_("aangesproken partners")
+        Organisation,
+        through="AanmeldingPartner",
+        related_name="aanmeldingen",
+        verbose_name=_("aangesproken partners"),
     )
 
     status = models.CharField(
@@ -182,6 +185,32 @@ class Aanmelding(models.Model):
 
     def permission_organisation_ids(self) -> list[int]:
         return [p.pk for p in self.partners.all()]
+
+
+class AanmeldingPartner(models.Model):
+    """A partner a request is addressed to. The registration date is repeated here (it never
+    changes), so the requests of a network's partners in a period are one index range: the
+    dashboard's figures read only those rows, not every request of the period."""
+
+    aanmelding = models.ForeignKey(Aanmelding, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    aangemeld_op = models.DateField()
+
+    # Written together with its request, whose creation is audited.
+    audit_log = False
+
+    class Meta:
+        db_table = "aanmeldingen_aanmelding_partners"
+        unique_together = [("aanmelding", "organisation")]
+        indexes = [
+            models.Index(
+                fields=["organisation", "aangemeld_op", "aanmelding"],
+                name="aanmelding_partner_periode",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"partner {self.organisation_id} (aanmelding {self.aanmelding_id})"
 
 
 class AanmeldingDomein(models.Model):

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access, areas
+from jeugdhulp.aanmeldingen import access, areas, figures_cache
 from jeugdhulp.aanmeldingen.models import (
     Aanmelding,
     AanmeldingDomein,
@@ -214,10 +214,11 @@ def register(user, data: Registration) -> Aanmelding:
         status=Status.AANGEMELD,
         status_sinds=day,
     )
-    aanmelding.partners.set(partners)
+    aanmelding.partners.add(*partners, through_defaults={"aangemeld_op": day})
     AanmeldingDomein.objects.bulk_create(
         AanmeldingDomein(aanmelding=aanmelding, domein=d) for d in dict.fromkeys(data.domeinen)
     )
+    figures_cache.invalidate([p.pk for p in partners])
     return aanmelding
 
 
@@ -334,6 +335,7 @@ def add_event(
     aanmelding.versie = F("versie") + 1
     aanmelding.save()
     aanmelding.refresh_from_db()
+    figures_cache.invalidate(aanmelding.partners.values("pk"))
     return aanmelding
 
 

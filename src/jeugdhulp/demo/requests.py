@@ -41,6 +41,11 @@ PARTNERS = {
 }
 HULPVORMEN = ["BI", "KP", "CB", "BH", "TR", "DI"]
 E = GebeurtenisType
+# Looked up once, not per simulated request (the load benchmark simulates a million).
+_CODES = list(PARTNERS)
+_WEIGHTS = np.array([PARTNERS[c][0] for c in _CODES])
+_URGENCIES = Urgentie.values
+_DOMAINS = Domein.values
 
 
 @dataclass
@@ -61,8 +66,7 @@ def simulate(
 ) -> list[Simulated]:
     """``n`` requests registered over the ``days`` before ``today``, each followed through the
     workflow as far as today allows (in memory; ``store`` writes them)."""
-    codes = list(PARTNERS)
-    weights = np.array([PARTNERS[c][0] for c in codes])
+    codes, weights = _CODES, _WEIGHTS
     out = []
     for _ in range(n):
         day = today - dt.timedelta(days=int(rng.integers(0, days)))
@@ -77,7 +81,7 @@ def simulate(
             geboortejaren=sorted(
                 int(day.year - rng.integers(0, 18)) for _ in range(1 + int(rng.random() < 0.3))
             ),
-            urgentie=str(rng.choice(Urgentie.values, p=[0.3, 0.5, 0.2])),
+            urgentie=str(rng.choice(_URGENCIES, p=[0.3, 0.5, 0.2])),
             gewenste_termijn=day + dt.timedelta(days=int(rng.choice([7, 14, 30, 60])))
             if rng.random() < 0.6
             else None,
@@ -89,7 +93,7 @@ def simulate(
         sim = Simulated(
             a,
             [partners[c] for c in chosen],
-            list(dict.fromkeys(rng.choice(Domein.values, size=1 + int(rng.random() < 0.4)))),
+            list(dict.fromkeys(rng.choice(_DOMAINS, size=1 + int(rng.random() < 0.4)))),
         )
         _follow(rng, sim, today, partners[chosen[0]], PARTNERS[chosen[0]])
         out.append(sim)
@@ -164,7 +168,9 @@ def store(
         sim.aanmelding.versie = 1 + len(sim.events)
     rows = Aanmelding.objects.bulk_create(s.aanmelding for s in simulated)
     Aanmelding.partners.through.objects.bulk_create(
-        Aanmelding.partners.through(aanmelding_id=a.pk, organisation_id=p.pk)
+        Aanmelding.partners.through(
+            aanmelding_id=a.pk, organisation_id=p.pk, aangemeld_op=a.aangemeld_op
+        )
         for a, s in zip(rows, simulated, strict=True)
         for p in s.partners
     )

@@ -30,6 +30,9 @@ def test_database_reads_postgres_url():
         "jeugdhulp",
         "jh",
     )
+    assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"]
+    url = {"DATABASE_URL": "postgres://db/jeugdhulp", "JEUGDHULP_DB_CONN_MAX_AGE": "0"}
+    assert envconfig.database(url, Path("/x"))["CONN_MAX_AGE"] == 0
 
 
 def test_database_refuses_unknown_scheme():
@@ -88,3 +91,20 @@ def test_email_backend_aliases():
 
 def test_var_dir_from_environment(tmp_path):
     assert envconfig.var_dir({"JEUGDHULP_VAR_DIR": str(tmp_path)}) == tmp_path.resolve()
+
+
+def test_cache_is_redis_with_redis_url_and_files_otherwise(tmp_path):
+    redis = envconfig.cache({"REDIS_URL": "redis://cache:6379/1"}, tmp_path, "jeugdhulp")
+    assert redis["BACKEND"].endswith("RedisCache") and redis["LOCATION"] == "redis://cache:6379/1"
+    files = envconfig.cache({}, tmp_path, "jeugdhulp")
+    assert files["BACKEND"].endswith("FileBasedCache")
+    assert files["LOCATION"] == str(tmp_path / "cache")
+    none = envconfig.cache({"JEUGDHULP_CACHE": "none"}, tmp_path, "jeugdhulp")
+    assert none["BACKEND"].endswith("DummyCache")
+
+
+def test_cache_keys_differ_per_database_and_unknown_kinds_are_refused(tmp_path):
+    one = envconfig.cache({}, tmp_path, "een")["KEY_PREFIX"]
+    assert one != envconfig.cache({}, tmp_path, "twee")["KEY_PREFIX"]
+    with pytest.raises(envconfig.ConfigurationError):
+        envconfig.cache({"JEUGDHULP_CACHE": "memcached"}, tmp_path, "een")

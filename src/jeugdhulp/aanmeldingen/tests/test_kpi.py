@@ -107,10 +107,14 @@ def test_kpis_for_one_partner_and_an_empty_period(hand_built):
 
 
 def test_breakdowns_per_month_domain_and_municipality(hand_built):
-    requests = kpi.requests_of([hand_built["partner"].pk, hand_built["partner2"].pk], VAN, TOT)
-    assert kpi.per_month(requests) == [(D(2025, 1, 1), 3), (D(2025, 2, 1), 2), (D(2025, 3, 1), 1)]
-    assert kpi.per_domain(requests) == {"opvoeding": 6, "school": 6}
-    assert {k: v.aantal for k, v in kpi.per_municipality(requests, TOT).items()} == {"71016": 6}
+    partners = [hand_built["partner"].pk, hand_built["partner2"].pk]
+    result = kpi.network_kpis(hand_built["network"], VAN, TOT)
+    assert result.per_maand == [(D(2025, 1, 1), 3), (D(2025, 2, 1), 2), (D(2025, 3, 1), 1)]
+    assert result.per_gemeente == {"71016": 6}
+    assert kpi.per_domain(partners, VAN, TOT) == {"opvoeding": 6, "school": 6}
+    requests = kpi.requests_of(partners, VAN, TOT)
+    by_municipality = kpi.per_municipality(requests, TOT)
+    assert by_municipality["71016"] == result.totaal
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,63 @@
+"""The dashboard from the cache: the same figures as computed afresh, and new ones after a
+registration or a workflow event of the network."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from jeugdhulp.aanmeldingen import dashboard, kpi
+from jeugdhulp.aanmeldingen.tests.conftest import registration
+from jeugdhulp.aanmeldingen.workflow import Event, add_event, register
+
+
+@pytest.fixture
+def period():
+    today = timezone.localdate()
+    return today - dt.timedelta(days=365), today
+
+
+@pytest.fixture
+def registered(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = register(world["aanmelder"], registration(partners=["IN-1"]))
+        register(world["aanmelder"], registration(partners=["IN-1", "IN-2"], gemeente="71072"))
+        add_event(world["voorziening"], first.pk, Event("wachtlijst"))
+    return world
+
+
+def test_cached_dashboard_equals_the_computed_one(registered, period, django_assert_num_queries):
+    network = registered["network"]
+    first = dashboard.build(network, *period)
+    assert first == dashboard.compute(network, *period)
+    with django_assert_num_queries(0):
+        assert dashboard.build(network, *period) == first
+    assert first.totaal.aantal == 2 and first.totaal.open_wachtlijst == 1
+
+
+def test_registration_and_event_renew_the_cached_dashboard(
+    registered, period, django_capture_on_commit_callbacks
+):
+    network = registered["network"]
+    before = dashboard.build(network, *period)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = register(registered["aanmelder"], registration(partners=["IN-2"]))
+    after = dashboard.build(network, *period)
+    assert after == dashboard.compute(network, *period)
+    assert after.totaal.aantal == before.totaal.aantal + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        add_event(registered["voorziening2"], new.pk, Event("wachtlijst"))
+    later = dashboard.build(network, *period)
+    assert later == dashboard.compute(network, *period)
+    assert later.totaal.open_wachtlijst == after.totaal.open_wachtlijst + 1
+
+
+def test_waiting_list_from_the_status_equals_the_one_from_the_events(
+    registered, period, monkeypatch
+):
+    from_status = kpi.network_kpis(registered["network"], *period)
+    # A day later "today" makes the period end in the past: the waiting list comes from events.
+    monkeypatch.setattr(kpi.timezone, "localdate", lambda: period[1] + dt.timedelta(days=1))
+    assert kpi.network_kpis(registered["network"], *period) == from_status
+    assert from_status.totaal.open_wachtlijst == 1
+    assert from_status.per_partner["IN-1"].wachtlijst_sinds == [period[1]]
