@@ -95,6 +95,8 @@ TEMPLATES = [
 DATABASES = {"default": envconfig.database(ENV, VAR_DIR)}
 # The dashboard's figures are cached (aanmeldingen.figures_cache): Redis when REDIS_URL is set.
 CACHES = {"default": envconfig.cache(ENV, VAR_DIR, str(DATABASES["default"]["NAME"]))}
+# How far (seconds) the dashboard may lag behind new registrations and workflow steps.
+JEUGDHULP_DASHBOARD_MAX_LAG = envconfig.integer(ENV, "JEUGDHULP_DASHBOARD_MAX_LAG", 60)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

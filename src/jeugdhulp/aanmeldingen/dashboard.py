@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.utils import timezone
 
 from jeugdhulp.aanmeldingen import areas, figures_cache, kpi
 from jeugdhulp.aanmeldingen.models import Domein
@@ -30,12 +31,15 @@ class Dashboard:
     per_municipality: list[tuple[str, str, int, float | None, float | None]]
     per_domain: list[tuple[str, str, int]]  # code, label, count
     waiting: dict
+    # When the figures were computed: the cache may serve them a little later (figures_cache).
+    berekend_op: dt.datetime = field(default_factory=timezone.now, compare=False)
 
 
 def build(
     network: Organisation, van: dt.date, tot: dt.date, partner: Organisation | None = None
 ) -> Dashboard:
-    """The dashboard, from the cache while no request of the network changed (figures_cache)."""
+    """The dashboard, from the cache while no request of the network changed, or changed less
+    than ``JEUGDHULP_DASHBOARD_MAX_LAG`` seconds after it was computed (figures_cache)."""
     return figures_cache.cached(
         network.pk,
         ["dashboard", van, tot, partner.pk if partner else ""],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -225,7 +226,13 @@ def dashboard_view(request):
     return render(
         request,
         "aanmeldingen/dashboard.html",
-        {"form": form, "board": board, "month_max": month_max, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "board": board,
+            "month_max": month_max,
+            "query": request.GET.urlencode(),
+            "max_lag": settings.JEUGDHULP_DASHBOARD_MAX_LAG,
+        },
     )
 
 

@@ -1,12 +1,14 @@
 """The dashboard from the cache: the same figures as computed afresh, and new ones after a
-registration or a workflow event of the network."""
+registration or a workflow event of the network (at once, or after the allowed lag)."""
 
 import datetime as dt
+import time
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from jeugdhulp.aanmeldingen import dashboard, kpi
+from jeugdhulp.aanmeldingen import dashboard, figures_cache, kpi
 from jeugdhulp.aanmeldingen.tests.conftest import registration
 from jeugdhulp.aanmeldingen.workflow import Event, add_event, register
 
@@ -36,8 +38,9 @@ def test_cached_dashboard_equals_the_computed_one(registered, period, django_ass
 
 
 def test_registration_and_event_renew_the_cached_dashboard(
-    registered, period, django_capture_on_commit_callbacks
+    registered, period, django_capture_on_commit_callbacks, settings
 ):
+    settings.JEUGDHULP_DASHBOARD_MAX_LAG = 0
     network = registered["network"]
     before = dashboard.build(network, *period)
     with django_capture_on_commit_callbacks(execute=True):
@@ -61,3 +64,35 @@ def test_waiting_list_from_the_status_equals_the_one_from_the_events(
     assert kpi.network_kpis(registered["network"], *period) == from_status
     assert from_status.totaal.open_wachtlijst == 1
     assert from_status.per_partner["IN-1"].wachtlijst_sinds == [period[1]]
+
+
+def test_a_change_shows_once_the_allowed_lag_has_passed(
+    registered, period, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    settings.JEUGDHULP_DASHBOARD_MAX_LAG = 60
+    network = registered["network"]
+    before = dashboard.build(network, *period)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(registered["aanmelder"], registration(partners=["IN-2"]))
+    # Within the lag the previous figures are served ...
+    assert dashboard.build(network, *period).totaal.aantal == before.totaal.aantal
+    # ... and after it the new ones, computed once.
+    now = time.time()
+    monkeypatch.setattr(figures_cache.time, "time", lambda: now + 61)
+    after = dashboard.build(network, *period)
+    assert after.totaal.aantal == before.totaal.aantal + 1
+    assert after.berekend_op >= before.berekend_op
+
+
+def test_while_one_request_computes_the_others_get_the_previous_figures(
+    registered, period, django_capture_on_commit_callbacks, settings
+):
+    settings.JEUGDHULP_DASHBOARD_MAX_LAG = 0
+    network = registered["network"]
+    before = dashboard.build(network, *period)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(registered["aanmelder"], registration(partners=["IN-2"]))
+    # Another worker is computing them: no second computation, the previous figures meanwhile.
+    key = figures_cache.entry_key(network.pk, ["dashboard", *period, ""])
+    assert cache.add(f"{key}:bezig", True, 30)
+    assert dashboard.build(network, *period).totaal.aantal == before.totaal.aantal

@@ -163,6 +163,7 @@ def test_dashboard_permission_matrix(client, busy_network, who):
     if who in {"coordinator", "analist"}:
         assert response.status_code == 200
         assert response.context["board"].totaal.aantal == 7
+        assert "tellen mee na hoogstens 60 seconden" in response.content.decode()
     elif who == "andere_coordinator":
         assert response.status_code == 404
     else:
