@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -124,32 +126,49 @@ def _run(args: argparse.Namespace, step) -> int:
         if path is not None and not path.is_file():
             print(f"{path}: bestand niet gevonden", file=sys.stderr)
             return 1
-    step("gebieden lezen")
-    areas = read_areas(args.areas, code_field=args.code_field, name_field=args.name_field)
-    centres = centroids(areas)
-    step("bevolking lezen")
-    population = read_population(args.population)
-    covariates = None
-    if args.covariates:
-        covariates = read_covariates(args.covariates, args.covariate)
-    sites = None
-    if args.sites:
-        step("vestigingen lezen")
-        sites = read_sites(args.sites, crs=args.sites_crs, municipality_centroids=centres)
-    frames, rows_read, failed = [], {}, False
-    for path in args.snapshot:
-        step(f"foto lezen: {path.name}")
-        result = read_snapshot(
-            path,
-            peildatum=args.peildatum,
-            site_codes=set(sites["vestiging"]) if sites is not None else None,
-        )
-        rows_read[path.name] = result.rows_read
-        for problem in result.problems:
-            prefix = "" if problem.file else f"{path.name}: "
-            print(f"{prefix}{problem}", file=sys.stderr)
-        failed |= not result.ok
-        frames.append(result.frame)
+    # The population, covariates and snapshot files are read in two forked processes while
+    # this one reads the areas and sites (the snapshot checks need the site codes): about a
+    # second less on two cores. Problems are reported in the order of a serial run.
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    try:
+        population_read = pool.submit(read_population, args.population)
+        covariates_read = None
+        if args.covariates:
+            covariates_read = pool.submit(read_covariates, args.covariates, args.covariate)
+        step("gebieden lezen")
+        areas = read_areas(args.areas, code_field=args.code_field, name_field=args.name_field)
+        centres = centroids(areas)
+        sites = sites_error = None
+        if args.sites:
+            try:
+                sites = read_sites(args.sites, crs=args.sites_crs, municipality_centroids=centres)
+            except InputError as error:
+                sites_error = error
+        site_codes = set(sites["vestiging"]) if sites is not None else None
+        snapshots_read = [
+            pool.submit(read_snapshot, path, peildatum=args.peildatum, site_codes=site_codes)
+            for path in args.snapshot
+        ]
+        step("bevolking lezen")
+        population = population_read.result()
+        covariates = covariates_read.result() if covariates_read else None
+        if args.sites:
+            step("vestigingen lezen")
+            if sites_error:
+                raise sites_error
+        frames, rows_read, failed = [], {}, False
+        for path, snapshot_read in zip(args.snapshot, snapshots_read, strict=True):
+            step(f"foto lezen: {path.name}")
+            result = snapshot_read.result()
+            rows_read[path.name] = result.rows_read
+            for problem in result.problems:
+                prefix = "" if problem.file else f"{path.name}: "
+                print(f"{prefix}{problem}", file=sys.stderr)
+            failed |= not result.ok
+            frames.append(result.frame)
+    finally:
+        # On a wrong input, do not wait for the reads still queued.
+        pool.shutdown(cancel_futures=True)
     if failed:
         print("Er werd niets geanalyseerd: verbeter eerst de fouten hierboven.", file=sys.stderr)
         return 1

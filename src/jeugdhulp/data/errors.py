@@ -55,3 +55,8 @@ class InputError(Exception):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         self.file = file
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        # Rebuilt from problems and file when it crosses processes (``analyze`` reads files
+        # in parallel); the default would pass the joined message as ``problems``.
+        return type(self), (self.problems, self.file)

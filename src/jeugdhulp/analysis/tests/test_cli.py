@@ -167,3 +167,28 @@ def test_default_permutations_follow_the_number_of_areas(round_files):
 def test_default_permutations_let_a_cluster_of_twenty_areas_pass_bh(areas, expected):
     # P + 1 ≥ areas / (0.05 · 20): 9,000 areas need 9,000, so 9,999.
     assert permutations_for(areas, alpha=0.05, smallest_cluster=SMALLEST_CLUSTER) == expected
+
+
+def _spoil(path, row: int, column: str, value: str) -> None:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row, column] = value
+    frame.to_csv(path, index=False)
+
+
+def test_problems_in_files_read_side_by_side_come_in_reading_order(round_files, capsys):
+    # Population, sites and snapshot are read in parallel; the first wrong file in reading
+    # order is the one reported, as in a serial run.
+    _spoil(round_files / "vestigingen.csv", 0, "lat", "noord")
+    _spoil(round_files / "partner1.csv", 3, "geslacht", "Q")
+    population = pd.read_csv(round_files / "bevolking.csv", dtype=str)
+    count = next(c for c in population.columns if c not in {"area_code", "age", "sex"})
+    _spoil(round_files / "bevolking.csv", 1, count, "veel")
+    assert main(arguments(round_files, round_files / "uit")) == 1
+    err = capsys.readouterr().err
+    assert "bevolking.csv" in err and "veel" in err
+    assert "vestigingen.csv" not in err and "'Q'" not in err and "Traceback" not in err
+
+    population.to_csv(round_files / "bevolking.csv", index=False)
+    assert main(arguments(round_files, round_files / "uit")) == 1
+    err = capsys.readouterr().err
+    assert "vestigingen.csv: rij 2" in err and "'Q'" not in err

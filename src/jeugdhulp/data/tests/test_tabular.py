@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jeugdhulp.data.errors import InputError
+from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.tabular import normalise_header, read_table
 
 
@@ -316,3 +316,12 @@ def test_any_damaged_workbook_gives_a_frame_or_an_input_error(tmp_path, data):
         assert error.problems and all(p.message for p in error.problems)
     else:
         assert all(frame[column].map(type).eq(str).all() for column in frame.columns)
+
+
+def test_an_input_error_survives_crossing_processes():
+    import pickle
+
+    error = InputError([Problem("te oud", row=3, column="jaar", value="1890")], "bevolking.csv")
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.problems == error.problems and copy.file == "bevolking.csv"
+    assert str(copy) == str(error) == "rij 3, kolom jaar: waarde '1890': te oud"
