@@ -3,7 +3,8 @@
 Each benchmark module has ``main() -> str`` returning its markdown section; sections are written
 in file-name order under a common header with the machine's description. ``python -m
 benchmarks.run bench_map`` (or ``map``) runs only the named modules and replaces only their
-sections (each marked ``<!-- benchmark: name -->``), keeping the rest of BENCHMARKS.md.
+sections (each marked ``<!-- benchmark: name -->``) where they stand, keeping the rest of
+BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -22,17 +23,16 @@ TARGET = HERE.parent / "BENCHMARKS.md"
 MARK = "<!-- benchmark: {} -->"
 
 
-def _kept_sections(replaced: dict[str, str]) -> list[str]:
-    """The sections of the current BENCHMARKS.md that are not being replaced (text before the
-    first mark, i.e. below the header, is kept as one section)."""
+def _merged(replaced: dict[str, str]) -> list[str]:
+    """The current BENCHMARKS.md's sections with the ``replaced`` ones swapped in where they
+    were (new ones at the end); the text before the first mark (below the header) is kept."""
     body = TARGET.read_text(encoding="utf-8").split("\n", 3)[-1].strip("\n")
     parts = re.split(r"^(<!-- benchmark: \w+ -->)\n", body, flags=re.M)
-    kept = [parts[0].rstrip() + "\n"] if parts[0].strip() else []
+    merged = [parts[0].rstrip() + "\n"] if parts[0].strip() else []
     for mark, text in zip(parts[1::2], parts[2::2], strict=True):
         name = mark.removeprefix("<!-- benchmark: ").removesuffix(" -->")
-        if name not in replaced:
-            kept.append(f"{mark}\n{text.rstrip()}\n")
-    return kept
+        merged.append(replaced.pop(name, f"{mark}\n{text.rstrip()}\n"))
+    return merged + list(replaced.values())
 
 
 def main(names: list[str] | None = None) -> int:
@@ -49,8 +49,8 @@ def main(names: list[str] | None = None) -> int:
         f"Written by `make bench` (`python -m benchmarks.run`) on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}.\n"
     )
-    kept = _kept_sections(sections) if names and TARGET.is_file() else []
-    TARGET.write_text(header + "\n" + "\n".join([*kept, *sections.values()]), encoding="utf-8")
+    merged = _merged(dict(sections)) if TARGET.is_file() else list(sections.values())
+    TARGET.write_text(header + "\n" + "\n".join(merged), encoding="utf-8")
     print(f"written: {TARGET}", file=sys.stderr)
     return 0
 
