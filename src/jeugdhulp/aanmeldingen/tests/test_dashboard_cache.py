@@ -28,6 +28,16 @@ def registered(world, django_capture_on_commit_callbacks):
     return world
 
 
+@pytest.fixture
+def before_a_registration(registered, period, django_capture_on_commit_callbacks):
+    """The network's dashboard as built, then a new registration of the network: (dashboard
+    before, the new request)."""
+    before = dashboard.build(registered["network"], *period)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = register(registered["aanmelder"], registration(partners=["IN-2"]))
+    return before, new
+
+
 def test_cached_dashboard_equals_the_computed_one(registered, period, django_assert_num_queries):
     network = registered["network"]
     first = dashboard.build(network, *period)
@@ -38,13 +48,11 @@ def test_cached_dashboard_equals_the_computed_one(registered, period, django_ass
 
 
 def test_registration_and_event_renew_the_cached_dashboard(
-    registered, period, django_capture_on_commit_callbacks, settings
+    registered, period, django_capture_on_commit_callbacks, before_a_registration, settings
 ):
     settings.JEUGDHULP_DASHBOARD_MAX_LAG = 0
     network = registered["network"]
-    before = dashboard.build(network, *period)
-    with django_capture_on_commit_callbacks(execute=True):
-        new = register(registered["aanmelder"], registration(partners=["IN-2"]))
+    before, new = before_a_registration
     after = dashboard.build(network, *period)
     assert after == dashboard.compute(network, *period)
     assert after.totaal.aantal == before.totaal.aantal + 1
@@ -67,13 +75,11 @@ def test_waiting_list_from_the_status_equals_the_one_from_the_events(
 
 
 def test_a_change_shows_once_the_allowed_lag_has_passed(
-    registered, period, django_capture_on_commit_callbacks, settings, monkeypatch
+    registered, period, before_a_registration, settings, monkeypatch
 ):
     settings.JEUGDHULP_DASHBOARD_MAX_LAG = 60
     network = registered["network"]
-    before = dashboard.build(network, *period)
-    with django_capture_on_commit_callbacks(execute=True):
-        register(registered["aanmelder"], registration(partners=["IN-2"]))
+    before, _new = before_a_registration
     # Within the lag the previous figures are served ...
     assert dashboard.build(network, *period).totaal.aantal == before.totaal.aantal
     # ... and after it the new ones, computed once.
@@ -85,13 +91,11 @@ def test_a_change_shows_once_the_allowed_lag_has_passed(
 
 
 def test_while_one_request_computes_the_others_get_the_previous_figures(
-    registered, period, django_capture_on_commit_callbacks, settings
+    registered, period, before_a_registration, settings
 ):
     settings.JEUGDHULP_DASHBOARD_MAX_LAG = 0
     network = registered["network"]
-    before = dashboard.build(network, *period)
-    with django_capture_on_commit_callbacks(execute=True):
-        register(registered["aanmelder"], registration(partners=["IN-2"]))
+    before, _new = before_a_registration
     # Another worker is computing them: no second computation, the previous figures meanwhile.
     key = figures_cache.entry_key(network.pk, ["dashboard", *period, ""])
     assert cache.add(f"{key}:bezig", True, 30)
