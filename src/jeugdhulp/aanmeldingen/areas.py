@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jeugdhulp.reference.models import Area, AreaLevel, HulpVorm
 
 
@@ -15,6 +17,17 @@ def municipality_names(codes=None) -> dict[str, str]:
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
     return dict(rows.order_by("vintage").values_list("code", "naam"))
+
+
+def municipality_shapes(codes) -> dict[str, dict]:
+    """code -> simplified outline (GeoJSON geometry, WGS84) of the municipalities that have one
+    (the latest vintage's outline wins)."""
+    rows = Area.objects.filter(level=AreaLevel.GEMEENTE, code__in=list(codes)).order_by("vintage")
+    shapes = {}
+    for code, simplified, full in rows.values_list("code", "geometry_simplified", "geometry"):
+        if simplified or full:
+            shapes[code] = json.loads(simplified or full)
+    return shapes
 
 
 def municipality_choices() -> list[tuple[str, str]]:

@@ -87,6 +87,37 @@ def compute(
     )
 
 
+def municipality_map(board: Dashboard, threshold: int | None = None) -> dict:
+    """The requests per municipality as GeoJSON for the dashboard's map: ``aantal`` and
+    ``per_1000`` (per 1,000 residents aged 0-24), both ``null`` where disclosure control hides
+    the count (``te_weinig``: as in the export, so the map reveals nothing the export hides).
+    Municipalities without an outline in the reference data are counted in ``zonder_grens``."""
+    threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD if threshold is None else threshold
+    rows = board.per_municipality
+    hidden = _hidden_counts([n for _, _, n, _, _ in rows], board.totaal.aantal, threshold)
+    shapes = areas.municipality_shapes(code for code, *_ in rows)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapes[code],
+            "properties": {
+                "code": code,
+                "naam": name,
+                "aantal": None if hide else n,
+                "per_1000": None if hide else rate,
+                "te_weinig": bool(hide),
+            },
+        }
+        for (code, name, n, _youth, rate), hide in zip(rows, hidden, strict=True)
+        if code in shapes
+    ]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "zonder_grens": len(rows) - len(features),
+    }
+
+
 def _hidden_counts(counts: list[int], total: int, threshold: int) -> np.ndarray:
     """Primary and secondary suppression of a one-way breakdown with its total, as the table
     [categories + total] × [count, total] that ``analysis.disclosure`` protects."""

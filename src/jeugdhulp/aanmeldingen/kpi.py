@@ -78,12 +78,6 @@ def network_partners(network: Organisation) -> QuerySet[Organisation]:
     return network.deelnemers.exclude(soort__in=GROUPING_KIND_VALUES).order_by("code")
 
 
-def requests_of(partner_ids, van: dt.date, tot: dt.date) -> QuerySet[Aanmelding]:
-    """Requests registered from ``van`` to ``tot`` inclusive, addressed to one of the partners."""
-    addressed = addressed_rows(partner_ids, van, tot).values("aanmelding_id")
-    return Aanmelding.objects.filter(pk__in=addressed, aangemeld_op__range=(van, tot))
-
-
 def addressed_rows(partner_ids, van: dt.date, tot: dt.date) -> QuerySet:
     """The partner rows of those requests (one per request and partner), found in the index on
     partner and registration date."""
@@ -267,12 +261,6 @@ def network_kpis(
         per_maand=_counts(months.astype("datetime64[D]")),
         per_gemeente=dict(_counts(r.keys[1][first])),
     )
-
-
-def per_municipality(requests: QuerySet[Aanmelding], tot: dt.date) -> dict[str, Figures]:
-    """The same figures per municipality of residence (they feed the planning maps)."""
-    r = _fetch(requests, "", ["gemeente"], tot)
-    return {code: _figures_of(r, chosen, tot) for code, chosen in _groups(r.keys[0]).items()}
 
 
 def per_domain(partner_ids, van: dt.date, tot: dt.date) -> dict[str, int]:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("dashboard/export.csv", views.dashboard_export, name="export"),
+    path("dashboard/kaart.json", views.dashboard_map, name="kaart"),
 ]

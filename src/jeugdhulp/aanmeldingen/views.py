@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,6 +234,14 @@ def dashboard_view(request):
             "max_lag": settings.JEUGDHULP_DASHBOARD_MAX_LAG,
         },
     )
+
+
+def dashboard_map(request):
+    """The dashboard's requests per municipality as GeoJSON (the same filters as the page)."""
+    _form, board = _board(request)
+    if board is None:
+        raise Http404
+    return JsonResponse(dashboard.municipality_map(board))
 
 
 def dashboard_export(request):

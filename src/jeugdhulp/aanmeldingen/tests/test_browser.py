@@ -50,3 +50,38 @@ def test_register_plan_and_see_the_first_contact(page, live_server, world):
     page.goto(url)
     text = page.inner_text("#eerste-contact")
     assert planned.strftime("%d/%m/%Y") in text and "Els Voorbeeld" in text
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_sees_the_requests_on_the_municipality_map(
+    page, live_server, world, settings
+):
+    from jeugdhulp.aanmeldingen.tests.conftest import registration
+    from jeugdhulp.aanmeldingen.workflow import register
+    from jeugdhulp.reference.models import Area, PopulationCount
+
+    settings.JEUGDHULP_DISCLOSURE_THRESHOLD = 1
+    for x, code, youth in ((5.3, "71072", 2000), (5.5, "71016", 500), (5.7, "73111", None)):
+        ring = [[x, 50.9], [x + 0.2, 50.9], [x + 0.2, 51.1], [x, 51.1], [x, 50.9]]
+        geometry = f'{{"type": "Polygon", "coordinates": [{ring}]}}'
+        Area.objects.filter(code=code).update(geometry_simplified=geometry)
+        register(world["aanmelder"], registration(partners=["IN-1"], gemeente=code))
+        if youth:
+            area = Area.objects.get(code=code)
+            PopulationCount.objects.create(
+                area=area, year=2025, sex="T", age_from=0, age_to=24, population=youth
+            )
+    login(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/aanmeldingen/dashboard/")
+    page.wait_for_selector("#kaart[data-areas='3']")
+    assert page.locator("#kaart path.leaflet-interactive").count() == 3
+    legend = page.inner_text("#kaart-legende")
+    assert "te weinig gegevens" in legend and "geen bevolking bekend" in legend
+    assert "0,5 – 2" in legend and "≥ 2" in legend
+    fills = page.eval_on_selector_all(
+        "#kaart path.leaflet-interactive", "paths => paths.map(p => p.getAttribute('fill'))"
+    )
+    assert "#ffffff" in fills and len(set(fills)) == 3  # two rates in two classes, one unknown
+    page.hover("#kaart path.leaflet-interactive >> nth=0")
+    assert "aanmeldingen" in page.inner_text(".leaflet-tooltip")

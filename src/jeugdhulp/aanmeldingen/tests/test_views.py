@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -168,6 +169,43 @@ def test_dashboard_permission_matrix(client, busy_network, who):
         assert response.status_code == 404
     else:
         assert response.status_code == 403
+
+
+def _outline(x: float) -> str:
+    ring = [[x, 50.9], [x + 0.1, 50.9], [x + 0.1, 51.0], [x, 51.0], [x, 50.9]]
+    return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+
+def test_dashboard_map_gives_the_municipalities_with_the_exports_suppression(
+    client, busy_network, settings
+):
+    from jeugdhulp.reference.models import Area
+
+    Area.objects.filter(code="71016").update(geometry_simplified=_outline(5.4))
+    Area.objects.filter(code="71072").update(geometry=_outline(5.3))
+    client.force_login(busy_network["coordinator"])
+    url = reverse("aanmeldingen:kaart")
+    data = client.get(url, {"netwerk": "NET-T"}).json()
+    by_code = {f["properties"]["code"]: f for f in data["features"]}
+    assert set(by_code) == {"71016", "71072"} and data["zonder_grens"] == 0
+    # 1 request in Genk is under the threshold; Hasselt's 6 would reveal it (7 - 6): both hidden.
+    assert all(f["properties"]["te_weinig"] for f in by_code.values())
+    assert by_code["71072"]["properties"]["aantal"] is None
+    assert by_code["71016"]["geometry"]["type"] == "Polygon"
+
+    settings.JEUGDHULP_DISCLOSURE_THRESHOLD = 1
+    shown = client.get(url, {"netwerk": "NET-T", "partner": ""}).json()["features"]
+    hasselt = next(f["properties"] for f in shown if f["properties"]["code"] == "71072")
+    assert (hasselt["aantal"], hasselt["te_weinig"]) == (6, False)
+
+    client.force_login(busy_network["aanmelder"])
+    assert client.get(url, {"netwerk": "NET-T"}).status_code == 403
+
+
+def test_dashboard_page_loads_its_map(client, busy_network):
+    client.force_login(busy_network["coordinator"])
+    page = client.get(reverse("aanmeldingen:dashboard"), {"netwerk": "NET-T"}).content.decode()
+    assert 'id="kaart"' in page and "aanmeldingen/kaart.js" in page and "leaflet.js" in page
 
 
 def test_dashboard_export_hides_small_counts(client, busy_network):
