@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from jeugdhulp.reference.models import Area, AreaLevel, HulpVorm
+from jeugdhulp.reference.models import Area, AreaLevel, AreaSetKind, HulpVorm
 
 
 def is_municipality(code: str) -> bool:
@@ -17,6 +17,18 @@ def municipality_names(codes=None) -> dict[str, str]:
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
     return dict(rows.order_by("vintage").values_list("code", "naam"))
+
+
+def network_municipalities(network) -> set[str]:
+    """The municipalities of the network's own area (its 1G1P area sets in the reference
+    data), so the dashboard also lists the ones without any request."""
+    return set(
+        Area.objects.filter(
+            level=AreaLevel.GEMEENTE,
+            area_sets__organisatie=network,
+            area_sets__soort=AreaSetKind.NETWORK,
+        ).values_list("code", flat=True)
+    )
 
 
 def municipality_shapes(codes) -> dict[str, dict]:

@@ -53,7 +53,9 @@ def compute(
     partners = list(kpi.network_partners(network))
     chosen = [p for p in partners if partner is None or p.pk == partner.pk]
     figures = kpi.network_kpis(network, van, tot, partner, partners)
-    municipal = figures.per_gemeente
+    # The network's own municipalities count too when nobody there was registered: where
+    # help does not reach is the point of the map.
+    municipal = dict.fromkeys(areas.network_municipalities(network), 0) | figures.per_gemeente
     names = areas.municipality_names(municipal)
     youth = youth_population(list(municipal)) if municipal else {}
     per_municipality = sorted(
@@ -67,7 +69,7 @@ def compute(
             )
             for code, n in municipal.items()
         ),
-        key=lambda row: -row[2],
+        key=lambda row: (-row[2], row[1], row[0]),
     )
     labels = dict(Domein.choices)
     return Dashboard(

@@ -202,6 +202,28 @@ def test_dashboard_map_gives_the_municipalities_with_the_exports_suppression(
     assert client.get(url, {"netwerk": "NET-T"}).status_code == 403
 
 
+def test_the_networks_municipalities_without_requests_are_on_the_map(client, busy_network):
+    from jeugdhulp.reference.models import Area, AreaSet, AreaSetKind
+
+    network = busy_network["network"]
+    area_set = AreaSet.objects.create(
+        code="WG-T", naam="Werkgebied", soort=AreaSetKind.NETWORK, organisatie=network
+    )
+    area_set.areas.set(Area.objects.filter(code__in=["71072", "73111"]))
+    Area.objects.filter(code="73111").update(geometry=_outline(5.6))
+    client.force_login(busy_network["coordinator"])
+    query = {"netwerk": "NET-T"}
+    board = client.get(reverse("aanmeldingen:dashboard"), query).context["board"]
+    assert [(code, n) for code, _name, n, *_ in board.per_municipality] == [
+        ("71072", 6),
+        ("71016", 1),
+        ("73111", 0),
+    ]
+    features = client.get(reverse("aanmeldingen:kaart"), query).json()["features"]
+    zero = next(f["properties"] for f in features if f["properties"]["code"] == "73111")
+    assert (zero["aantal"], zero["te_weinig"]) == (0, False)
+
+
 def test_dashboard_page_loads_its_map(client, busy_network):
     client.force_login(busy_network["coordinator"])
     page = client.get(reverse("aanmeldingen:dashboard"), {"netwerk": "NET-T"}).content.decode()
