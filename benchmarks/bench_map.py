@@ -35,6 +35,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+# The browser set-up of the browser tests (the repository root is on the path: run from there).
+from conftest import BROWSER_ARGS, CHROMIUM
+
 AREAS = 10_000
 MUNICIPALITIES = 300
 SNAPSHOT_ROWS = 60_000
@@ -43,21 +46,10 @@ TARGET_SECONDS = 2.0
 PEILDATUM = dt.date(2025, 2, 10)
 PASSWORD = "bench-wachtwoord-2026"
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BUILD_VERSION = 2
 CACHE = ROOT / "var" / "bench-map"
 # Besides BUILD_VERSION, what invalidates a cached build when it changes.
 KEY_SOURCES = ("src/jeugdhulp/*/migrations/0*.py", "src/jeugdhulp/results/geometry.py")
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _build(folder: Path) -> dict:
