@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -139,6 +140,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser page; every request to another host than the live server fails the test."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
     foreign: list[str] = []
@@ -154,5 +157,10 @@ def page(browser, live_server):
     page.route("**/*", guard)
     page.foreign_requests = foreign
     yield page
+    # Let requests still under way finish while the test's database is there: a late one
+    # otherwise reaches the live server during the next test, which may have no database. A
+    # page that keeps polling is simply closed after the wait.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=3000)
     context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
