@@ -15,6 +15,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHARED_DATA = Path(__file__).resolve().parent.parent / "shared" / "data"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TEST_PASSWORD = "een-lang-wachtwoord-123"  # every user that make_user creates
 # Headless, offline: no first-run, sync or update traffic (benchmarks/bench_map.py uses them too).
 BROWSER_ARGS = [
     "--headless",
@@ -94,7 +95,7 @@ def make_user(db):
     def make(role: str | None = None, organisation=None, *, username: str | None = None, **extra):
         counter["n"] += 1
         user = User.objects.create_user(
-            username=username or f"user{counter['n']}", password="een-lang-wachtwoord-123", **extra
+            username=username or f"user{counter['n']}", password=TEST_PASSWORD, **extra
         )
         if role is not None:
             Membership.objects.create(user=user, organisatie=organisation, rol=role)
@@ -164,3 +165,17 @@ def page(browser, live_server):
         page.wait_for_load_state("networkidle", timeout=3000)
     context.close()
     assert not foreign, f"requests to other hosts: {foreign}"
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """``log_in(username)``: sign in on the page with the password every test user has."""
+
+    def sign_in(username: str) -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
+
+    return sign_in

@@ -5,20 +5,11 @@ import datetime as dt
 
 import pytest
 
-PASSWORD = "een-lang-wachtwoord-123"
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_register_plan_and_see_the_first_contact(page, live_server, world):
-    login(page, live_server, "aanmelder")
+def test_register_plan_and_see_the_first_contact(page, live_server, world, log_in):
+    log_in("aanmelder")
     page.goto(f"{live_server.url}/aanmeldingen/nieuw/")
     page.fill("input[name=naam]", "Gezin Browser")
     page.fill("input[name=telefoon]", "011 00 00 00")
@@ -33,7 +24,7 @@ def test_register_plan_and_see_the_first_contact(page, live_server, world):
     assert "Nog niet gepland" in page.inner_text("#eerste-contact")
     page.context.clear_cookies()
 
-    login(page, live_server, "voorziening")
+    log_in("voorziening")
     page.goto(url)
     planned = dt.date.today() + dt.timedelta(days=4)
     page.select_option("select[name=type]", "eerste_contact_gepland")
@@ -44,7 +35,7 @@ def test_register_plan_and_see_the_first_contact(page, live_server, world):
     page.wait_for_selector("text=Gebeurtenis geregistreerd")
     page.context.clear_cookies()
 
-    login(page, live_server, "aanmelder")
+    log_in("aanmelder")
     page.goto(f"{live_server.url}/aanmeldingen/")
     assert "Els Voorbeeld" in page.inner_text("table")
     page.goto(url)
@@ -55,7 +46,7 @@ def test_register_plan_and_see_the_first_contact(page, live_server, world):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_coordinator_sees_the_requests_on_the_municipality_map(
-    page, live_server, world, settings
+    page, live_server, world, settings, log_in
 ):
     from jeugdhulp.aanmeldingen.tests.conftest import registration
     from jeugdhulp.aanmeldingen.workflow import register
@@ -72,7 +63,7 @@ def test_the_coordinator_sees_the_requests_on_the_municipality_map(
             PopulationCount.objects.create(
                 area=area, year=2025, sex="T", age_from=0, age_to=24, population=youth
             )
-    login(page, live_server, "coordinator")
+    log_in("coordinator")
     page.goto(f"{live_server.url}/aanmeldingen/dashboard/")
     page.wait_for_selector("#kaart[data-areas='3']")
     assert page.locator("#kaart path.leaflet-interactive").count() == 3

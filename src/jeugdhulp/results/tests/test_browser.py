@@ -17,18 +17,12 @@ def committed_run(transactional_db, analysed, small_inputs, make_organisation, s
     return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
 
 
-def _login(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-123")
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-
-
-def test_map_detail_and_pdf_without_other_hosts(page, live_server, committed_run, make_user):
+def test_map_detail_and_pdf_without_other_hosts(
+    page, live_server, committed_run, make_user, log_in
+):
     analist = make_user(Role.ANALIST, committed_run["region"])
     run = committed_run["run"]
-    _login(page, live_server, analist)
+    log_in(analist.username)
     page.goto(live_server.url + reverse("results:kaart", args=[run.pk]))
     page.wait_for_selector("#map[data-ready='1']")
     # Drawn on one canvas (no SVG path per area); one click handler for the whole layer.

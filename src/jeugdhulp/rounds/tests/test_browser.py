@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-PASSWORD = "een-lang-wachtwoord-123"
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_partner_corrects_a_refused_file(page, live_server, ronde, people, partner_file):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "mw")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
+def test_a_partner_corrects_a_refused_file(page, live_server, ronde, people, partner_file, log_in):
+    log_in("mw")
     page.goto(f"{live_server.url}/rondes/{ronde.pk}/")
     page.set_input_files("input[name=bestand]", str(partner_file(5, geslacht="F")))
     page.click("text=Aanleveren >> nth=-1")

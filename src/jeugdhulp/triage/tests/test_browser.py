@@ -12,16 +12,15 @@ from jeugdhulp.triage.tests.test_round_routes import two_rounds  # noqa: F401 - 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, live_server, user):
-    page.goto(live_server.url + reverse("login"))
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-123")
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_load_state()
-
-
-def test_analyst_sees_routes_across_rounds(transactional_db, page, live_server, world, two_rounds):  # noqa: F811
-    _login(page, live_server, world["analist"])
+def test_analyst_sees_routes_across_rounds(
+    transactional_db,
+    page,
+    live_server,
+    world,
+    two_rounds,  # noqa: F811 - the imported fixture
+    log_in,
+):
+    log_in(world["analist"].username)
     page.goto(live_server.url + reverse("triage:routes"))
     table = page.inner_text("#rondes-routes")
     assert "KP → VB" in table and "VB → KP" in table
@@ -30,9 +29,9 @@ def test_analyst_sees_routes_across_rounds(transactional_db, page, live_server, 
 
 
 def test_registrant_records_an_assessment_and_reads_the_explained_advice(
-    transactional_db, page, live_server, world, request_in
+    transactional_db, page, live_server, world, request_in, log_in
 ):
-    _login(page, live_server, world["aanmelder"])
+    log_in(world["aanmelder"].username)
     page.goto(live_server.url + reverse("triage:nieuw", args=[request_in.pk]))
     page.check("input[name='capj'][value='A']")
     for item in STEP_ITEMS:
