@@ -29,6 +29,15 @@ BROWSER_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_may_empty_the_audit_log():
+    # Tests that commit are followed by Django's flush, which the audit log's triggers refuse
+    # unless this test-only switch is on (jeugdhulp.audit.append_only).
+    from django.conf import settings
+
+    settings.JEUGDHULP_AUDIT_FLUSH_IN_TESTS = True
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -140,6 +141,26 @@ def integer(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigurationError(f"{name}={raw!r}: a whole number is needed.") from None
+
+
+def trusted_proxies(
+    env: Mapping[str, str],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``JEUGDHULP_TRUSTED_PROXIES``: the reverse proxies whose ``X-Forwarded-For`` is believed.
+
+    A comma-separated list of addresses or networks (``10.0.0.5, 192.168.0.0/24, ::1``). Empty
+    (the default): no proxy is trusted and the client address is the connection's own.
+    """
+    networks = []
+    for item in csv_list(env, "JEUGDHULP_TRUSTED_PROXIES", []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigurationError(
+                f"JEUGDHULP_TRUSTED_PROXIES: {item!r} is not an IP address or network "
+                "(use e.g. 10.0.0.5 or 10.0.0.0/24, separated by commas)."
+            ) from None
+    return tuple(networks)
 
 
 def email_backend(env: Mapping[str, str]) -> str:

@@ -202,6 +202,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The client address, one rule for the lock-out, the audit log and the API: the connection's own
+# address, or behind these reverse proxies the last X-Forwarded-For hop that is not one of them.
+JEUGDHULP_TRUSTED_PROXIES = envconfig.trusted_proxies(ENV)
+AXES_CLIENT_IP_CALLABLE = "jeugdhulp.audit.client_ip.client_ip"
+# The audit log refuses DELETE and TRUNCATE; only the test suite's flush between tests may empty
+# it, with this switch that conftest.py turns on (never read from the environment).
+JEUGDHULP_AUDIT_FLUSH_IN_TESTS = False
 
 # REST API (request monitor, uploads): token authentication, one permission layer.
 REST_FRAMEWORK = {

@@ -3,8 +3,6 @@ what a user may not see answers 404."""
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,8 +17,6 @@ from jeugdhulp.aanmeldingen.models import Gebeurtenis
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.accounts.permissions import can, scope_of, visible_organisations
 from jeugdhulp.api import serializers as s
-from jeugdhulp.audit.context import Actor, acting_as
-from jeugdhulp.audit.middleware import client_ip
 from jeugdhulp.audit.services import record_view
 
 CONFLICT = OpenApiResponse(
@@ -28,32 +24,6 @@ CONFLICT = OpenApiResponse(
 )
 
 GEZIN_FIELDS = ("naam", "telefoon", "email")
-
-
-class AuditedMixin:
-    """Makes the token-authenticated user the actor of the audit log during the call (the
-    audit middleware runs before DRF authenticates, so it only knows session users)."""
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self._audit_stack = ExitStack()
-        if request.user.is_authenticated:
-            self._audit_stack.enter_context(
-                acting_as(
-                    Actor(
-                        user=request.user,
-                        username=request.user.get_username(),
-                        ip_address=client_ip(request),
-                        path=request.path[:300],
-                    )
-                )
-            )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        stack = getattr(self, "_audit_stack", None)
-        if stack is not None:
-            stack.close()
-        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def _field_errors(error: workflow.InvalidInput) -> dict:
@@ -67,7 +37,7 @@ def _field_errors(error: workflow.InvalidInput) -> dict:
     return out
 
 
-class IkView(AuditedMixin, APIView):
+class IkView(APIView):
     @extend_schema(responses=s.IkSerializer, summary="De aangemelde gebruiker")
     def get(self, request):
         scope = scope_of(request.user)
@@ -85,7 +55,7 @@ class IkView(AuditedMixin, APIView):
         )
 
 
-class OrganisatieViewSet(AuditedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class OrganisatieViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.OrganisatieSerializer
     pagination_class = None
 
@@ -97,7 +67,6 @@ class OrganisatieViewSet(AuditedMixin, mixins.ListModelMixin, viewsets.GenericVi
 
 @extend_schema(tags=["aanmeldingen"])
 class AanmeldingViewSet(
-    AuditedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -214,7 +183,7 @@ class AanmeldingViewSet(
         )
 
 
-class KpiView(AuditedMixin, APIView):
+class KpiView(APIView):
     @extend_schema(
         parameters=[s.KpiQuerySerializer],
         responses={

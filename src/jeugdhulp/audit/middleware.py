@@ -1,25 +1,15 @@
-from jeugdhulp.audit.context import Actor, acting_as
-
-
-def client_ip(request) -> str | None:
-    # Behind a reverse proxy REMOTE_ADDR is the proxy; the proxy must set X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+from jeugdhulp.audit.client_ip import client_ip
+from jeugdhulp.audit.context import RequestActor, acting_as
 
 
 class AuditContextMiddleware:
-    """Makes the requesting user the actor of every audit event written during the request."""
+    """Makes the requesting user the actor of every audit event written during the request:
+    for every view, pages and API alike, whichever way the user authenticates (see
+    ``RequestActor``). The address is the one ``client_ip`` trusts, the lock-out's too."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        authenticated = bool(user and user.is_authenticated)
-        actor = Actor(
-            user=user if authenticated else None,
-            username=user.get_username() if authenticated else "",
-            ip_address=client_ip(request),
-            path=request.path[:300],
-        )
-        with acting_as(actor):
+        with acting_as(RequestActor(request, client_ip(request))):
             return self.get_response(request)

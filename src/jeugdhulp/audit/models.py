@@ -20,7 +20,13 @@ class AuditAction(models.TextChoices):
 
 
 class AppendOnlyError(RuntimeError):
-    """The audit log is never changed or deleted through the application."""
+    """The audit log is never changed or deleted through the application.
+
+    Four layers refuse it: this queryset (``objects`` and, through ``base_manager_name``, the
+    ``_base_manager`` that Django's own deletion and saving use), ``save``/``delete`` below, the
+    ``pre_save``/``pre_delete`` receivers in ``signals`` (any other queryset or collector), and
+    the database's triggers (raw SQL, and ``update`` on a queryset made by hand).
+    """
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -56,6 +62,8 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # Django deletes and saves through the base manager: make it the guarded one.
+        base_manager_name = "objects"
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditlog")
         indexes = [models.Index(fields=["object_type", "object_id"])]

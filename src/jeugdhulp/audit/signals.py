@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
-from jeugdhulp.audit.models import AuditAction, AuditEvent
+from jeugdhulp.audit.models import AppendOnlyError, AuditAction, AuditEvent
 from jeugdhulp.audit.services import record
 
 _SNAPSHOT = "_audit_initial"
@@ -98,7 +105,22 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     )
 
 
+def _refuse_change(sender, instance, raw=False, **kwargs):
+    # A row that came from the database is never saved again (save_base, or any path that
+    # skips AuditEvent.save). Loading fixtures (raw) is left to the database's triggers.
+    if not raw and not instance._state.adding:
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+def _refuse_delete(sender, instance, **kwargs):
+    # Having a receiver also stops Django's fast delete (which sends no signals) for this model:
+    # every ORM deletion, by any queryset or collector, passes here.
+    raise AppendOnlyError("The audit log is append-only.")
+
+
 def connect() -> None:
+    pre_save.connect(_refuse_change, sender=AuditEvent, dispatch_uid="audit_append_only_save")
+    pre_delete.connect(_refuse_delete, sender=AuditEvent, dispatch_uid="audit_append_only_del")
     post_init.connect(_remember, dispatch_uid="audit_post_init")
     post_save.connect(_saved, dispatch_uid="audit_post_save")
     post_delete.connect(_deleted, dispatch_uid="audit_post_delete")
