@@ -39,7 +39,9 @@ class RequestActor:
 
 
 _NOBODY = Actor()
-_current: contextvars.ContextVar[Actor | RequestActor | None] = contextvars.ContextVar("audit_actor", default=None)
+_current: contextvars.ContextVar[Actor | RequestActor | None] = contextvars.ContextVar(
+    "audit_actor", default=None
+)
 
 
 def current_actor() -> Actor | RequestActor:

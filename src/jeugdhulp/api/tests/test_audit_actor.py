@@ -15,7 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jeugdhulp.aanmeldingen.tests.conftest import registration
 from jeugdhulp.api.tests.test_api import api, body
 from jeugdhulp.audit.models import AuditEvent
-from jeugdhulp.rounds.tests.conftest import partner_file, ronde  # noqa: F401 - fixtures
+from jeugdhulp.rounds.tests import conftest as rounds_fixtures
+
+# The rounds app's fixtures: a round inviting the world's partners, and a file to deliver.
+ronde = rounds_fixtures.ronde
+partner_file = rounds_fixtures.partner_file
 
 
 def api_url_names() -> set[str]:

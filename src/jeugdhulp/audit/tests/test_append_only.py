@@ -118,4 +118,3 @@ def test_tests_that_commit_are_still_flushed_afterwards(make_organisation):
     # The flush after this test must empty the committed audit rows (else teardown errors).
     make_organisation()
     assert AuditEvent.objects.exists()
-
