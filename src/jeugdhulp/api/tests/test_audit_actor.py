@@ -115,3 +115,19 @@ def test_an_upload_through_the_api_is_audited_with_its_user(world, ronde, partne
     assert answer.status_code == 201
     created = AuditEvent.objects.get(object_type="rounds.upload", action="create")
     assert created.username == "voorziening"
+
+
+def test_an_api_call_through_the_trusted_proxy_is_audited_with_the_callers_address(
+    world, settings
+):
+    from jeugdhulp import envconfig
+
+    settings.JEUGDHULP_TRUSTED_PROXIES = envconfig.trusted_proxies(
+        {"JEUGDHULP_TRUSTED_PROXIES": "10.0.0.5"}
+    )
+    client = api(world["aanmelder"])
+    client.defaults.update(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    before = AuditEvent.objects.order_by("id").last().id
+    assert client.post("/api/v1/aanmeldingen/", body(), format="json").status_code == 201
+    during = AuditEvent.objects.filter(id__gt=before)
+    assert set(during.values_list("ip_address", flat=True)) == {"198.51.100.7"}
