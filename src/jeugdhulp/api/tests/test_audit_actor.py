@@ -117,9 +117,7 @@ def test_an_upload_through_the_api_is_audited_with_its_user(world, ronde, partne
     assert created.username == "voorziening"
 
 
-def test_an_api_call_through_the_trusted_proxy_is_audited_with_the_callers_address(
-    world, settings
-):
+def test_an_api_call_through_the_trusted_proxy_is_audited_with_the_callers_address(world, settings):
     from jeugdhulp import envconfig
 
     settings.JEUGDHULP_TRUSTED_PROXIES = envconfig.trusted_proxies(

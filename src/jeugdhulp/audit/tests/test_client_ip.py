@@ -154,4 +154,3 @@ def test_locking_out_one_client_does_not_lock_out_another_behind_the_proxy(make_
     from axes.models import AccessAttempt
 
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
-
