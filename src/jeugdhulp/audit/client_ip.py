@@ -20,9 +20,11 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 def _address(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address((text or "").strip())
+        address = ipaddress.ip_address((text or "").strip())
     except ValueError:
         return None
+    # A zone ("fe80::1%eth0") means nothing beyond the proxy, and PostgreSQL's inet refuses it.
+    return None if getattr(address, "scope_id", None) else address
 
 
 def resolve(remote_addr: str | None, forwarded_for: str, trusted: Iterable[Network]) -> str | None:
