@@ -91,14 +91,11 @@ def test_other_changes_to_the_user_keep_the_token(world):
 
 
 def test_deactivating_a_user_revokes_the_tokens_for_good(world):
-    from knox.models import AuthToken
-
     key = token_for("voorziening")
     user = world["voorziening"]
     user.is_active = False
     user.save()
     assert call(key).status_code == 401
-    assert not AuthToken.objects.filter(user=user).exists()
     user.is_active = True
     user.save()
     assert call(key).status_code == 401  # reactivation does not bring an old token back
