@@ -60,7 +60,8 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(_("Geen tokens."))
             return
-        self.stdout.write(f"{_('kenmerk'):<16} {_('aangemaakt'):<17} {_('geldig tot'):<17}")
+        kenmerk, created, expiry = _("kenmerk"), _("aangemaakt"), _("geldig tot")
+        self.stdout.write(f"{kenmerk:<16} {created:<17} {expiry}")
         for row in rows:
             created = timezone.localtime(row.created).strftime("%Y-%m-%d %H:%M")
             expiry = timezone.localtime(row.expiry).strftime("%Y-%m-%d %H:%M")
