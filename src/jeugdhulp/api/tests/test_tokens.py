@@ -229,3 +229,18 @@ def test_the_upgrade_drops_old_plain_text_tokens():
     executor.migrate(executor.loader.graph.leaf_nodes("api"))
     with connection.cursor() as cursor:
         assert "authtoken_token" not in connection.introspection.table_names(cursor)
+
+
+def test_the_admin_cannot_mint_tokens_for_someone_else(client, world):
+    from jeugdhulp.accounts.models import User
+
+    root = User.objects.create_superuser("root", "root@example.invalid", "een-lang-wachtwoord-123")
+    client.force_login(root)
+    assert client.get("/beheer/").status_code == 200
+    assert client.get("/beheer/knox/authtoken/add/").status_code == 404
+    assert (
+        client.post(
+            "/beheer/knox/authtoken/add/", {"user": world["coordinator"].pk, "expiry": ""}
+        ).status_code
+        == 404
+    )
