@@ -343,7 +343,6 @@ def load(rows: int) -> None:
     django.setup()
     from django.contrib.auth.hashers import make_password
     from django.db import connection, connections, transaction
-    from rest_framework.authtoken.models import Token
 
     from jeugdhulp.accounts.models import Membership, Organisation, OrganisationKind, Role, User
     from jeugdhulp.demo.requests import PARTNERS
@@ -387,8 +386,6 @@ def load(rows: int) -> None:
             Membership.objects.create(
                 user=registrant, organisatie_id=partners["DEMO-CLB"], rol=Role.AANMELDER
             )
-            # API keys of the registrants, as ``jeugdhulp token`` makes them.
-            Token.objects.create(user=registrant)
             size = per_network + (rows % NETWORKS if n == NETWORKS - 1 else 0)
             jobs.append((n, size, today, partners, registrant.pk, codes[n * 10 : n * 10 + 10]))
     connections.close_all()  # the workers are forked: they must not share the connection
@@ -447,12 +444,25 @@ def _fetchall(sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def _tokens() -> list[str]:
-    rows = _fetchall(
-        "SELECT u.username, t.key FROM authtoken_token t JOIN accounts_user u "
-        "ON u.id = t.user_id WHERE u.username LIKE 'aanmelder%'"
+def _tokens(env: dict) -> list[str]:
+    """New API tokens of the registrants, as ``jeugdhulp token`` makes them (only their digests
+    are stored, so each run issues its own)."""
+    names = [
+        name
+        for (name,) in _fetchall(
+            "SELECT username FROM accounts_user WHERE username LIKE 'aanmelder%' ORDER BY username"
+        )
+    ]
+    code = (
+        "from jeugdhulp.accounts.models import User\n"
+        "from jeugdhulp.api.tokens import issue\n"
+        f"for name in {names!r}:\n"
+        "    print(issue(User.objects.get(username=name))[1])\n"
     )
-    return [key for _name, key in sorted(rows)]
+    done = subprocess.run(
+        [BIN / "jeugdhulp", "shell", "-c", code], env=env, check=True, capture_output=True
+    )
+    return done.stdout.decode().split()
 
 
 def _free_port() -> int:
@@ -641,7 +651,7 @@ def run(rows: int = ROWS, rebuild: bool = False, max_lag: int | None = None) -> 
         redis = _redis_url()
         if redis:
             env["REDIS_URL"] = redis
-        tokens = _tokens()
+        tokens = _tokens(env)
         port = _free_port()
         # As production starts it: ``jeugdhulp serve`` with its default workers and threads.
         server = subprocess.Popen(

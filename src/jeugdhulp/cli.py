@@ -12,6 +12,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from jeugdhulp.private_files import restrict_umask
+
 # name -> (module:function, one-line help). Each function takes argv and returns an exit status.
 FILE_COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("jeugdhulp.snapshot.cli:template_main", "the data-request template (XLSX/CSV)"),
@@ -41,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         target, _ = FILE_COMMANDS[args[0]]
         return int(_load(target)(args[1:]) or 0)
 
+    # The platform's own state (database, queue, keys, uploads, mail) is private: files this
+    # process and its children (gunicorn workers, the job worker) create are 0600, folders 0700.
+    restrict_umask()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdhulp.settings")
     from jeugdhulp.envconfig import ConfigurationError
 

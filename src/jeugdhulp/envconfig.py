@@ -181,3 +181,41 @@ def package_path(name: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ConfigurationError(f"package {name!r} is not installed")
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+# API tokens and password reset (issue #12, findings 11 and 12).
+API_TOKEN_DAYS_DEFAULT = 90
+API_TOKEN_DAYS_MAX = 3650
+
+
+def api_token_days(env: Mapping[str, str]) -> int:
+    """``JEUGDHULP_API_TOKEN_DAYS``: how long a new API token stays valid (1 to 3650 days, default
+    90). A token that never expires cannot be configured."""
+    days = integer(env, "JEUGDHULP_API_TOKEN_DAYS", API_TOKEN_DAYS_DEFAULT)
+    if not 1 <= days <= API_TOKEN_DAYS_MAX:
+        raise ConfigurationError(
+            f"JEUGDHULP_API_TOKEN_DAYS={days}: between 1 and {API_TOKEN_DAYS_MAX} days."
+        )
+    return days
+
+
+PASSWORD_RESET_LIMITS = {
+    "per_address": ("JEUGDHULP_PASSWORD_RESET_PER_ADDRESS", 3),
+    "per_ip": ("JEUGDHULP_PASSWORD_RESET_PER_IP", 20),
+    "window_minutes": ("JEUGDHULP_PASSWORD_RESET_WINDOW_MINUTES", 60),
+}
+
+
+def password_reset_limits(env: Mapping[str, str]) -> dict[str, int]:
+    """How many password-reset requests are honoured per window: ``per_address`` for one e-mail
+    address (``JEUGDHULP_PASSWORD_RESET_PER_ADDRESS``, default 3), ``per_ip`` from one client
+    address (``JEUGDHULP_PASSWORD_RESET_PER_IP``, default 20), in a window of ``window_minutes``
+    (``JEUGDHULP_PASSWORD_RESET_WINDOW_MINUTES``, default 60). Each is a whole number, at least
+    1."""
+    limits = {}
+    for key, (name, default) in PASSWORD_RESET_LIMITS.items():
+        value = integer(env, name, default)
+        if value < 1:
+            raise ConfigurationError(f"{name}={value}: at least 1 is needed.")
+        limits[key] = value
+    return limits

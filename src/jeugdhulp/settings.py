@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
 
 from jeugdhulp import envconfig
+from jeugdhulp.private_files import private_dir, private_file, private_sqlite_database
 
 ENV = os.environ
 PACKAGE_DIR = Path(__file__).resolve().parent
-VAR_DIR = envconfig.var_dir(ENV)
+# Local state is the platform account's alone: var/ 0700, the files in it 0600 (private_files).
+VAR_DIR = private_dir(envconfig.var_dir(ENV))
 JEUGDHULP_ENV = envconfig.environment(ENV)
 PRODUCTION = JEUGDHULP_ENV == "production"
 
@@ -47,7 +50,7 @@ INSTALLED_APPS = [
     "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "huey.contrib.djhuey",
 ]
@@ -93,6 +96,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": envconfig.database(ENV, VAR_DIR)}
+private_sqlite_database(DATABASES["default"])
 # The dashboard's figures are cached (aanmeldingen.figures_cache): Redis when REDIS_URL is set.
 CACHES = {"default": envconfig.cache(ENV, VAR_DIR, str(DATABASES["default"]["NAME"]))}
 # How far (seconds) the dashboard may lag behind new registrations and workflow steps.
@@ -134,7 +138,9 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", envconfig.package_path("leaflet") / "static" / "leaflet"),
     ("vendor/plotly", envconfig.package_path("plotly") / "package_data"),
 ]
-MEDIA_ROOT = Path(ENV.get("JEUGDHULP_MEDIA_DIR", VAR_DIR / "media"))
+MEDIA_ROOT = private_dir(Path(ENV.get("JEUGDHULP_MEDIA_DIR", VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -157,6 +163,8 @@ EMAIL_HOST_PASSWORD = ENV.get("JEUGDHULP_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = envconfig.boolean(ENV, "JEUGDHULP_EMAIL_TLS", default=False)
 DEFAULT_FROM_EMAIL = ENV.get("JEUGDHULP_FROM_EMAIL", "jeugdhulp@localhost")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    private_dir(EMAIL_FILE_PATH)
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = envconfig.integer(ENV, "JEUGDHULP_SESSION_SECONDS", 8 * 3600)
@@ -210,10 +218,18 @@ AXES_CLIENT_IP_CALLABLE = "jeugdhulp.audit.client_ip.client_ip"
 # it, with this switch that conftest.py turns on (never read from the environment).
 JEUGDHULP_AUDIT_FLUSH_IN_TESTS = False
 
-# REST API (request monitor, uploads): token authentication, one permission layer.
+# REST API (request monitor, uploads): token authentication, one permission layer. Tokens are
+# django-rest-knox's: stored as a SHA-512 digest, valid JEUGDHULP_API_TOKEN_DAYS, revoked when the
+# user's password changes, the user is deactivated or loses every role (api.signals).
+JEUGDHULP_API_TOKEN_DAYS = envconfig.api_token_days(ENV)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=JEUGDHULP_API_TOKEN_DAYS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jeugdhulp.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -246,11 +262,12 @@ if QUEUE == "redis":
         "consumer": {"workers": envconfig.integer(ENV, "JEUGDHULP_WORKERS", 2)},
     }
 elif QUEUE == "sqlite":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "jeugdhulp",
-        "filename": str(Path(ENV.get("JEUGDHULP_QUEUE_FILE", VAR_DIR / "queue.sqlite3"))),
+        "filename": str(
+            private_file(Path(ENV.get("JEUGDHULP_QUEUE_FILE", VAR_DIR / "queue.sqlite3")))
+        ),
         "immediate": False,
         "consumer": {"workers": envconfig.integer(ENV, "JEUGDHULP_WORKERS", 2)},
     }
@@ -271,6 +288,9 @@ JEUGDHULP_MAX_UPLOAD_BYTES = envconfig.integer(ENV, "JEUGDHULP_MAX_UPLOAD_BYTES"
 JEUGDHULP_MAX_UPLOAD_ROWS = envconfig.integer(ENV, "JEUGDHULP_MAX_UPLOAD_ROWS", 1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Password reset: requests honoured per e-mail address and per client address in a window
+# (core.password_reset).
+JEUGDHULP_PASSWORD_RESET_LIMITS = envconfig.password_reset_limits(ENV)
 
 
 LOGGING = {

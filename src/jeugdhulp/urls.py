@@ -2,12 +2,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from jeugdhulp.core.password_reset import RateLimitedPasswordResetView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("jeugdhulp.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("jeugdhulp.core.urls")),
+    # Before django.contrib.auth's own password_reset (in accounts' URLs): rate-limited.
+    path(
+        "accounts/password_reset/",
+        RateLimitedPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("jeugdhulp.accounts.urls")),
     path("audit/", include("jeugdhulp.audit.urls")),
     path("referentie/", include("jeugdhulp.reference.urls")),

@@ -5,6 +5,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from jeugdhulp.private_files import restrict_umask
+
+# Files the web process creates (SQLite database and journal, uploads, exports, mail) are 0600.
+restrict_umask()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jeugdhulp.settings")
 application = get_wsgi_application()
 # The loaded app (several hundred thousand objects) lives as long as the process: moved out of the

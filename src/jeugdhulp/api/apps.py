@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ApiConfig(AppConfig):
     name = "jeugdhulp.api"
     label = "api"
+
+    def ready(self):
+        # Receivers that revoke API tokens (password change, deactivation, last role removed).
+        from jeugdhulp.api import signals  # noqa: F401

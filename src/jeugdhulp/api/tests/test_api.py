@@ -3,10 +3,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from jeugdhulp.aanmeldingen.models import Aanmelding
+from jeugdhulp.api.tokens import issue
 from jeugdhulp.audit.models import AuditAction, AuditEvent
 
 ALL = [
@@ -26,8 +27,8 @@ SEES_CONTACT = {"aanmelder", "voorziening"}
 
 def api(user) -> APIClient:
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -186,15 +187,17 @@ def test_kpi_query_errors(world):
     )
 
 
-def test_token_command_prints_one_key_per_user(world):
+def test_token_command_prints_a_new_key_each_time_shown_once(world):
     first, second = StringIO(), StringIO()
-    call_command("token", "aanmelder", stdout=first)
-    call_command("token", "aanmelder", stdout=second)
-    assert (
-        first.getvalue()
-        == second.getvalue()
-        == Token.objects.get(user=world["aanmelder"]).key + "\n"
-    )
+    call_command("token", "aanmelder", stdout=first, stderr=StringIO())
+    call_command("token", "aanmelder", stdout=second, stderr=StringIO())
+    keys = [first.getvalue().strip(), second.getvalue().strip()]
+    assert keys[0] != keys[1]
+    for key in keys:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert client.get("/api/v1/ik/").json()["gebruikersnaam"] == "aanmelder"
+    assert AuthToken.objects.filter(user=world["aanmelder"]).count() == 2
     with pytest.raises(CommandError, match="bestaat niet"):
         call_command("token", "niemand")
 

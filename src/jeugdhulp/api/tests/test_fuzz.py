@@ -5,9 +5,9 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
+from jeugdhulp.api.tokens import issue
 from jeugdhulp.wsgi import application
 
 # The request monitor's API v1 (other apps fuzz their own endpoints).
@@ -18,7 +18,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 @pytest.fixture
 def token(world, request_in):
-    return Token.objects.get_or_create(user=world["voorziening"])[0].key
+    return issue(world["voorziening"])[1]
 
 
 @pytest.fixture

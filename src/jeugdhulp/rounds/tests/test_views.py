@@ -96,11 +96,12 @@ def test_a_partner_may_not_create_a_round(client, people):
 
 
 def test_a_partner_system_delivers_through_the_api(ronde, people, partner_file):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from jeugdhulp.api.tokens import issue
+
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=people['partner_user'])}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue(people['partner_user'])[1]}")
     url = reverse("api:aanleveringen", args=[ronde.pk])
     with partner_file(4, toegang="XX").open("rb") as handle:
         refused = api.post(url, {"bestand": handle}, format="multipart")
