@@ -11,7 +11,6 @@ import importlib
 import re
 
 import pytest
-from cryptography.fernet import Fernet
 from django.core import mail
 from django.urls import reverse
 from hypothesis import given
@@ -30,56 +29,10 @@ from jeugdhulp.accounts.models import (
     User,
 )
 from jeugdhulp.accounts.permissions import can, forget_scope, scope_of
+from jeugdhulp.accounts.tests.conftest import PHONE
 from jeugdhulp.audit.models import AuditEvent
 
-PHONE = "089 12 34 56"
 PASSWORD = "een-heel-goed-wachtwoord-42"
-
-
-@pytest.fixture(autouse=True)
-def _mail_and_keys(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.JEUGDHULP_FIELD_KEYS = [Fernet.generate_key().decode()]
-
-
-@pytest.fixture
-def people(network, make_user, make_organisation):
-    beheer = make_organisation(OrganisationKind.ANDERE, code="BEHEER")
-    return {
-        "coordinator": make_user(Role.COORDINATOR, network["network"], username="coord"),
-        "orgbeheerder": make_user(
-            Role.ORGANISATIEBEHEERDER, network["partner"], username="orgbeheer"
-        ),
-        "aanmelder": make_user(Role.AANMELDER, network["partner2"], username="aanmelder"),
-        "beheerder": make_user(Role.BEHEERDER, beheer, username="bea"),
-        "beheerder2": make_user(Role.BEHEERDER, beheer, username="bert"),
-        "beheer": beheer,
-    }
-
-
-@pytest.fixture
-def family_request(network, people):
-    """A request addressed to partner IN-1, with the family's contact details."""
-    from jeugdhulp.aanmeldingen.workflow import Registration, register
-    from jeugdhulp.reference.models import Area, AreaLevel
-
-    Area.objects.create(code="71016", naam="Genk", level=AreaLevel.GEMEENTE, vintage="2025")
-    return register(
-        people["aanmelder"],
-        Registration(
-            kanaal="hulpverlener_met_gezin",
-            gemeente="71016",
-            geboortejaren=[2015],
-            domeinen=["opvoeding"],
-            urgentie="gemiddeld",
-            toestemming=True,
-            partners=["IN-1"],
-            naam="Gezin Fictief",
-            telefoon=PHONE,
-            email="gezin.fictief@example.invalid",
-            aangemeld_op=dt.date.today() - dt.timedelta(days=3),
-        ),
-    )
 
 
 def accept_invitation(client, message) -> None:
