@@ -227,10 +227,10 @@ def test_a_beheerders_own_provider_role_from_the_admin_needs_a_second_beheerder(
     client.force_login(bea)
     response = admin_roles_post(client, bea, [(network["partner"], Role.MEDEWERKER_VOORZIENING)])
     assert response.status_code == 302
-    membership = bea.memberships.get(rol=Role.MEDEWERKER_VOORZIENING)
-    assert membership.status == MembershipStatus.AANGEVRAAGD
     # The attack: the beheerder reads the family's contact details. Not without four eyes.
     assert not reads_contact_details(client, family_request)
+    membership = bea.memberships.get(rol=Role.MEDEWERKER_VOORZIENING)
+    assert membership.status == MembershipStatus.AANGEVRAAGD
     # Nor can they approve it themselves, on the approvals page or by flipping it in the admin.
     client.post(reverse("rollen_beslissen", args=[membership.pk, "goedkeuren"]))
     membership.refresh_from_db()
