@@ -30,7 +30,14 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from jeugdhulp.accounts.grants import grant
-from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Membership, Organisation, Role, User
+from jeugdhulp.accounts.models import (
+    GROUPING_KIND_VALUES,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    Role,
+    User,
+)
 from jeugdhulp.accounts.permissions import scope_of
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.tabular import read_table
@@ -99,9 +106,11 @@ def accept_url(base_url: str, user: User) -> str:
     return base_url.rstrip("/") + reverse("uitnodiging_aanvaarden", args=[uid, token])
 
 
-def _send(inviter: User, user: User, organisation: Organisation, base_url: str) -> None:
+def _send(inviter: User, membership: Membership, base_url: str) -> None:
+    user, organisation = membership.user, membership.organisatie
     context = {
         "user": user,
+        "pending": membership.is_pending,
         "inviter": inviter.get_full_name() or inviter.get_username(),
         "organisation": organisation.naam,
         "url": accept_url(base_url, user),
@@ -134,8 +143,30 @@ def invite_many(inviter: User, invitations: list[Invitation], base_url: str) -> 
         users.append(grant(inviter, user, item.organisatie, item.rol))
     # Mails leave only once every row is in; a failing mail server rolls everything back.
     for membership in users:
-        _send(inviter, membership.user, membership.organisatie, base_url)
+        _send(inviter, membership, base_url)
+    _ask_for_approval([m for m in users if m.is_pending], base_url)
     return users
+
+
+def _ask_for_approval(pending: list[Membership], base_url: str) -> None:
+    """Tell each organisation's organisatiebeheerders that a role request waits for them (one
+    mail per person and organisation, without personal data: the page shows who it is)."""
+    organisations = {m.organisatie_id: m.organisatie for m in pending}
+    deciders = Membership.objects.filter(
+        organisatie_id__in=organisations,
+        rol=Role.ORGANISATIEBEHEERDER,
+        status=MembershipStatus.ACTIEF,
+        user__is_active=True,
+    ).exclude(user__email="")
+    url = base_url.rstrip("/") + reverse("rollen")
+    for decider in deciders.select_related("user"):
+        context = {"organisation": organisations[decider.organisatie_id].naam, "url": url}
+        send_mail(
+            subject=_("Rolaanvraag wacht op uw goedkeuring"),
+            message=render_to_string("accounts/approval_needed_email.txt", context),
+            from_email=None,
+            recipient_list=[decider.user.email],
+        )
 
 
 def read_invitations(inviter: User, path: Path, file_name: str) -> list[Invitation]:

@@ -24,7 +24,10 @@ def people(network, make_user, make_organisation):
     return {
         "coordinator": make_user(Role.COORDINATOR, network["network"], username="coord"),
         "orgbeheerder": make_user(
-            Role.ORGANISATIEBEHEERDER, network["partner"], username="orgbeheer"
+            Role.ORGANISATIEBEHEERDER,
+            network["partner"],
+            username="orgbeheer",
+            email="orgbeheer@example.invalid",
         ),
         "aanmelder": make_user(Role.AANMELDER, network["partner2"], username="aanmelder"),
         "beheerder": make_user(Role.BEHEERDER, beheer, username="bea"),

@@ -99,6 +99,25 @@ def test_a_coordinators_invitee_reads_no_contact_details_until_the_partner_appro
     assert reads_contact_details(client, family_request)
 
 
+def test_the_partners_organisatiebeheerder_is_asked_by_mail_without_personal_data(
+    client, network, people
+):
+    client.force_login(people["coordinator"])
+    form = {
+        "voornaam": "Geheim",
+        "achternaam": "Persoon",
+        "email": "geheim@example.invalid",
+        "organisatie": network["partner"].pk,
+        "rol": Role.MEDEWERKER_VOORZIENING,
+    }
+    client.post(reverse("uitnodigen"), form)
+    invitation, request_mail = mail.outbox
+    assert invitation.to == ["geheim@example.invalid"] and "goedkeurt" in invitation.body
+    assert request_mail.to == ["orgbeheer@example.invalid"]
+    assert "http://testserver" + reverse("rollen") in request_mail.body
+    assert "Geheim" not in request_mail.body and "geheim@" not in request_mail.body
+
+
 def test_a_refused_invitation_never_reaches_the_partner(client, network, people, family_request):
     client.force_login(people["coordinator"])
     form = {
