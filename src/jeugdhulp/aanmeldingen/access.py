@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from jeugdhulp.aanmeldingen.models import Aanmelding, Gezin
-from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation, Role
+from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation, OrganisationKind, Role
 from jeugdhulp.accounts.permissions import scope_of
 
 PARTNERS = Aanmelding.partners.through
@@ -95,13 +95,20 @@ def addressable_partners(user) -> QuerySet[Organisation]:
 
 def kpi_networks(user) -> QuerySet[Organisation]:
     """Networks (and regions) whose KPIs a user may see: those they coordinate or analyse, and,
-    for an analist, every network with a partner in the region they analyse."""
+    for an analist of an IROJ region, every network with a partner in that region. Only roles
+    held in a network or region count (``scope_of`` ignores a coördinator or analist role at a
+    partner), so a partner-level role reaches no KPIs."""
     scope = scope_of(user)
     reached = scope.reaches(Role.COORDINATOR, Role.ANALIST)
-    analysed = scope.reaches(Role.ANALIST)
+    regions = Organisation.objects.filter(
+        pk__in=scope.organisations(Role.ANALIST), soort=OrganisationKind.IROJ
+    )
+    region_partners = Organisation.netwerken.through.objects.filter(
+        to_organisation__in=regions
+    ).values("from_organisation_id")
     return (
         Organisation.objects.filter(soort__in=GROUPING_KIND_VALUES)
-        .filter(Q(pk__in=reached) | Q(deelnemers__in=analysed))
+        .filter(Q(pk__in=reached) | Q(deelnemers__in=region_partners))
         .distinct()
         .order_by("naam")
     )

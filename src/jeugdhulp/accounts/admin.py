@@ -1,14 +1,32 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext as _now
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.accounts.grants import grant
 from jeugdhulp.accounts.models import Membership, Organisation, User
 
 
 class MembershipInline(admin.TabularInline):
+    """Roles of a user. A new or changed role goes through ``accounts.grants.grant``, like an
+    invitation: a beheerder's own role stays ``aangevraagd`` until a second beheerder (or the
+    organisation's organisatiebeheerder) approves it on the approvals page. The status and who
+    asked and decided are never edited here."""
+
     model = Membership
+    fk_name = "user"
     extra = 1
     autocomplete_fields = ["organisatie"]
+    fields = [
+        "organisatie",
+        "rol",
+        "status",
+        "aangevraagd_door",
+        "aangevraagd_op",
+        "beslist_door",
+        "beslist_op",
+    ]
+    readonly_fields = ["status", "aangevraagd_door", "aangevraagd_op", "beslist_door", "beslist_op"]
 
 
 @admin.register(Organisation)
@@ -23,7 +41,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
-    list_filter = ["is_active", "memberships__rol"]
+    list_filter = ["is_active", "memberships__rol", "memberships__status"]
     # Access comes from roles (memberships), not from Django's staff/superuser flags or groups.
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -31,3 +49,40 @@ class UserAdmin(DjangoUserAdmin):
         (_("Toegang"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            gone.delete()
+        changed = {
+            obj.pk
+            for obj, fields in formset.changed_objects
+            if {"organisatie", "rol"} & set(fields)
+        }
+        pending = 0
+        for membership in instances:
+            if membership.pk is None or membership.pk in changed:
+                membership = grant(
+                    request.user,
+                    membership.user,
+                    membership.organisatie,
+                    membership.rol,
+                    membership=membership,
+                )
+                pending += membership.is_pending
+            else:
+                membership.save()
+        formset.save_m2m()
+        if pending:
+            messages.warning(
+                request,
+                _now(
+                    "%(n)d rol(len) wacht(en) op goedkeuring: een beheerder geeft zichzelf geen "
+                    "rol zonder een tweede beheerder (of de organisatiebeheerder van de "
+                    "organisatie). Zie Rollen en goedkeuringen."
+                )
+                % {"n": pending},
+            )
+        return None

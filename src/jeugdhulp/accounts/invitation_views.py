@@ -74,14 +74,17 @@ def invite(request):
             except InputError as error:
                 problems = [str(p) for p in error.problems]
             else:
-                users = invite_many(request.user, rows, base_url)
-                messages.success(request, _("%(n)d uitnodigingen verstuurd.") % {"n": len(users)})
+                memberships = invite_many(request.user, rows, base_url)
+                messages.success(
+                    request, _("%(n)d uitnodigingen verstuurd.") % {"n": len(memberships)}
+                )
+                _tell_pending(request, memberships)
                 return redirect("uitnodigen")
     elif request.method == "POST":
         form = InviteForm(request.POST, inviter=request.user)
         if form.is_valid():
             data = form.cleaned_data
-            invite_many(
+            memberships = invite_many(
                 request.user,
                 [
                     Invitation(
@@ -97,10 +100,25 @@ def invite(request):
             messages.success(
                 request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": data["email"]}
             )
+            _tell_pending(request, memberships)
             return redirect("uitnodigen")
     return render(
         request, "accounts/invite.html", {"form": form, "bulk": bulk, "problems": problems}
     )
+
+
+def _tell_pending(request, memberships) -> None:
+    pending = [m for m in memberships if m.is_pending]
+    if pending:
+        messages.info(
+            request,
+            _(
+                "%(n)d rol(len) wacht(en) op goedkeuring door de organisatie zelf "
+                "(haar organisatiebeheerder) of een beheerder. Tot dan ziet de uitgenodigde "
+                "niets van die organisatie."
+            )
+            % {"n": len(pending)},
+        )
 
 
 def _invited_user(uidb64: str) -> User | None:

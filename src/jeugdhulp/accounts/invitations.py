@@ -1,5 +1,9 @@
-"""Invitations: a coordinator (or beheerder) invites people by e-mail with a single-use,
-expiring link where they choose their password; many at once from a CSV.
+"""Invitations: a coordinator, an organisatiebeheerder or a beheerder invites people by e-mail
+with a single-use, expiring link where they choose their password; many at once from a CSV.
+
+The role comes through ``accounts.grants.grant``: an invitation by the organisation's own
+organisatiebeheerder or by a beheerder gives it at once; an invitation by a coördinator is a
+request that the partner organisation approves (until then the account sees nothing of it).
 
 The link is a token like Django's password-reset token but with its own salt: it is bound to the
 account's password hash and last login, so it stops working once used (single use), and after
@@ -25,7 +29,15 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Membership, Organisation, Role, User
+from jeugdhulp.accounts.grants import grant
+from jeugdhulp.accounts.models import (
+    GROUPING_KIND_VALUES,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    Role,
+    User,
+)
 from jeugdhulp.accounts.permissions import scope_of
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.tabular import read_table
@@ -43,18 +55,21 @@ invitation_tokens = InvitationTokenGenerator()
 
 def invitable_organisations(user):
     """Organisations ``user`` may invite people for: every one for a beheerder, the partners of
-    the networks and regions a coördinator coordinates."""
+    the networks and regions a coördinator coordinates (as a request the partner approves), and
+    their own organisation for an organisatiebeheerder."""
     scope = scope_of(user)
     orgs = Organisation.objects.filter(actief=True).exclude(soort__in=GROUPING_KIND_VALUES)
     if not scope.has(Role.BEHEERDER):
-        orgs = orgs.filter(pk__in=scope.reaches(Role.COORDINATOR))
+        orgs = orgs.filter(
+            pk__in=scope.reaches(Role.COORDINATOR) | scope.organisations(Role.ORGANISATIEBEHEERDER)
+        )
     return orgs.order_by("naam")
 
 
 @rules.predicate
 def may_invite(user) -> bool:
     return (
-        scope_of(user).has(Role.BEHEERDER, Role.COORDINATOR)
+        scope_of(user).has(Role.BEHEERDER, Role.COORDINATOR, Role.ORGANISATIEBEHEERDER)
         and invitable_organisations(user).exists()
     )
 
@@ -91,9 +106,11 @@ def accept_url(base_url: str, user: User) -> str:
     return base_url.rstrip("/") + reverse("uitnodiging_aanvaarden", args=[uid, token])
 
 
-def _send(inviter: User, user: User, organisation: Organisation, base_url: str) -> None:
+def _send(inviter: User, membership: Membership, base_url: str) -> None:
+    user, organisation = membership.user, membership.organisatie
     context = {
         "user": user,
+        "pending": membership.is_pending,
         "inviter": inviter.get_full_name() or inviter.get_username(),
         "organisation": organisation.naam,
         "url": accept_url(base_url, user),
@@ -108,9 +125,10 @@ def _send(inviter: User, user: User, organisation: Organisation, base_url: str) 
 
 
 @transaction.atomic
-def invite_many(inviter: User, invitations: list[Invitation], base_url: str) -> list[User]:
-    """Create the accounts (without a usable password) and their roles, then mail the links.
-    All or nothing: the caller has validated every invitation."""
+def invite_many(inviter: User, invitations: list[Invitation], base_url: str) -> list[Membership]:
+    """Create the accounts (without a usable password) and their roles (active, or requested:
+    see ``accounts.grants``), then mail the links. All or nothing: the caller has validated
+    every invitation. Returns the memberships."""
     allowed = set(invitable_organisations(inviter).values_list("pk", flat=True))
     users = []
     for item in invitations:
@@ -122,12 +140,33 @@ def invite_many(inviter: User, invitations: list[Invitation], base_url: str) -> 
         )
         user.set_unusable_password()
         user.save()
-        Membership.objects.create(user=user, organisatie=item.organisatie, rol=item.rol)
-        users.append((user, item.organisatie))
+        users.append(grant(inviter, user, item.organisatie, item.rol))
     # Mails leave only once every row is in; a failing mail server rolls everything back.
-    for user, organisation in users:
-        _send(inviter, user, organisation, base_url)
-    return [u for u, _ in users]
+    for membership in users:
+        _send(inviter, membership, base_url)
+    _ask_for_approval([m for m in users if m.is_pending], base_url)
+    return users
+
+
+def _ask_for_approval(pending: list[Membership], base_url: str) -> None:
+    """Tell each organisation's organisatiebeheerders that a role request waits for them (one
+    mail per person and organisation, without personal data: the page shows who it is)."""
+    organisations = {m.organisatie_id: m.organisatie for m in pending}
+    deciders = Membership.objects.filter(
+        organisatie_id__in=organisations,
+        rol=Role.ORGANISATIEBEHEERDER,
+        status=MembershipStatus.ACTIEF,
+        user__is_active=True,
+    ).exclude(user__email="")
+    url = base_url.rstrip("/") + reverse("rollen")
+    for decider in deciders.select_related("user"):
+        context = {"organisation": organisations[decider.organisatie_id].naam, "url": url}
+        send_mail(
+            subject=_("Rolaanvraag wacht op uw goedkeuring"),
+            message=render_to_string("accounts/approval_needed_email.txt", context),
+            from_email=None,
+            recipient_list=[decider.user.email],
+        )
 
 
 def read_invitations(inviter: User, path: Path, file_name: str) -> list[Invitation]:

@@ -60,7 +60,18 @@ class Role(models.TextChoices):
     MEDEWERKER_VOORZIENING = "medewerker_voorziening", _("Medewerker voorziening")
     COORDINATOR = "coordinator", _("Coördinator")
     ANALIST = "analist", _("Analist")
+    ORGANISATIEBEHEERDER = "organisatiebeheerder", _("Organisatiebeheerder")
     BEHEERDER = "beheerder", _("Beheerder")
+
+
+# Roles that only make sense in a network or region: they reach its partners.
+GROUPING_ROLES = (Role.COORDINATOR, Role.ANALIST)
+
+
+class MembershipStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("Aangevraagd")
+    ACTIEF = "actief", _("Actief")
+    GEWEIGERD = "geweigerd", _("Geweigerd")
 
 
 class User(AbstractUser):
@@ -73,14 +84,22 @@ class User(AbstractUser):
         verbose_name_plural = _("gebruikers")
 
     def roles(self) -> set[str]:
-        return set(self.memberships.values_list("rol", flat=True))
+        """The roles the user holds (active memberships only)."""
+        active = self.memberships.filter(status=MembershipStatus.ACTIEF)
+        return set(active.values_list("rol", flat=True))
 
     def has_role(self, *roles: str) -> bool:
-        return self.memberships.filter(rol__in=roles).exists()
+        return self.memberships.filter(rol__in=roles, status=MembershipStatus.ACTIEF).exists()
 
 
 class Membership(models.Model):
-    """A user holds a role in an organisation (a coördinator: in a network or region)."""
+    """A user holds a role in an organisation (a coördinator or analist: in a network or region).
+
+    Only an ``actief`` membership counts (``accounts.permissions.scope_of`` reads no other). A
+    grant that the granter may not decide alone is ``aangevraagd`` until the organisation's
+    organisatiebeheerder or a (second) platform beheerder approves or refuses it; see
+    ``accounts.grants``. Rows made directly in code (the demo, fixtures) are active.
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gebruiker")
@@ -92,6 +111,31 @@ class Membership(models.Model):
         verbose_name=_("organisatie"),
     )
     rol = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIEF,
+        db_index=True,
+    )
+    aangevraagd_door = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    aangevraagd_op = models.DateTimeField(_("aangevraagd op"), null=True, blank=True)
+    beslist_door = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beslist door"),
+    )
+    beslist_op = models.DateTimeField(_("beslist op"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -101,18 +145,30 @@ class Membership(models.Model):
         verbose_name_plural = _("lidmaatschappen")
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_rol_display()} — {self.organisatie.code}"
+        # The status is part of the text, so the audit log's entries say what was decided.
+        return (
+            f"{self.user} — {self.get_rol_display()} — {self.organisatie.code}"
+            f" [{self.get_status_display()}]"
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == MembershipStatus.ACTIEF
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipStatus.AANGEVRAAGD
 
     def clean(self) -> None:
-        if (
-            self.rol == Role.COORDINATOR
-            and self.organisatie_id
-            and not self.organisatie.is_grouping
-        ):
-            raise ValidationError(
-                {
-                    "organisatie": _(
-                        "Een coördinator coördineert een samenwerkingsverband of een regio."
-                    )
-                }
-            )
+        # A refused row is history: it grants nothing and is kept as it was.
+        if self.status == MembershipStatus.GEWEIGERD:
+            return
+        if self.rol in GROUPING_ROLES and self.organisatie_id and not self.organisatie.is_grouping:
+            if self.rol == Role.COORDINATOR:
+                message = _("Een coördinator coördineert een samenwerkingsverband of een regio.")
+            else:
+                message = _(
+                    "Een analist werkt voor een samenwerkingsverband of een regio (IROJ), niet "
+                    "voor een partnerorganisatie."
+                )
+            raise ValidationError({"organisatie": message})

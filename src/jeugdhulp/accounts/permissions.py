@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 import rules
 from django.db import models
 
-from jeugdhulp.accounts.models import GROUPING_KINDS, Membership, Organisation, Role
+from jeugdhulp.accounts.models import (
+    GROUPING_KINDS,
+    GROUPING_ROLES,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    Role,
+)
 
 
 @dataclass(frozen=True)
@@ -46,17 +53,24 @@ _CACHE_ATTRIBUTE = "_jeugdhulp_scope"
 
 
 def scope_of(user) -> Scope:
-    """The user's ``Scope``, cached on the user object for the length of a request."""
+    """The user's ``Scope``, cached on the user object for the length of a request.
+
+    The one place that reads memberships: only active ones (approved, see ``accounts.grants``)
+    in active organisations count, and a coördinator or analist role counts only where it makes
+    sense, in a network or region (a row elsewhere, which validation refuses, reaches nothing).
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    rows = list(
-        Membership.objects.filter(user=user, organisatie__actief=True).values_list(
-            "rol", "organisatie_id", "organisatie__soort"
-        )
-    )
+    rows = [
+        (role, org, kind)
+        for role, org, kind in Membership.objects.filter(
+            user=user, status=MembershipStatus.ACTIEF, organisatie__actief=True
+        ).values_list("rol", "organisatie_id", "organisatie__soort")
+        if role not in GROUPING_ROLES or kind in GROUPING_KINDS
+    ]
     own = {org for _, org, _ in rows}
     groupings = {org for _, org, kind in rows if kind in GROUPING_KINDS}
     parents = set(
@@ -112,6 +126,7 @@ def has_role(*roles: str):
 is_beheerder = has_role(Role.BEHEERDER)
 is_coordinator = has_role(Role.COORDINATOR)
 is_analist = has_role(Role.ANALIST)
+is_organisatiebeheerder = has_role(Role.ORGANISATIEBEHEERDER)
 
 
 def organisation_ids(obj) -> Iterable[int]:

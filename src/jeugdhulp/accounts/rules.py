@@ -2,6 +2,7 @@
 
 import rules
 
+from jeugdhulp.accounts import grants  # noqa: F401 - registers the permissions of grants
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import (
     add_model_perms,

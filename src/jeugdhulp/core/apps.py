@@ -12,6 +12,18 @@ class CoreConfig(AppConfig):
 
         register(
             Entry(
+                title=_("Rollen en goedkeuringen"),
+                description=_(
+                    "Rolaanvragen voor uw organisatie goedkeuren of weigeren, en wie welke rol "
+                    "kreeg."
+                ),
+                url_name="rollen",
+                permission="accounts.review_memberships",
+                order=880,
+            )
+        )
+        register(
+            Entry(
                 title=_("Beheer"),
                 description=_("Organisaties, gebruikers, rollen en referentiegegevens."),
                 url_name="admin:index",

@@ -1,4 +1,7 @@
-"""The demo's organisations and its five accounts, one per role (all fictional)."""
+"""The demo's organisations and its five accounts, one per role (all fictional).
+
+Every demo membership is created active (``Membership``'s default), as if approved.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +39,13 @@ ACCOUNTS = [
     ("demo-analist", "Ali", "Analist", Role.ANALIST, REGION_CODE),
     ("demo-beheerder", "Bea", "Beheerder", Role.BEHEERDER, OPERATOR_CODE),
 ]
-# The coördinator also coordinates the region, so rounds and maps are theirs too.
-EXTRA_MEMBERSHIPS = [("demo-coordinator", Role.COORDINATOR, REGION_CODE)]
+# The coördinator also coordinates the region, so rounds and maps are theirs too. The provider
+# employee also looks after their own organisation's roles (organisatiebeheerder), so the
+# approval of a coördinator's invitation can be tried in the demo.
+EXTRA_MEMBERSHIPS = [
+    ("demo-coordinator", Role.COORDINATOR, REGION_CODE),
+    ("demo-voorziening", Role.ORGANISATIEBEHEERDER, "DEMO-CGG"),
+]
 
 
 @dataclass

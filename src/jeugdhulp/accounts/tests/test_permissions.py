@@ -11,6 +11,7 @@ SEATS = {
     Role.MEDEWERKER_VOORZIENING: "partner",
     Role.COORDINATOR: "network",
     Role.ANALIST: "region",
+    Role.ORGANISATIEBEHEERDER: "partner",
     Role.BEHEERDER: "beheer",
 }
 
@@ -21,6 +22,7 @@ MATRIX = {
         Role.MEDEWERKER_VOORZIENING: (True, False),
         Role.COORDINATOR: (True, False),
         Role.ANALIST: (True, False),
+        Role.ORGANISATIEBEHEERDER: (True, False),
         Role.BEHEERDER: (True, True),
     },
     "accounts.manage_people": {
@@ -28,6 +30,7 @@ MATRIX = {
         Role.MEDEWERKER_VOORZIENING: (False, False),
         Role.COORDINATOR: (True, False),
         Role.ANALIST: (False, False),
+        Role.ORGANISATIEBEHEERDER: (False, False),
         Role.BEHEERDER: (True, True),
     },
 }
@@ -110,3 +113,117 @@ def test_coordinator_membership_must_be_in_a_network_or_region(make_user, networ
     membership = Membership(user=user, organisatie=network["partner"], rol=Role.COORDINATOR)
     with pytest.raises(ValidationError):
         membership.full_clean()
+
+
+# --- who else: users of another network and region, a partner-level analist, an invited account
+# before and after approval, a beheerder before and after a four-eyes grant ---------------------
+
+# Actions on the partner IN-1 and what reaches it; each column a different kind of power.
+PARTNER_ACTIONS = [
+    "see_partner",  # accounts.see_organisation on IN-1
+    "provider_of_partner",  # reads IN-1's inbox and contact details
+    "organises_rounds",  # rounds.add_round (anywhere)
+    "kpis_of_network",  # aanmeldingen.view_dashboard for NET-T
+    "reviews_grants",  # accounts.review_memberships
+]
+
+
+def powers(user, network) -> dict[str, bool]:
+    from jeugdhulp.aanmeldingen.rules import may_see_kpis
+
+    forget_scope(user)
+    return {
+        "see_partner": can(user, "accounts.see_organisation", network["partner"]),
+        "provider_of_partner": network["partner"].pk
+        in scope_of(user).organisations(Role.MEDEWERKER_VOORZIENING),
+        "organises_rounds": can(user, "rounds.add_round"),
+        "kpis_of_network": may_see_kpis(user, network["network"]),
+        "reviews_grants": can(user, "accounts.review_memberships"),
+    }
+
+
+def expect(*true_ones: str) -> dict[str, bool]:
+    return {action: action in true_ones for action in PARTNER_ACTIONS}
+
+
+@pytest.fixture
+def others(network, make_organisation, make_user):
+    """Users of another network and of another region."""
+    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-X")
+    network["outsider"].netwerken.add(other_region)
+    return {
+        "coordinator_other_network": make_user(Role.COORDINATOR, network["other_network"]),
+        "analist_other_region": make_user(Role.ANALIST, other_region),
+        "provider_other_network": make_user(Role.MEDEWERKER_VOORZIENING, network["outsider"]),
+    }
+
+
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        # They organise rounds of their own network or region, but reach nothing of this one.
+        ("coordinator_other_network", expect("organises_rounds")),
+        ("analist_other_region", expect("organises_rounds")),
+        ("provider_other_network", expect()),
+    ],
+)
+def test_users_of_another_network_or_region_reach_nothing_of_this_one(
+    others, network, who, allowed
+):
+    assert powers(others[who], network) == allowed
+
+
+def test_a_partner_level_analist_cannot_be_created_and_an_old_one_reaches_nothing(
+    network, make_user
+):
+    from django.core.exceptions import ValidationError
+
+    from jeugdhulp.accounts.models import Membership
+
+    user = make_user()
+    membership = Membership(user=user, organisatie=network["partner"], rol=Role.ANALIST)
+    with pytest.raises(ValidationError, match="samenwerkingsverband of een regio"):
+        membership.full_clean()
+    membership.save()  # as the admin used to accept it
+    # The row counts nowhere: no organiser or KPI power, not even the partner itself.
+    assert powers(user, network) == expect()
+
+
+def test_an_invited_account_reaches_the_partner_only_after_approval(network, make_user):
+    from jeugdhulp.accounts.grants import decide, grant
+
+    coordinator = make_user(Role.COORDINATOR, network["network"])
+    orgbeheerder = make_user(Role.ORGANISATIEBEHEERDER, network["partner"])
+    invited = make_user()
+    membership = grant(coordinator, invited, network["partner"], Role.MEDEWERKER_VOORZIENING)
+    assert powers(invited, network) == expect()
+    decide(orgbeheerder, membership.pk, approve=True)
+    assert powers(invited, network) == expect("see_partner", "provider_of_partner")
+
+
+def test_a_beheerder_reaches_a_partners_inbox_only_after_a_four_eyes_grant(
+    network, make_organisation, make_user
+):
+    from django.core.exceptions import PermissionDenied
+
+    from jeugdhulp.accounts.grants import decide, grant
+
+    beheer = make_organisation(OrganisationKind.ANDERE, code="BEHEER")
+    bea = make_user(Role.BEHEERDER, beheer)
+    bert = make_user(Role.BEHEERDER, beheer)
+    before = expect("see_partner", "reviews_grants")
+    assert powers(bea, network) == before
+    membership = grant(bea, bea, network["partner"], Role.MEDEWERKER_VOORZIENING)
+    assert membership.is_pending and powers(bea, network) == before
+    with pytest.raises(PermissionDenied):
+        decide(bea, membership.pk, approve=True)
+    decide(bert, membership.pk, approve=True)
+    assert powers(bea, network) == expect("see_partner", "provider_of_partner", "reviews_grants")
+
+
+def test_an_organisatiebeheerder_may_not_grant_the_beheerder_role(network, make_user):
+    from jeugdhulp.accounts.grants import grant
+
+    orgbeheerder = make_user(Role.ORGANISATIEBEHEERDER, network["partner"])
+    membership = grant(orgbeheerder, make_user(), network["partner"], Role.BEHEERDER)
+    assert membership.is_pending
