@@ -8,7 +8,9 @@ channels and, for every hidden count, its smallest and largest value over the in
 that satisfy every published relation (``scipy.optimize.milp``): each breakdown adds up to its
 total (the test data address each request to one partner and give it one domain, so the sums
 are exact: the strongest case), a partner's waiting list is at most its requests, and a hidden
-count is at least 1 because zeros are published.
+count is at least 1 because zeros are published (a partner's waiting list, hidden with the
+partner's requests, at least 0). A count is pinned when its smallest and largest value agree
+and are not 0.
 """
 
 from __future__ import annotations
@@ -175,10 +177,12 @@ def pinned(pub: Published) -> dict[str, tuple[int, int]]:
     """Every hidden count whose smallest and largest feasible values are equal: name -> (min,
     max). Empty when the attack recovers nothing."""
     names: list[str] = []
+    lower: list[float] = []
     upper: list[float] = []
 
-    def var(name: str, high: float) -> int:
+    def var(name: str, high: float, low: float = 1) -> int:
         names.append(name)
+        lower.append(low)
         upper.append(high)
         return len(names) - 1
 
@@ -190,7 +194,9 @@ def pinned(pub: Published) -> dict[str, tuple[int, int]]:
     for table, values in pub.tables.items():
         for key, value in values.items():
             if value is None:
-                cells[table, key] = var(f"{table}/{key}", high)
+                # A partner's waiting list is hidden with its requests, also when it is 0.
+                low = 0 if table == "wachtlijst" else 1
+                cells[table, key] = var(f"{table}/{key}", high, low)
     if not names:
         return {}
     rows, lows, highs = [], [], []
@@ -232,7 +238,7 @@ def pinned(pub: Published) -> dict[str, tuple[int, int]]:
             elif value is not None and ("partner", key) in cells:
                 relation({cells["partner", key]: 1.0}, value, np.inf)
     constraints = [LinearConstraint(np.array(rows), lows, highs)] if rows else []
-    bounds = Bounds(np.ones(len(names)), np.array(upper, float))
+    bounds = Bounds(np.array(lower, float), np.array(upper, float))
     integrality = np.ones(len(names))
     found = {}
     for index, name in enumerate(names):
@@ -241,9 +247,9 @@ def pinned(pub: Published) -> dict[str, tuple[int, int]]:
             c = np.zeros(len(names))
             c[index] = sign
             result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
-            assert result.success, f"the published figures contradict each other: {result}"
+            assert result.success, f"the published figures contradict each other: {pub}"
             ends.append(round(result.x[index]))
-        if ends[0] == ends[1]:
+        if ends[0] == ends[1] and ends[0] >= 1:  # a hidden zero known as zero reveals nothing
             found[name] = (ends[0], ends[1])
     return found
 
