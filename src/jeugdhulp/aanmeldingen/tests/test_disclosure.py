@@ -143,9 +143,17 @@ def test_two_hidden_ones_do_not_give_each_other_away(client, viewers):
 
 
 def test_the_page_says_te_weinig_gegevens_outside_the_network(client, small_network):
+    from django.urls import reverse
+    from django.utils import translation
+
     client.force_login(small_network["analist"])
-    page = client.get("/aanmeldingen/dashboard/", QUERY).content.decode()
-    assert "te weinig gegevens" in page and 'id="bescherming"' in page
+    page = client.get(reverse("aanmeldingen:dashboard"), QUERY).content.decode()
+    assert "te weinig gegevens" in page and "afgesloten kalenderkwartaal" in page
+    with translation.override("en"):
+        url = reverse("aanmeldingen:dashboard")
+    english = client.get(url, QUERY).content.decode()
+    assert "too little data" in english and "ended calendar quarter" in english
+    assert "te weinig gegevens" not in english
 
 
 @pytest.mark.parametrize("channel", attack.CHANNELS)
