@@ -178,6 +178,7 @@ def _protected(board: dashboard.Dashboard, threshold: int) -> dashboard.Dashboar
         partner_hidden |= np.array([f.aantal > 0 for f in figures], bool)
         month_hidden |= np.array([n > 0 for _, n in board.per_month], bool)
         muni_hidden |= np.array([row[2] > 0 for row in board.per_municipality], bool)
+        domain_total = True
         waiting_hidden = True
     else:
         margin = total

@@ -241,3 +241,19 @@ def test_no_request_set_lets_the_channels_together_pin_a_hidden_count(client, vi
     together = attack.union(read_all(client, viewers["analist"]))
     assert attack.small_counts(together, THRESHOLD) == []
     assert attack.pinned(together) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(counts=st.lists(st.integers(0, 12), min_size=1, max_size=8))
+def test_a_protected_breakdown_pins_no_hidden_count(counts):
+    """The breakdown alone, many shapes: with its total (when shown) the hidden counts keep a
+    range, also knowing each is at least 1."""
+    hidden, total_hidden = disclosure.protect_breakdown(counts, sum(counts), THRESHOLD)
+    shown = {
+        str(i): (None if h else n) for i, (n, h) in enumerate(zip(counts, hidden, strict=True))
+    }
+    published = attack.Published(
+        totaal=None if total_hidden else sum(counts), wachtlijst=0, tables={"gemeente": shown}
+    )
+    assert attack.small_counts(published, THRESHOLD) == []
+    assert attack.pinned(published) == {}
