@@ -1,18 +1,16 @@
-"""The network dashboard's tables, and their export with disclosure control."""
+"""The network dashboard's figures (computed once, cached), and the formats of its channels
+(map, export) over the figures ``disclosure.publish`` lets a viewer see."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
-from django.conf import settings
 from django.utils import timezone
 
 from jeugdhulp.aanmeldingen import areas, figures_cache, kpi
 from jeugdhulp.aanmeldingen.models import Domein
 from jeugdhulp.accounts.models import Organisation
-from jeugdhulp.analysis.disclosure import hide_shares, small, suppress_table
 from jeugdhulp.reference.services import youth_population
 
 PER = 1000
@@ -33,6 +31,10 @@ class Dashboard:
     waiting: dict
     # When the figures were computed: the cache may serve them a little later (figures_cache).
     berekend_op: dt.datetime = field(default_factory=timezone.now, compare=False)
+    # Set by ``disclosure.publish``: the figures are protected (hidden values are None), and,
+    # with a partner chosen, the breakdowns by month, municipality and domain are withheld.
+    beschermd: bool = False
+    uitsplitsing_verborgen: bool = False
 
 
 def build(
@@ -89,14 +91,13 @@ def compute(
     )
 
 
-def municipality_map(board: Dashboard, threshold: int | None = None) -> dict:
-    """The requests per municipality as GeoJSON for the dashboard's map: ``aantal`` and
-    ``per_1000`` (per 1,000 residents aged 0-24), both ``null`` where disclosure control hides
-    the count (``te_weinig``: as in the export, so the map reveals nothing the export hides).
-    Municipalities without an outline in the reference data are counted in ``zonder_grens``."""
-    threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD if threshold is None else threshold
+def municipality_map(board: Dashboard) -> dict:
+    """The requests per municipality of a published board (``disclosure.publish``) as GeoJSON
+    for the dashboard's map: ``aantal`` and ``per_1000`` (per 1,000 residents aged 0-24), both
+    ``null`` where the count is hidden (``te_weinig``: the same cells as the page, the export
+    and the API). Municipalities without an outline in the reference data are counted in
+    ``zonder_grens``."""
     rows = board.per_municipality
-    hidden = _hidden_counts([n for _, _, n, _, _ in rows], board.totaal.aantal, threshold)
     shapes = areas.municipality_shapes(code for code, *_ in rows)
     features = [
         {
@@ -105,12 +106,12 @@ def municipality_map(board: Dashboard, threshold: int | None = None) -> dict:
             "properties": {
                 "code": code,
                 "naam": name,
-                "aantal": None if hide else n,
-                "per_1000": None if hide else rate,
-                "te_weinig": bool(hide),
+                "aantal": n,
+                "per_1000": rate,
+                "te_weinig": n is None,
             },
         }
-        for (code, name, n, _youth, rate), hide in zip(rows, hidden, strict=True)
+        for code, name, n, _youth, rate in rows
         if code in shapes
     ]
     return {
@@ -118,16 +119,6 @@ def municipality_map(board: Dashboard, threshold: int | None = None) -> dict:
         "features": features,
         "zonder_grens": len(rows) - len(features),
     }
-
-
-def _hidden_counts(counts: list[int], total: int, threshold: int) -> np.ndarray:
-    """Primary and secondary suppression of a one-way breakdown with its total, as the table
-    [categories + total] × [count, total] that ``analysis.disclosure`` protects."""
-    if not counts:
-        return np.zeros(0, bool)
-    column = np.array([*counts, max(total, sum(counts))], float)
-    table = np.column_stack([column, column])
-    return suppress_table(table, threshold)[:-1, 0]
 
 
 def _fmt(value) -> str:
@@ -153,72 +144,37 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _figure_cells(f: kpi.Figures, hidden: bool, threshold: int) -> list:
-    """KPI cells of one row; derived figures hidden with their count, shares with their
-    denominator or a small numerator or complement, medians over fewer than ``threshold``."""
-    shares = [
-        (f.aandeel_gesprek_binnen_30_dagen, f.teller_30_dagen, f.noemer_30_dagen),
-        (f.aandeel_binnen_gewenste_termijn, f.teller_gewenste_termijn, f.noemer_gewenste_termijn),
+def _figure_cells(f: kpi.Figures) -> list:
+    return [
+        f.aandeel_gesprek_binnen_30_dagen,
+        f.aandeel_binnen_gewenste_termijn,
+        f.mediaan_dagen_tot_eerste_gesprek,
+        f.p90_dagen_tot_eerste_gesprek,
+        f.mediaan_dagen_tot_hulp,
+        f.open_wachtlijst,
     ]
-    cells = []
-    for value, numerator, denominator in shares:
-        hide = hidden or bool(
-            hide_shares(
-                np.array([numerator]),
-                np.array([denominator]),
-                small(np.array([denominator]), threshold),
-                threshold,
-            )[0]
-        )
-        cells.append(None if hide else value)
-    few_talks = hidden or f.aantal_met_gesprek < threshold
-    cells += [
-        None if few_talks else f.mediaan_dagen_tot_eerste_gesprek,
-        None if few_talks else f.p90_dagen_tot_eerste_gesprek,
-        None if hidden or f.aantal_met_hulp < threshold else f.mediaan_dagen_tot_hulp,
-        None if hidden or small(np.array([f.open_wachtlijst]), threshold)[0] else f.open_wachtlijst,
-    ]
-    return cells
 
 
-def export_rows(board: Dashboard, threshold: int | None = None) -> list[list[str]]:
-    """The dashboard as one table for export, with disclosure control (counts from 1 to
-    threshold − 1 hidden, secondary suppression so totals do not reveal them)."""
-    threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD if threshold is None else threshold
-    total = board.totaal.aantal
-    total_hidden = bool(small(np.array([total]), threshold)[0])
+def export_rows(board: Dashboard) -> list[list[str]]:
+    """A published board (``disclosure.publish``) as one table for export: hidden cells are
+    empty, exactly those the page and the API hide."""
     rows = [
         [
             "totaal",
             board.network.code,
             board.network.naam,
-            None if total_hidden else total,
+            board.totaal.aantal,
             None,
-            *_figure_cells(board.totaal, total_hidden, threshold),
+            *_figure_cells(board.totaal),
         ]
     ]
-    partner_hidden = _hidden_counts([f.aantal for _, f in board.per_partner], total, threshold)
-    for (org, f), hide in zip(board.per_partner, partner_hidden, strict=True):
-        rows.append(
-            [
-                "partner",
-                org.code,
-                org.naam,
-                None if hide else f.aantal,
-                None,
-                *_figure_cells(f, hide, threshold),
-            ]
-        )
+    for org, f in board.per_partner:
+        rows.append(["partner", org.code, org.naam, f.aantal, None, *_figure_cells(f)])
     blank = [None] * 6
-    months_hidden = _hidden_counts([n for _, n in board.per_month], total, threshold)
-    for (month, n), hide in zip(board.per_month, months_hidden, strict=True):
-        rows.append(["maand", month.strftime("%Y-%m"), "", None if hide else n, None, *blank])
-    muni_hidden = _hidden_counts([row[2] for row in board.per_municipality], total, threshold)
-    for (code, name, n, _youth, rate), hide in zip(
-        board.per_municipality, muni_hidden, strict=True
-    ):
-        rows.append(["gemeente", code, name, None if hide else n, None if hide else rate, *blank])
-    domain_hidden = _hidden_counts([n for *_, n in board.per_domain], total, threshold)
-    for (code, label, n), hide in zip(board.per_domain, domain_hidden, strict=True):
-        rows.append(["domein", code, label, None if hide else n, None, *blank])
+    for month, n in board.per_month:
+        rows.append(["maand", month.strftime("%Y-%m"), "", n, None, *blank])
+    for code, name, n, _youth, rate in board.per_municipality:
+        rows.append(["gemeente", code, name, n, rate, *blank])
+    for code, label, n in board.per_domain:
+        rows.append(["domein", code, label, n, None, *blank])
     return [[_fmt(cell) for cell in row] for row in rows]

@@ -49,13 +49,14 @@ def share(part: int, whole: int) -> float | None:
 
 @dataclass
 class Figures:
-    aantal: int = 0
+    # None: hidden by disclosure control (``disclosure.publish``).
+    aantal: int | None = 0
     aandeel_gesprek_binnen_30_dagen: float | None = None
     aandeel_binnen_gewenste_termijn: float | None = None
     mediaan_dagen_tot_eerste_gesprek: float | None = None
     p90_dagen_tot_eerste_gesprek: int | None = None
     mediaan_dagen_tot_hulp: float | None = None
-    open_wachtlijst: int = 0
+    open_wachtlijst: int | None = 0
     # Denominators and waiting-list entry dates: for disclosure control and the dashboard.
     teller_30_dagen: int = field(default=0, repr=False)
     noemer_30_dagen: int = field(default=0, repr=False)

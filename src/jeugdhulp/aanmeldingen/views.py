@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jeugdhulp.aanmeldingen import access, dashboard, kpi, workflow
+from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.forms import (
     ContactPointForm,
     DashboardForm,
@@ -217,12 +217,17 @@ def _board(request):
         return form, None
     d = form.cleaned_data
     partner = next((p for p in partners if p.code == d["partner"]), None)
-    return form, dashboard.build(network, d["van"], d["tot"], partner)
+    # Outside the network: whole ended quarters, and only the figures the one disclosure rule
+    # publishes (the same for the page, the map, the export and the API).
+    van, tot = disclosure.period_for(request.user, network, d["van"], d["tot"], today)
+    board = dashboard.build(network, van, tot, partner)
+    return form, disclosure.publish(board, request.user)
 
 
 def dashboard_view(request):
     form, board = _board(request)
-    month_max = max((n for _, n in board.per_month), default=0) if board else 0
+    shown = [n for _, n in board.per_month if n is not None] if board else []
+    month_max = max(shown, default=0)
     return render(
         request,
         "aanmeldingen/dashboard.html",
@@ -232,6 +237,8 @@ def dashboard_view(request):
             "month_max": month_max,
             "query": request.GET.urlencode(),
             "max_lag": settings.JEUGDHULP_DASHBOARD_MAX_LAG,
+            "hidden": _("te weinig gegevens"),
+            "threshold": settings.JEUGDHULP_DISCLOSURE_THRESHOLD - 1,
         },
     )
 

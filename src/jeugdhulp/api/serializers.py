@@ -163,13 +163,14 @@ class OrganisatieSerializer(serializers.Serializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    aantal = serializers.IntegerField()
+    # null: hidden by disclosure control (anyone but the network's coordinator).
+    aantal = serializers.IntegerField(allow_null=True)
     aandeel_gesprek_binnen_30_dagen = serializers.FloatField(allow_null=True)
     aandeel_binnen_gewenste_termijn = serializers.FloatField(allow_null=True)
     mediaan_dagen_tot_eerste_gesprek = serializers.FloatField(allow_null=True)
     p90_dagen_tot_eerste_gesprek = serializers.IntegerField(allow_null=True)
     mediaan_dagen_tot_hulp = serializers.FloatField(allow_null=True)
-    open_wachtlijst = serializers.IntegerField()
+    open_wachtlijst = serializers.IntegerField(allow_null=True)
 
 
 class KpiSerializer(FiguresSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jeugdhulp.aanmeldingen import access, kpi, workflow
+from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.models import Gebeurtenis
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.accounts.permissions import can, scope_of, visible_organisations
@@ -200,12 +201,17 @@ class KpiView(APIView):
         partner = None
         if "partner" in q:
             partner = get_object_or_404(kpi.network_partners(network), code=q["partner"])
-        result = kpi.network_kpis(network, q["van"], q["tot"], partner)
+        # The dashboard's figures under the one disclosure rule of every channel: outside the
+        # network, whole ended quarters (``van``/``tot`` in the answer) and hidden cells null.
+        van, tot = disclosure.period_for(
+            request.user, network, q["van"], q["tot"], timezone.localdate()
+        )
+        board = disclosure.publish(dashboard.build(network, van, tot, partner), request.user)
         body = {
             "netwerk": network.code,
-            "van": q["van"],
-            "tot": q["tot"],
-            **result.totaal.as_api(),
-            "per_partner": {code: f.as_api() for code, f in result.per_partner.items()},
+            "van": van,
+            "tot": tot,
+            **board.totaal.as_api(),
+            "per_partner": {org.code: f.as_api() for org, f in board.per_partner},
         }
         return Response(s.KpiSerializer(body).data)

@@ -163,7 +163,12 @@ def test_dashboard_permission_matrix(client, busy_network, who):
     response = client.get(reverse("aanmeldingen:dashboard"), {"netwerk": "NET-T"})
     if who in {"coordinator", "analist"}:
         assert response.status_code == 200
-        assert response.context["board"].totaal.aantal == 7
+        board = response.context["board"]
+        # The coordinator: exact figures of the asked period; the analist (outside the
+        # network): protected figures of the last ended quarter (test_disclosure).
+        assert board.beschermd == (who == "analist")
+        if who == "coordinator":
+            assert board.totaal.aantal == 7
         assert "tellen mee na hoogstens 60 seconden" in response.content.decode()
     elif who == "andere_coordinator":
         assert response.status_code == 404
@@ -176,9 +181,7 @@ def _outline(x: float) -> str:
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
-def test_dashboard_map_gives_the_municipalities_with_the_exports_suppression(
-    client, busy_network, settings
-):
+def test_dashboard_map_gives_the_municipalities_to_the_coordinator_exactly(client, busy_network):
     from jeugdhulp.reference.models import Area
 
     Area.objects.filter(code="71016").update(geometry_simplified=_outline(5.4))
@@ -186,17 +189,13 @@ def test_dashboard_map_gives_the_municipalities_with_the_exports_suppression(
     client.force_login(busy_network["coordinator"])
     url = reverse("aanmeldingen:kaart")
     data = client.get(url, {"netwerk": "NET-T"}).json()
-    by_code = {f["properties"]["code"]: f for f in data["features"]}
+    by_code = {f["properties"]["code"]: f["properties"] for f in data["features"]}
     assert set(by_code) == {"71016", "71072"} and data["zonder_grens"] == 0
-    # 1 request in Genk is under the threshold; Hasselt's 6 would reveal it (7 - 6): both hidden.
-    assert all(f["properties"]["te_weinig"] for f in by_code.values())
-    assert by_code["71072"]["properties"]["aantal"] is None
-    assert by_code["71016"]["geometry"]["type"] == "Polygon"
-
-    settings.JEUGDHULP_DISCLOSURE_THRESHOLD = 1
-    shown = client.get(url, {"netwerk": "NET-T", "partner": ""}).json()["features"]
-    hasselt = next(f["properties"] for f in shown if f["properties"]["code"] == "71072")
-    assert (hasselt["aantal"], hasselt["te_weinig"]) == (6, False)
+    # The network's coordinator sees the requests themselves: exact counts (outsiders get
+    # them protected, test_disclosure).
+    assert (by_code["71016"]["aantal"], by_code["71016"]["te_weinig"]) == (1, False)
+    assert (by_code["71072"]["aantal"], by_code["71072"]["te_weinig"]) == (6, False)
+    assert data["features"][0]["geometry"]["type"] == "Polygon"
 
     client.force_login(busy_network["aanmelder"])
     assert client.get(url, {"netwerk": "NET-T"}).status_code == 403
@@ -230,16 +229,16 @@ def test_dashboard_page_loads_its_map(client, busy_network):
     assert 'id="kaart"' in page and "aanmeldingen/kaart.js" in page and "leaflet.js" in page
 
 
-def test_dashboard_export_hides_small_counts(client, busy_network):
+def test_dashboard_export_gives_the_coordinator_the_exact_figures(client, busy_network):
     client.force_login(busy_network["coordinator"])
     response = client.get(reverse("aanmeldingen:export"), {"netwerk": "NET-T"})
     assert response.status_code == 200
     rows = [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
     by_key = {(r[0], r[1]): r for r in rows[1:]}
     assert by_key[("totaal", "NET-T")][3] == "7"
-    assert by_key[("gemeente", "71016")][3] == ""  # 1 request: hidden
-    assert by_key[("gemeente", "71072")][3] == ""  # secondary: 7 − 6 would reveal it
+    assert by_key[("gemeente", "71016")][3] == "1"
+    assert by_key[("gemeente", "71072")][3] == "6"
     assert by_key[("domein", "opvoeding")][3] == "7"
-    assert by_key[("partner", "IN-1")][3] == ""  # 1 request: hidden
-    assert by_key[("partner", "IN-2")][3] == ""  # secondary: total − IN-2 would reveal IN-1
+    assert by_key[("partner", "IN-1")][3] == "1"
+    assert by_key[("partner", "IN-2")][3] == "6"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1
