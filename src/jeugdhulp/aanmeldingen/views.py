@@ -30,6 +30,7 @@ from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record, record_view
+from jeugdhulp.data.cells import safe_row
 
 # list view -> (title, role that has it)
 LISTS = {
@@ -254,6 +255,6 @@ def dashboard_export(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(dashboard.EXPORT_COLUMNS)
-    writer.writerows(dashboard.export_rows(board))
+    writer.writerow(safe_row(dashboard.EXPORT_COLUMNS))
+    writer.writerows(safe_row(row) for row in dashboard.export_rows(board))
     return response
