@@ -1,4 +1,5 @@
-"""The request monitor's small world, for the project-wide tests of every app's answers."""
+"""Fixtures of the apps, for the project-wide tests of every app's answers: the request
+monitor's small world and the results' small analysed region."""
 
 from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - fixtures used here
     field_keys,
@@ -6,3 +7,4 @@ from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - fixtures use
     request_in,
     world,
 )
+from jeugdhulp.results.tests.conftest import analysed, small_inputs  # noqa: F401
