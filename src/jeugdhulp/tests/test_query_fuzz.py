@@ -39,7 +39,8 @@ JUNK = [
 ADMIN_PARAMETERS = ["q", "o", "p", "e", "all", "_changelist_filters"]
 ROLES = ["aanmelder", "voorziening", "coordinator", "analist", "beheerder"]
 _READS = re.compile(
-    r"""(?:request\.GET\.get|request\.GET\[|query_params\.get|query_params\[)\(?\s*["'](\w+)["']"""
+    r"""(?:request\.GET\.get|request\.GET\[|query_params\.get|query_params\[|_param\(request,)"""
+    r"""\(?\s*["'](\w+)["']"""
 )
 _BOUND = re.compile(r"([\w.]+)\((?:data=)?[^()]*?request\.(?:GET|query_params)\b")
 

@@ -167,7 +167,7 @@
 
   function drawList(ind) {
     const needle = (filter.value || "").toLowerCase();
-    const codes = sortedCodes.filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.indexOf(needle) >= 0; });
+    const codes = sortedCodes.filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.toLowerCase().indexOf(needle) >= 0; });
     const shown = codes.slice(0, 300);
     const rows = shown.map(function (c) {
       let v = value(c, ind.column);
