@@ -19,3 +19,16 @@ def id_param(request, name: str) -> int | None:
         raise BadRequest(
             _("De parameter '%(name)s' moet een geldig nummer zijn.") % {"name": name}
         ) from error
+
+
+def text_param(request, name: str, default: str = "", max_length: int = 200) -> str:
+    """Query parameter ``name`` as text (a code, a name); ``default`` when absent or empty. A NUL
+    character (which PostgreSQL refuses in a query) or an over-long value answers 400."""
+    field = forms.CharField(max_length=max_length, required=False)
+    try:
+        value = field.clean(request.GET.get(name))
+    except ValidationError as error:
+        raise BadRequest(
+            _("De parameter '%(name)s' bevat een ongeldige waarde.") % {"name": name}
+        ) from error
+    return value or default

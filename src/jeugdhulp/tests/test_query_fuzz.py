@@ -35,6 +35,7 @@ JUNK = [
     "2023-02-30",
     "x" * 3000,
 ]
+JUNK_FOR_EVERY_ROLE = ["abc", "99999999999999999999", "\x00", "'"]
 # Django admin's own query parameters of a change list.
 ADMIN_PARAMETERS = ["q", "o", "p", "e", "all", "_changelist_filters"]
 ROLES = ["aanmelder", "voorziening", "coordinator", "analist", "beheerder"]
@@ -154,7 +155,8 @@ def _urls(places):
         kwargs_needed = set(pattern.pattern.regex.groupindex)
         if name.startswith("admin:"):
             kwargs = _admin_kwargs(name, pattern)
-            if kwargs is None or not name.endswith(("_changelist", "_change", "_add", "index")):
+            # The change lists read the query string; the forms do not.
+            if kwargs is None or not name.endswith(("_changelist", "index")):
                 continue
             names = set(ADMIN_PARAMETERS)
         else:
@@ -206,8 +208,8 @@ def test_every_view_answers_junk_query_parameters_without_a_server_error(places,
             if admin_url and role != "beheerder":
                 continue  # the admin answers everyone else with its login page
             client = api if url.startswith("/api/") else web
-            # Every parameter junk at once, for each junk value.
-            for junk in JUNK if names else [None]:
+            # Every parameter junk at once (a few kinds of junk for every role).
+            for junk in JUNK_FOR_EVERY_ROLE if names else [None]:
                 response = client.get(url, dict.fromkeys(names, junk) if names else {})
                 sent += 1
                 if response.status_code >= 500:

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jeugdhulp.core.params import MAX_ID, id_param
+from jeugdhulp.core.params import MAX_ID, id_param, text_param
 
 
 def _get(**query):
@@ -35,3 +35,14 @@ def test_out_of_range_and_non_integer_ids_are_bad_requests(junk):
 def test_absent_or_empty_is_none():
     assert id_param(_get(), "vorige") is None
     assert id_param(_get(vorige=""), "vorige") is None
+
+
+@given(st.text(max_size=50).filter(lambda t: "\x00" not in t))
+def test_text_without_nul_is_read_as_it_is_stripped(text):
+    assert text_param(_get(gebied=text), "gebied", "ALLE") == (text.strip() or "ALLE")
+
+
+@pytest.mark.parametrize("junk", ["\x00", "A\x0000", "x" * 201])
+def test_nul_or_overlong_text_is_a_bad_request(junk):
+    with pytest.raises(BadRequest):
+        text_param(_get(gebied=junk), "gebied")
