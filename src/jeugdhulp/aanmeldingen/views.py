@@ -30,6 +30,8 @@ from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record, record_view
+from jeugdhulp.core.params import id_param
+from jeugdhulp.data.cells import safe_row
 
 # list view -> (title, role that has it)
 LISTS = {
@@ -87,8 +89,9 @@ def register(request):
     if not can(request.user, "aanmeldingen.add_aanmelding"):
         raise PermissionDenied
     gezin = None
-    if request.GET.get("gezin"):
-        gezin = get_object_or_404(Gezin, pk=request.GET["gezin"])
+    gezin_id = id_param(request, "gezin")
+    if gezin_id is not None:
+        gezin = get_object_or_404(Gezin, pk=gezin_id)
         if not access.may_see_family_contact(request.user, gezin):
             raise Http404
     form = RegistrationForm(request.POST or None, user=request.user, gezin=gezin)
@@ -261,6 +264,6 @@ def dashboard_export(request):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(dashboard.EXPORT_COLUMNS)
-    writer.writerows(dashboard.export_rows(board))
+    writer.writerow(safe_row(dashboard.EXPORT_COLUMNS))
+    writer.writerows(safe_row(row) for row in dashboard.export_rows(board))
     return response

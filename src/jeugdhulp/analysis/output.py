@@ -22,6 +22,7 @@ import pyogrio
 
 from jeugdhulp.analysis.pipeline import AnalysisResult
 from jeugdhulp.analysis.report import render_report
+from jeugdhulp.data.cells import safe_frame
 
 # Decimals per column (prefix match); counts are whole numbers.
 DECIMALS = {
@@ -86,7 +87,7 @@ def ordered(result: AnalysisResult) -> pd.DataFrame:
 
 
 def write_csv(result: AnalysisResult, path: Path, *, sep: str = ",") -> None:
-    float_text(rounded(ordered(result))).to_csv(
+    float_text(safe_frame(rounded(ordered(result)))).to_csv(
         path, sep=sep, index=False, encoding="utf-8", lineterminator="\n"
     )
 

@@ -19,6 +19,8 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
+from jeugdhulp.data.cells import safe_cell
+
 ROWS_PER_CHUNK = 5_000
 # Characters XML 1.0 cannot hold (openpyxl refuses them; here they are dropped).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -68,7 +70,7 @@ def _body(value) -> str:
         return f' t="n"><v>{int(value)}</v></c>'
     if isinstance(value, float | np.floating):
         return f' t="n"><v>{float(value):.16g}</v></c>' if math.isfinite(value) else ""
-    return _text(str(value))
+    return _text(safe_cell(str(value)))  # never a formula, also after editing in Excel
 
 
 def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jeugdhulp.analysis.output import ordered, rounded, write_csv, write_geopackage
 from jeugdhulp.analysis.pipeline import AnalysisResult
 from jeugdhulp.analysis.report import HIDDEN
+from jeugdhulp.data.cells import safe_frame
 from jeugdhulp.data.xlsx_writer import write_workbook
 
 
@@ -51,7 +52,7 @@ BY_KEY = {export.key: export for export in EXPORTS}
 
 def write_semicolon_csv(result: AnalysisResult, path: Path) -> None:
     """As Belgian Excel reads a CSV: ``;`` between fields, a decimal comma, UTF-8 with BOM."""
-    rounded(ordered(result)).to_csv(
+    safe_frame(rounded(ordered(result))).to_csv(
         path, sep=";", decimal=",", index=False, encoding="utf-8-sig", lineterminator="\r\n"
     )
 

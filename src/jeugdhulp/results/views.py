@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
+from jeugdhulp.core.params import id_param, text_param
 from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME
@@ -157,8 +158,8 @@ def values(request, pk: int):
 def area_trend(request, pk: int):
     """One area's reach in every earlier round of the region (for the detail panel)."""
     run = _run(request, pk)
-    code = request.GET.get("gebied", "")
-    form = request.GET.get("hulpvorm", "ALLE")
+    code = text_param(request, "gebied")
+    form = text_param(request, "hulpvorm", "ALLE")
     runs = AnalysisRun.objects.filter(
         regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lte=run.peildatum
     ).order_by("peildatum", "-versie")
@@ -186,7 +187,7 @@ def trends_page(request, pk: int):
     earlier = AnalysisRun.objects.filter(
         regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
     ).order_by("-peildatum", "-versie")
-    chosen = request.GET.get("vorige")
+    chosen = id_param(request, "vorige")
     previous = earlier.filter(pk=chosen).first() if chosen else earlier.first()
     form = request.GET.get("hulpvorm", "ALLE")
     if form not in run.hulpvormen:

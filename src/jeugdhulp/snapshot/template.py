@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from jeugdhulp.data.cells import safe_cell
 from jeugdhulp.snapshot import schema
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
@@ -107,8 +108,9 @@ def _validation(
         codes_sheet.cell(row=1, column=code_column, value=field.name).font = Font(bold=True)
         codes_sheet.cell(row=1, column=code_column + 1, value="betekenis").font = Font(bold=True)
         for row, (code, label) in enumerate(pairs, start=2):
-            codes_sheet.cell(row=row, column=code_column, value=code)
-            codes_sheet.cell(row=row, column=code_column + 1, value=label)
+            # openpyxl stores a text starting with "=" as a formula: a round's labels are text.
+            codes_sheet.cell(row=row, column=code_column, value=safe_cell(code))
+            codes_sheet.cell(row=row, column=code_column + 1, value=safe_cell(label))
         letter = get_column_letter(code_column)
         source = f"{quote_sheetname(CODES_SHEET)}!${letter}$2:${letter}${len(pairs) + 1}"
         return DataValidation(type="list", formula1=source, allow_blank=not field.required)

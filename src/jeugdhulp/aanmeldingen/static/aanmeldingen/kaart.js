@@ -40,17 +40,25 @@
 
   function legend(cuts, shown, unknown) {
     var box = document.getElementById("kaart-legende");
-    var items = [];
+    var list = document.createElement("ul");
+    function item(swatchClass, colour, text) {
+      var li = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "swatch" + (swatchClass ? " " + swatchClass : "");
+      if (colour) { swatch.setAttribute("data-colour", colour); }
+      li.append(swatch, text);
+      list.append(li);
+    }
     var bounds = shown.length ? [Math.min.apply(null, shown)].concat(cuts) : [];
     for (var k = 0; k < bounds.length; k++) {
       var text = k + 1 < bounds.length ? number(bounds[k]) + " – " + number(bounds[k + 1]) : "≥ " + number(bounds[k]);
-      items.push('<li><span class="swatch" data-colour="' + COLOURS[classOf(bounds[k], cuts)] + '"></span>' + text + "</li>");
+      item("", COLOURS[classOf(bounds[k], cuts)], text);
     }
-    items.push('<li><span class="swatch swatch--hidden"></span>' + labels.labelHidden + "</li>");
+    item("swatch--hidden", null, labels.labelHidden);
     if (unknown) {
-      items.push('<li><span class="swatch" data-colour="' + UNKNOWN + '"></span>' + labels.labelNoPopulation + "</li>");
+      item("", UNKNOWN, labels.labelNoPopulation);
     }
-    box.innerHTML = "<ul>" + items.join("") + "</ul>";
+    box.replaceChildren(list);
     // Colours through the CSSOM: the Content-Security-Policy forbids inline style attributes.
     box.querySelectorAll("[data-colour]").forEach(function (swatch) {
       swatch.style.background = swatch.getAttribute("data-colour");
@@ -71,7 +79,12 @@
           var fill = p.te_weinig ? HIDDEN : p.per_1000 === null ? UNKNOWN : COLOURS[classOf(p.per_1000, cuts)];
           return { color: "#444", weight: 1, dashArray: p.te_weinig ? "4 3" : null, fillOpacity: 0.85, fillColor: fill };
         },
-        onEachFeature: function (feature, area) { area.bindTooltip(describe(feature.properties)); }
+        onEachFeature: function (feature, area) {
+          // A string would be set as HTML by Leaflet: the municipality's name goes in as text.
+          var tip = document.createElement("span");
+          tip.textContent = describe(feature.properties);
+          area.bindTooltip(tip);
+        }
       }).addTo(map);
       if (data.features.length) { map.fitBounds(layer.getBounds()); } else { map.setView([51, 4.5], 8); }
       var unknown = data.features.some(function (f) {

@@ -89,6 +89,24 @@ window.JeugdhulpMap = (function () {
     });
   }
 
-  return { hatch: hatch, whenDrawn: whenDrawn, paintSwatches: paintSwatches, newMap: newMap, quantileBreaks: quantileBreaks,
+  function el(tag, attributes, children) {
+    // An element built from the DOM, never from HTML text: names and labels from the data are
+    // text nodes, so "<img onerror=...>" in a round's or an area's name stays text.
+    const node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.append(child instanceof Node ? child : String(child));
+    });
+    return node;
+  }
+
+  function legendItem(swatchClass, colour, text) {
+    const swatch = el("span", { class: "swatch" + (swatchClass ? " " + swatchClass : "") });
+    if (colour) swatch.setAttribute("data-colour", colour);
+    return el("li", {}, [swatch, text]);
+  }
+
+  return { el: el, legendItem: legendItem, hatch: hatch, whenDrawn: whenDrawn, paintSwatches: paintSwatches, newMap: newMap, quantileBreaks: quantileBreaks,
            classOf: classOf, pick: pick, format: format };
 })();

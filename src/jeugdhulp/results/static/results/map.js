@@ -87,14 +87,13 @@
   }
 
   function drawLegend(ind, s) {
-    const rows = s.items.map(function (item) {
-      return '<li><span class="swatch" data-colour="' + item[0] + '"></span>' + item[1] + "</li>";
-    });
-    rows.push('<li><span class="swatch swatch--hatch"></span>' + HIDDEN_TEXT + "</li>");
-    rows.push('<li><span class="swatch swatch--hotspot"></span>' + T.outlineHotspot + "</li>");
-    rows.push('<li><span class="swatch swatch--blue"></span>' + T.outlineBlue + "</li>");
-    legend.innerHTML = "<h2>" + ind.label + (ind.unit ? " <span class=muted>(" + ind.unit + ")</span>" : "") +
-      "</h2><ul>" + rows.join("") + "</ul>";
+    const items = s.items.map(function (item) { return H.legendItem("", item[0], item[1]); });
+    items.push(H.legendItem("swatch--hatch", null, HIDDEN_TEXT));
+    items.push(H.legendItem("swatch--hotspot", null, T.outlineHotspot));
+    items.push(H.legendItem("swatch--blue", null, T.outlineBlue));
+    const title = H.el("h2", {}, [ind.label]);
+    if (ind.unit) title.append(" ", H.el("span", { class: "muted" }, ["(" + ind.unit + ")"]));
+    legend.replaceChildren(title, H.el("ul", {}, items));
     H.paintSwatches(legend);
   }
 
@@ -114,15 +113,15 @@
     const ind = indicator();
     const row = data.rows[code];
     const name = row ? row[column.gebied_naam] : code;
-    let html = "<h2>" + name + ' <span class="muted">(' + code + ")</span></h2>";
+    const title = H.el("h2", {}, [name, " ", H.el("span", { class: "muted" }, ["(" + code + ")"])]);
     if (!row) {
-      detail.innerHTML = html + "<p>" + HIDDEN_TEXT + "</p>";
+      detail.replaceChildren(title, H.el("p", {}, [HIDDEN_TEXT]));
       return;
     }
-    html += "<dl>";
+    const list = H.el("dl");
     const count = value(code, "aantal_clienten");
-    html += "<dt>" + T.children + "</dt><dd>" + (count === null ? HIDDEN_TEXT : H.format(count, 0)) + "</dd>";
-    html += "<dt>" + T.inhabitants + "</dt><dd>" + (H.format(value(code, "inwoners"), 0) || "—") + "</dd>";
+    list.append(H.el("dt", {}, [T.children]), H.el("dd", {}, [count === null ? HIDDEN_TEXT : H.format(count, 0)]));
+    list.append(H.el("dt", {}, [T.inhabitants]), H.el("dd", {}, [H.format(value(code, "inwoners"), 0) || "—"]));
     config.indicators.forEach(function (i) {
       let v = value(code, i.column);
       let text;
@@ -138,20 +137,24 @@
         }
         if (i.unit && !i.percent && text !== HIDDEN_TEXT) text += " " + i.unit;
       }
-      html += "<dt" + (i.key === ind.key ? ' class="current"' : "") + ">" + i.label + "</dt><dd>" + text + "</dd>";
+      list.append(H.el("dt", i.key === ind.key ? { class: "current" } : {}, [i.label]), H.el("dd", {}, [text]));
     });
-    html += '</dl><h3>' + T.trend + '</h3><div class="js-trend muted">…</div>';
-    detail.innerHTML = html;
+    const trendBox = H.el("div", { class: "js-trend muted" }, ["…"]);
+    detail.replaceChildren(title, list, H.el("h3", {}, [T.trend]), trendBox);
     const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
-      const box = detail.querySelector(".js-trend");
-      if (!box) return;
-      if (t.punten.length < 2) { box.textContent = T.noEarlier; return; }
-      box.innerHTML = "<table><thead><tr><th>" + T.round + "</th><th class=num>" + T.reach + "</th><th class=num>" + T.smoothed + "</th></tr></thead><tbody>" +
-        t.punten.map(function (p) {
-          return "<tr><td>" + p.ronde + "</td><td class=num>" + (H.format(p.bereik, 1) || HIDDEN_TEXT) +
-            "</td><td class=num>" + (H.format(p.ratio_eb, 2) || HIDDEN_TEXT) + "</td></tr>";
-        }).join("") + "</tbody></table>";
+      if (!trendBox.isConnected) return;
+      if (t.punten.length < 2) { trendBox.textContent = T.noEarlier; return; }
+      const head = H.el("tr", {}, [H.el("th", {}, [T.round]), H.el("th", { class: "num" }, [T.reach]),
+                                   H.el("th", { class: "num" }, [T.smoothed])]);
+      const rows = t.punten.map(function (p) {
+        return H.el("tr", {}, [
+          H.el("td", {}, [p.ronde]),
+          H.el("td", { class: "num" }, [H.format(p.bereik, 1) || HIDDEN_TEXT]),
+          H.el("td", { class: "num" }, [H.format(p.ratio_eb, 2) || HIDDEN_TEXT]),
+        ]);
+      });
+      trendBox.replaceChildren(H.el("table", {}, [H.el("thead", {}, [head]), H.el("tbody", {}, rows)]));
     });
   }
 
@@ -164,13 +167,19 @@
 
   function drawList(ind) {
     const needle = (filter.value || "").toLowerCase();
-    const codes = sortedCodes.filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.indexOf(needle) >= 0; });
+    const codes = sortedCodes.filter(function (c) { return !needle || byCode[c].toLowerCase().indexOf(needle) >= 0 || c.toLowerCase().indexOf(needle) >= 0; });
     const shown = codes.slice(0, 300);
-    listBody.innerHTML = shown.map(function (c) {
+    const rows = shown.map(function (c) {
       let v = value(c, ind.column);
       let text = ind.scale === "categorical" ? categoryLabel(ind, v) : (H.format(v, ind.decimals, ind.percent) || HIDDEN_TEXT);
-      return '<tr><td><button type="button" class="link" data-code="' + c + '">' + byCode[c] + " (" + c + ")</button></td><td class=num>" + text + "</td></tr>";
-    }).join("") + (codes.length > shown.length ? '<tr><td colspan="2" class="muted">… ' + T.more.replace("{n}", codes.length - shown.length) + "</td></tr>" : "");
+      const button = H.el("button", { type: "button", class: "link", "data-code": c }, [byCode[c] + " (" + c + ")"]);
+      return H.el("tr", {}, [H.el("td", {}, [button]), H.el("td", { class: "num" }, [text])]);
+    });
+    if (codes.length > shown.length) {
+      rows.push(H.el("tr", {}, [H.el("td", { colspan: "2", class: "muted" },
+        ["… " + T.more.replace("{n}", codes.length - shown.length)])]));
+    }
+    listBody.replaceChildren.apply(listBody, rows);
     document.getElementById("list-value-head").textContent = ind.label;
   }
 
@@ -217,7 +226,8 @@
     });
     // One handler and one tooltip for the whole layer, not one per area.
     layer.on("click", function (e) { select(e.layer.feature.id, false); });
-    layer.bindTooltip(function (area) { return area.feature.properties.naam; }, { sticky: true });
+    // A string would be set as HTML by Leaflet: the name goes in as text.
+    layer.bindTooltip(function (area) { return H.el("span", {}, [area.feature.properties.naam]); }, { sticky: true });
     layer.addTo(view.map);
     view.map.fitBounds(layer.getBounds());
     redraw();  // styles before the canvas' first frame: the areas are drawn once

@@ -29,19 +29,20 @@
     });
     layer.bindTooltip(function (area) {
       const t = config.trend[area.feature.id];
-      return area.feature.properties.naam + ": " + T.trends[t ? t[0] : "onvoldoende_gegevens"];
+      // A string would be set as HTML by Leaflet: the name goes in as text.
+      return H.el("span", {}, [area.feature.properties.naam + ": " + T.trends[t ? t[0] : "onvoldoende_gegevens"]]);
     }, { sticky: true });
     view.map.fitBounds(layer.getBounds());
     const b = config.ratioBreaks;
     const num = function (x) { return Number(x).toLocaleString(document.documentElement.lang || "nl-BE"); };
-    const labels = config.ratioColours.map(function (c, k) {
+    const items = config.ratioColours.map(function (c, k) {
       const text = k === 0 ? "≤ " + num(b[0]) : k === b.length ? "> " + num(b[k - 1]) : num(b[k - 1]) + " – " + num(b[k]);
-      return '<li><span class="swatch" data-colour="' + c + '"></span>' + text + "</li>";
+      return H.legendItem("", c, text);
     });
-    labels.push('<li><span class="swatch swatch--hatch"></span>' + T.hidden + "</li>");
-    labels.push('<li><span class="swatch swatch--hotspot"></span>' + T.outlineIncrease + "</li>");
-    labels.push('<li><span class="swatch swatch--blue"></span>' + T.outlineDecrease + "</li>");
-    document.getElementById("legend").innerHTML = "<ul>" + labels.join("") + "</ul>";
+    items.push(H.legendItem("swatch--hatch", null, T.hidden));
+    items.push(H.legendItem("swatch--hotspot", null, T.outlineIncrease));
+    items.push(H.legendItem("swatch--blue", null, T.outlineDecrease));
+    document.getElementById("legend").replaceChildren(H.el("ul", {}, items));
     H.paintSwatches(document.getElementById("legend"));
     H.whenDrawn(mapElement);
   });
