@@ -193,10 +193,17 @@ def refused_as_too_large(request, field: str = "bestand") -> str | None:
     name = refused_upload(request, field)
     if name is None:
         return None
-    return _("%(name)s is groter dan %(limit)s MB, de grens; er is niets ingelezen.") % {
+    return _("%(name)s is groter dan %(limit)s, de grens; er is niets ingelezen.") % {
         "name": name,
-        "limit": f"{settings.JEUGDHULP_MAX_UPLOAD_BYTES / 2**20:.1f}".removesuffix(".0"),
+        "limit": _size(settings.JEUGDHULP_MAX_UPLOAD_BYTES),
     }
+
+
+def _size(size: int) -> str:
+    """``2 KB``, ``1 MB``, ``1.5 MB``."""
+    if size < 2**20:
+        return f"{-(-size // 1024)} KB"
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
 
 
 def too_large(received) -> str | None:
@@ -205,10 +212,10 @@ def too_large(received) -> str | None:
     limit = settings.JEUGDHULP_MAX_UPLOAD_BYTES
     if received.size <= limit:
         return None
-    return _("%(name)s is te groot (%(size)s MB); de grens is %(limit)s MB.") % {
+    return _("%(name)s is te groot (%(size)s); de grens is %(limit)s.") % {
         "name": received.name,
-        "size": f"{received.size / 2**20:.1f}",
-        "limit": f"{limit / 2**20:.1f}".removesuffix(".0"),
+        "size": _size(received.size),
+        "limit": _size(limit),
     }
 
 
