@@ -78,6 +78,10 @@ def cases(folder: Path) -> dict[str, Path]:
         "XLSX, two cells 50,000 rows x 702 columns apart (A1, ZZ50000)": _sheet(
             folder / "raster.xlsx", [far + b'<row r="50000"><c r="ZZ50000"><v>1</v></c></row>']
         ),
+        "XLSX, two cells 120,000 rows x 702 columns apart (A1, ZZ120000)": _sheet(
+            folder / "groot-raster.xlsx",
+            [far + b'<row r="120000"><c r="ZZ120000"><v>1</v></c></row>'],
+        ),
     }
 
 
