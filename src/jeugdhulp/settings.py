@@ -285,14 +285,27 @@ JEUGDHULP_FIELD_KEYS = envconfig.csv_list(ENV, "JEUGDHULP_FIELD_KEYS", [])
 JEUGDHULP_RETENTION_MONTHS = envconfig.integer(ENV, "JEUGDHULP_RETENTION_MONTHS", 24)
 # Disclosure control: counts below this are suppressed.
 JEUGDHULP_DISCLOSURE_THRESHOLD = envconfig.integer(ENV, "JEUGDHULP_DISCLOSURE_THRESHOLD", 5)
-# Upload limits.
+# Upload limits (docs/en/snapshot.md, "Upload limits"): bytes of a file, its data rows (a
+# workbook may unpack to 1 MiB + 2,000 bytes per allowed row), and what reading one may use in
+# its child process: address space beyond the child's own (default 512 MB + 3 MB per 1,000
+# allowed rows; 250,000 rows read and checked take about 1.6 KB a row) and seconds.
 JEUGDHULP_MAX_UPLOAD_BYTES = envconfig.integer(ENV, "JEUGDHULP_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 JEUGDHULP_MAX_UPLOAD_ROWS = envconfig.integer(ENV, "JEUGDHULP_MAX_UPLOAD_ROWS", 1_000_000)
+JEUGDHULP_UPLOAD_MEMORY_MB = envconfig.integer(
+    ENV, "JEUGDHULP_UPLOAD_MEMORY_MB", 512 + 3 * JEUGDHULP_MAX_UPLOAD_ROWS // 1000
+)
+JEUGDHULP_UPLOAD_SECONDS = envconfig.integer(ENV, "JEUGDHULP_UPLOAD_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Password reset: requests honoured per e-mail address and per client address in a window
 # (core.password_reset).
 JEUGDHULP_PASSWORD_RESET_LIMITS = envconfig.password_reset_limits(ENV)
+# Every uploaded file stops at JEUGDHULP_MAX_UPLOAD_BYTES while the request is read.
+FILE_UPLOAD_HANDLERS = [
+    "jeugdhulp.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 
 LOGGING = {

@@ -39,6 +39,7 @@ from jeugdhulp.accounts.models import (
     User,
 )
 from jeugdhulp.accounts.permissions import scope_of
+from jeugdhulp.data.bounded import Bounds, run_bounded
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.tabular import read_table
 
@@ -171,7 +172,17 @@ def _ask_for_approval(pending: list[Membership], base_url: str) -> None:
 
 def read_invitations(inviter: User, path: Path, file_name: str) -> list[Invitation]:
     """Parse a CSV/XLSX of people to invite; raises ``InputError`` listing every problem."""
-    table = read_table(path)
+    # Read like every upload: within the upload limits, in a child with bounded memory and time.
+    table = run_bounded(
+        read_table,
+        path,
+        bounds=Bounds(
+            settings.JEUGDHULP_UPLOAD_MEMORY_MB * 2**20, settings.JEUGDHULP_UPLOAD_SECONDS
+        ),
+        file=file_name,
+        max_bytes=settings.JEUGDHULP_MAX_UPLOAD_BYTES,
+        max_rows=settings.JEUGDHULP_MAX_UPLOAD_ROWS,
+    )
     missing = [c for c in CSV_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(

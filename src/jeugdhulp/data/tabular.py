@@ -8,12 +8,14 @@ never another exception: users upload these files, and a traceback helps nobody.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -29,8 +31,23 @@ DELIMITERS = (";", ",", "\t", "|")
 MAX_COMPRESSION_RATIO = 200
 MAX_UNCOMPRESSED_FACTOR = 20
 MAX_ZIP_ENTRIES = 10_000
+# What a workbook may unpack to follows from the row limit: a filled-in snapshot row (13 cells)
+# takes about 650 bytes of sheet XML (openpyxl, inline strings; Excel with shared strings about
+# as much), so 2,000 bytes per allowed row leaves room for three times as many columns; plus
+# 1 MiB for the workbook's other parts (styles, theme, relations).
+XML_BYTES_PER_ROW = 2_000
+XML_BASE_BYTES = 1024 * 1024
+# Rows are read, cleaned and counted in chunks of this many, so reading stops at the limit.
+CHUNK_ROWS = 65_536
+_UNZIP_CHUNK = 1024 * 1024
 
 _SEPARATORS = re.compile(r"[\s\-]+")
+# A row element of sheet XML, group 1 "/" when it is empty (<row/>); the pattern that allows a
+# namespace prefix (<x:row>) is five times slower, so it only runs where ":row" occurs at all.
+_ROW_TAG = re.compile(rb"<row(?=[\s/>])[^<>]*?(/?)>")
+_PREFIXED_ROW_TAG = re.compile(rb"<[^\s<>/:!?]+:row(?=[\s/>])[^<>]*?(/?)>")
+_ROW_START = re.compile(rb"<(?:[^\s<>/:!?]+:)?row[\s/>]")
+_LONGEST_TAG_KEPT = 64 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls format
 
@@ -68,7 +85,10 @@ def read_table(
     path: the file; its content decides the format (an XLSX is a zip), not its name.
     sheet: the XLSX sheet to read; default the sheet named ``data``, else the first one.
     max_bytes: files larger than this are refused (bytes on disk).
-    max_rows: files with more data rows than this are refused.
+    max_rows: files with more data rows than this are refused. Rows are counted while they are
+        read, and reading stops at the first row beyond the limit; a workbook may unpack to at
+        most :func:`unpacked_limit` bytes, and its sheets' rows are counted while it is checked,
+        before the workbook reader opens it.
 
     Returns every cell as a stripped ``str`` ("" when empty), XLSX whole numbers without ``.0``
     and XLSX dates as ``YYYY-MM-DD``; headers normalised with :func:`normalise_header`; empty
@@ -98,19 +118,44 @@ def read_table(
         )
     if head.startswith(_OLE_MAGIC):
         raise _refuse(name, "dit is het oude Excel-formaat (.xls). Sla het op als .xlsx of CSV.")
+    # Small limits read in small chunks: reading stops at most one row beyond the limit.
+    chunk = min(CHUNK_ROWS, max_rows + 2)
     if head.startswith(_ZIP_MAGIC):
-        grid = _padded(_xlsx_rows(path, sheet, max_bytes))
+        rows = _xlsx_rows(path, sheet, max_bytes, max_rows)
+        frame = _frame(_chunked(rows, chunk), name, max_rows)
         encoding = delimiter = None
     else:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).")
         text, encoding = _decode(path.read_bytes(), name)
         delimiter = _sniff_delimiter(text)
-        grid = _text_grid(text, delimiter, name)
-    frame = _frame(grid, name, max_rows)
+        try:
+            frame = _frame(_text_chunks(text, delimiter, chunk), name, max_rows)
+        except _Irregular:
+            frame = _frame(_chunked(_csv_rows(text, delimiter, name), chunk), name, max_rows)
     frame.attrs["encoding"] = encoding
     frame.attrs["delimiter"] = delimiter
     return frame
+
+
+def unpacked_limit(max_rows: int, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The most a workbook may unpack to, all its parts together: ``XML_BASE_BYTES`` plus
+    ``XML_BYTES_PER_ROW`` for each allowed row (the header too), and never more than
+    ``MAX_UNCOMPRESSED_FACTOR`` times the byte limit."""
+    by_rows = XML_BASE_BYTES + XML_BYTES_PER_ROW * (max_rows + 1)
+    return min(by_rows, MAX_UNCOMPRESSED_FACTOR * max_bytes)
+
+
+def _too_many_rows(name: str, max_rows: int, *, workbook: bool = False) -> InputError:
+    limit = f"{max_rows:_}".replace("_", ".")
+    if workbook:
+        message = (
+            f"de werkmap heeft meer dan {limit} rijen; dat is de grens. Lege rijen met opmaak "
+            "tellen mee: verwijder ze, of splits het bestand."
+        )
+    else:
+        message = f"het bestand heeft meer dan {limit} rijen; dat is de grens. Splits het bestand."
+    return _refuse(name, message, kind="te_groot")
 
 
 def _refuse(name: str, message: str, kind: str = "onleesbaar") -> InputError:
@@ -158,13 +203,16 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _text_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
-    """Every record as a row of raw cells (record n = spreadsheet row n + 1 as position n).
+class _Irregular(Exception):
+    """pandas' C parser cannot read the text (rows wider than the first one)."""
 
-    pandas' C parser reads regular files fast; rows wider than the first one make it fail, and
-    then the csv module reads the file, padding rows to the widest."""
+
+def _text_chunks(text: str, delimiter: str, chunk: int) -> Iterator[pd.DataFrame]:
+    """Every record as a row of raw cells, ``chunk`` records at a time (record n is
+    spreadsheet row n + 1). pandas' C parser reads regular files fast; rows wider than the first
+    one make it fail, and then :class:`_Irregular` says to read the file with the csv module."""
     try:
-        return pd.read_csv(
+        yield from pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
             header=None,
@@ -172,19 +220,34 @@ def _text_grid(text: str, delimiter: str, name: str) -> pd.DataFrame:
             na_filter=False,
             skip_blank_lines=False,
             engine="c",
+            chunksize=chunk,
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        pass
+        raise _Irregular from None
+
+
+def _csv_rows(text: str, delimiter: str, name: str) -> Iterator[list[str]]:
     try:
-        return _padded(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
         raise _refuse(name, f"het bestand is geen leesbare tabel ({error}).") from None
 
 
-def _padded(rows: Iterable[list[str]]) -> pd.DataFrame:
-    data = list(rows)
-    width = max((len(row) for row in data), default=0)
-    return pd.DataFrame([row + [""] * (width - len(row)) for row in data], dtype=object)
+def _chunked(rows: Iterable[list], chunk: int) -> Iterator[pd.DataFrame]:
+    """Rows in frames of ``chunk`` rows, each padded to its widest row."""
+    batch: list[list] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == chunk:
+            yield _padded(batch)
+            batch = []
+    if batch:
+        yield _padded(batch)
+
+
+def _padded(rows: list[list]) -> pd.DataFrame:
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
 
 
 def _stripped(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -196,46 +259,65 @@ def _stripped(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return clean[codes], (clean != "")[codes]  # the sentinel -1 picks the trailing ""
 
 
-def _frame(grid: pd.DataFrame, name: str, max_rows: int) -> pd.DataFrame:
-    """Header from the first non-empty row, then every non-empty row below it."""
-    if not grid.size:
+def _widened(block: np.ndarray, width: int, fill: object) -> np.ndarray:
+    if block.shape[1] == width:
+        return block
+    wide = np.full((block.shape[0], width), fill, dtype=block.dtype)
+    wide[:, : block.shape[1]] = block
+    return wide
+
+
+def _frame(chunks: Iterable[pd.DataFrame], name: str, max_rows: int) -> pd.DataFrame:
+    """Header from the first non-empty row, then every non-empty row below it.
+
+    The chunks are cleaned one by one and only their non-empty rows kept, so memory follows the
+    rows with content; reading stops as soon as there are more than ``max_rows`` below the
+    header."""
+    kept_cells, kept_filled, kept_at = [], [], []
+    seen = offset = 0  # non-empty rows so far; records before this chunk
+    for grid in chunks:
+        if grid.shape[1]:
+            stripped = [_stripped(grid[c]) for c in grid.columns]
+            cells = np.column_stack([values for values, _ in stripped])
+            filled = np.column_stack([present for _, present in stripped])
+            keep = np.flatnonzero(filled.any(axis=1))
+            seen += keep.size
+            if seen > max_rows + 1:
+                raise _too_many_rows(name, max_rows)
+            if keep.size:
+                kept_cells.append(cells[keep])
+                kept_filled.append(filled[keep])
+                kept_at.append(keep + offset)
+        offset += len(grid)
+    if not kept_at:
         raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
-    stripped = [_stripped(grid[c]) for c in grid.columns]
-    cells = np.column_stack([values for values, _ in stripped])
-    filled = np.column_stack([present for _, present in stripped])
-    nonempty = np.flatnonzero(filled.any(axis=1))
-    if nonempty.size == 0:
-        raise _refuse(name, "het bestand is leeg: er staat geen kolomnaam in.", kind="leeg")
-    header_at, data_at = nonempty[0], nonempty[1:]
-    header = list(cells[header_at])
+    widest = max(block.shape[1] for block in kept_cells)
+    cells = np.vstack([_widened(block, widest, "") for block in kept_cells])
+    filled = np.vstack([_widened(block, widest, False) for block in kept_filled])
+    positions = np.concatenate(kept_at)
+    header = list(cells[0])
     while header and not header[-1]:
         header.pop()
     width = len(header)
-    beyond = filled[data_at, width:].any(axis=1)
+    cells, filled, positions = cells[1:], filled[1:], positions[1:]
+    beyond = filled[:, width:].any(axis=1)
     if beyond.any():
-        position = data_at[np.argmax(beyond)]
-        extra = next(cell for cell in cells[position, width:] if cell)
+        first = int(np.argmax(beyond))
+        extra = next(cell for cell in cells[first, width:] if cell)
         raise InputError(
             Problem(
                 f"deze rij heeft meer waarden dan er kolomnamen zijn ({width}). Geef elke kolom "
                 "een naam in de eerste rij of verwijder de extra waarden.",
-                row=int(position) + 1,
+                row=int(positions[first]) + 1,
                 value=extra,
                 file=name,
                 kind="te_veel_waarden",
             ),
             name,
         )
-    if len(data_at) > max_rows:
-        limit = f"{max_rows:_}".replace("_", ".")
-        raise _refuse(
-            name,
-            f"het bestand heeft meer dan {limit} rijen; dat is de grens. Splits het bestand.",
-            kind="te_groot",
-        )
     columns = _column_names(header, name)
-    frame = pd.DataFrame(cells[data_at, :width], columns=columns, dtype=object)
-    frame.attrs["source_rows"] = SourceRows((data_at + 1).tolist())
+    frame = pd.DataFrame(cells[:, :width], columns=columns, dtype=object)
+    frame.attrs["source_rows"] = SourceRows((positions + 1).tolist())
     return frame
 
 
@@ -260,40 +342,115 @@ def _column_names(header: list[str], name: str) -> list[str]:
     return columns
 
 
-def _check_zip(path: Path, name: str, max_bytes: int) -> None:
-    """Refuse zip bombs and zips that are not workbooks before the reader opens anything."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
-        raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).") from None
-    names = {entry.filename for entry in entries}
-    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        hint = " (dit lijkt een OpenDocument-bestand)" if "mimetype" in names else ""
-        raise _refuse(name, f"dit zip-bestand is geen Excel-werkmap{hint}. Sla op als .xlsx.")
-    total = sum(entry.file_size for entry in entries)
-    bomb = len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_FACTOR * max_bytes
-    bomb = bomb or any(
-        entry.file_size > 1024 * 1024
-        and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
-        for entry in entries
+def _bomb(name: str) -> InputError:
+    return _refuse(
+        name,
+        "de werkmap pakt uit tot een onredelijk grote omvang en wordt geweigerd. Sla de "
+        "gegevens opnieuw op als .xlsx of CSV, zonder lege opgemaakte rijen.",
+        kind="te_groot",
     )
-    if bomb:
+
+
+def _check_zip(path: Path, name: str, max_bytes: int, max_rows: int) -> None:
+    """Refuse zip bombs, zips that lie about their sizes, zips that are not workbooks and
+    workbooks with too many rows before the workbook reader opens anything.
+
+    Every part is unpacked here as a stream (nothing is kept) and its true size counted against
+    :func:`unpacked_limit`: a zip's headers are not trusted, and a part that unpacks to another
+    size than it declares is refused. The rows of the sheet XML are counted on the way, and
+    checking stops at the first row beyond the limit."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(name, "dit is geen geldig Excel-bestand (.xlsx).") from None
+    with archive:
+        entries = archive.infolist()
+        names = {entry.filename for entry in entries}
+        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+            hint = " (dit lijkt een OpenDocument-bestand)" if "mimetype" in names else ""
+            raise _refuse(name, f"dit zip-bestand is geen Excel-werkmap{hint}. Sla op als .xlsx.")
+        room = unpacked_limit(max_rows, max_bytes)
+        if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > room:
+            raise _bomb(name)
+        for entry in entries:
+            size = _unpacked_size(archive, entry, name, room, max_rows)
+            if size != entry.file_size:
+                raise _refuse(
+                    name,
+                    "de werkmap is beschadigd: een onderdeel pakt uit tot een andere grootte dan "
+                    "de werkmap aangeeft. Sla de gegevens opnieuw op als .xlsx.",
+                )
+            if size > 1024 * 1024 and size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
+                raise _bomb(name)
+            room -= size
+
+
+def _unpacked_size(
+    archive: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str, room: int, max_rows: int
+) -> int:
+    """The true unpacked size of one part, counted while it streams; refused as soon as it
+    passes ``room`` or holds more than ``max_rows`` + 1 rows with content."""
+    if entry.flag_bits & 0x1 or entry.compress_type not in {
+        zipfile.ZIP_STORED,
+        zipfile.ZIP_DEFLATED,
+    }:
         raise _refuse(
             name,
-            "de werkmap pakt uit tot een onredelijk grote omvang en wordt geweigerd. Sla de "
-            "gegevens opnieuw op als .xlsx of CSV, zonder lege opgemaakte rijen.",
-            kind="te_groot",
+            "de werkmap gebruikt een versleuteling of compressie die Excel niet gebruikt. Sla de "
+            "gegevens opnieuw op als .xlsx.",
         )
+    # zipfile stops at the declared size; told a larger one it reads what the part really holds
+    # (and checks its CRC at the end), while we stop past the room left.
+    probe = copy.copy(entry)
+    probe.file_size = room + _UNZIP_CHUNK + 1
+    rows = _RowCounter()
+    size = 0
+    try:
+        with archive.open(probe) as stream:
+            while chunk := stream.read(_UNZIP_CHUNK):
+                size += len(chunk)
+                if size > room:
+                    raise _bomb(name)
+                if rows.add(chunk) > max_rows + 1:
+                    raise _too_many_rows(name, max_rows, workbook=True)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+        raise _refuse(name, "de Excel-werkmap is beschadigd of geen .xlsx.") from None
+    return size
 
 
-def _xlsx_rows(path: Path, sheet: str | None, max_bytes: int) -> Iterator[list[str]]:
-    """The rows of one sheet as strings: cached values only (nothing is evaluated), read by
-    calamine (Rust), which streams a 250,000-row sheet about 30 times faster than openpyxl."""
+class _RowCounter:
+    """Counts the rows with content (``<row ...>``, not an empty ``<row .../>``) in XML that
+    arrives in pieces; a tag cut in two is kept until its end arrives."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.rest = b""
+
+    def add(self, chunk: bytes) -> int:
+        data = self.rest + chunk if self.rest else chunk
+        cut = data.rfind(b"<")
+        if cut == -1 or data.find(b">", cut) != -1:
+            cut = len(data)
+        found = _ROW_TAG.findall(data, 0, cut)
+        if data.find(b":row", 0, cut) != -1:
+            found += _PREFIXED_ROW_TAG.findall(data, 0, cut)
+        self.rows += len(found) - found.count(b"/")
+        self.rest = data[cut:]
+        if len(self.rest) > _LONGEST_TAG_KEPT:
+            # No workbook has a tag this long: count it as a row if it starts as one.
+            self.rows += bool(_ROW_START.match(self.rest))
+            self.rest = b""
+        return self.rows
+
+
+def _xlsx_rows(path: Path, sheet: str | None, max_bytes: int, max_rows: int) -> Iterator[list]:
+    """The rows of one sheet: cached values only (nothing is evaluated), read by calamine
+    (Rust), which reads a 250,000-row sheet about 30 times faster than openpyxl. calamine holds
+    the whole sheet in memory, so :func:`_check_zip` has bounded what it may hold first."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
     name = path.name
-    _check_zip(path, name, max_bytes)
+    _check_zip(path, name, max_bytes, max_rows)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:

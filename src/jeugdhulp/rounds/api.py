@@ -97,6 +97,9 @@ class UploadApiView(APIView):
         if partner is None:
             raise ValidationError({"partner": "geef de code van een uitgenodigde partner op."})
         received = request.FILES.get("bestand")
+        refusal = services.refused_as_too_large(request)
+        if refusal:
+            raise ValidationError({"bestand": refusal})
         if received is None:
             raise ValidationError({"bestand": "voeg het bestand toe (veld 'bestand')."})
         refusal = services.too_large(received)

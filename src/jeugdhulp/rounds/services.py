@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.core.bulk import insert_rows
-from jeugdhulp.data.errors import Problem, Severity
-from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES
+from jeugdhulp.core.uploads import refused_upload
+from jeugdhulp.data.bounded import Bounds, run_bounded
+from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.reference.models import Site
 from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
@@ -63,17 +66,39 @@ def round_hulpvormen(ronde: Round) -> set[str] | None:
     return codes or None
 
 
-def check_file(ronde: Round, partner: Organisation, path: Path) -> SnapshotResult:
-    """Validate a file with the round's peildatum, areas, forms of help and the partner's sites."""
-    site_codes = partner_site_codes(partner)
-    result = read_snapshot(
-        path,
-        partner=partner.code,
-        peildatum=ronde.peildatum,
-        area_codes=round_area_codes(ronde),
-        site_codes=site_codes,
-        hulpvormen=round_hulpvormen(ronde),
+def upload_bounds() -> Bounds:
+    """What reading one upload may use (``JEUGDHULP_UPLOAD_MEMORY_MB``, ``_SECONDS``)."""
+    return Bounds(
+        memory_bytes=settings.JEUGDHULP_UPLOAD_MEMORY_MB * 2**20,
+        seconds=settings.JEUGDHULP_UPLOAD_SECONDS,
     )
+
+
+def check_file(
+    ronde: Round, partner: Organisation, path: Path, filename: str | None = None
+) -> SnapshotResult:
+    """Validate a file with the round's peildatum, areas, forms of help and the partner's sites.
+
+    The file is read and checked in a child process with bounded memory and time
+    (:func:`jeugdhulp.data.bounded.run_bounded`), within the upload limits of the settings."""
+    site_codes = partner_site_codes(partner)
+    name = filename or path.name
+    try:
+        result = run_bounded(
+            read_snapshot,
+            path,
+            bounds=upload_bounds(),
+            file=name,
+            partner=partner.code,
+            peildatum=ronde.peildatum,
+            area_codes=round_area_codes(ronde),
+            site_codes=site_codes,
+            hulpvormen=round_hulpvormen(ronde),
+            max_bytes=settings.JEUGDHULP_MAX_UPLOAD_BYTES,
+            max_rows=settings.JEUGDHULP_MAX_UPLOAD_ROWS,
+        )
+    except InputError as error:
+        return SnapshotResult(empty_frame(), error.problems, 0)
     if site_codes is None and result.rows_read:
         result.problems.append(
             Problem(
@@ -119,9 +144,9 @@ def import_file(
     else. An accepted file's rows are stored and it becomes the active version; the previous
     version stays, inactive. All of it happens in one transaction.
     """
-    result = check_file(ronde, partner, path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     name = filename or path.name
+    result = check_file(ronde, partner, path, name)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     lines = report_lines(result.problems)
     closing = summary(
         name,
@@ -162,14 +187,36 @@ def import_file(
     return upload, result
 
 
-def too_large(received) -> str | None:
-    """The Dutch message when an uploaded file exceeds the size limit, else ``None``."""
-    if received.size <= DEFAULT_MAX_BYTES:
+def refused_as_too_large(request, field: str = "bestand") -> str | None:
+    """The Dutch message when the request's file was stopped at the size limit while it was
+    read (:mod:`jeugdhulp.core.uploads`), else ``None``."""
+    name = refused_upload(request, field)
+    if name is None:
         return None
-    return (
-        f"{received.name} is te groot ({received.size / 2**20:.1f} MB); de grens is "
-        f"{DEFAULT_MAX_BYTES // 2**20} MB."
-    )
+    return _("%(name)s is groter dan %(limit)s, de grens; er is niets ingelezen.") % {
+        "name": name,
+        "limit": _size(settings.JEUGDHULP_MAX_UPLOAD_BYTES),
+    }
+
+
+def _size(size: int) -> str:
+    """``2 KB``, ``1 MB``, ``1.5 MB``."""
+    if size < 2**20:
+        return f"{-(-size // 1024)} KB"
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
+def too_large(received) -> str | None:
+    """The Dutch message when an uploaded file exceeds ``JEUGDHULP_MAX_UPLOAD_BYTES``, else
+    ``None``."""
+    limit = settings.JEUGDHULP_MAX_UPLOAD_BYTES
+    if received.size <= limit:
+        return None
+    return _("%(name)s is te groot (%(size)s); de grens is %(limit)s.") % {
+        "name": received.name,
+        "size": _size(received.size),
+        "limit": _size(limit),
+    }
 
 
 def import_uploaded(ronde: Round, partner: Organisation, received, *, user=None) -> Upload:

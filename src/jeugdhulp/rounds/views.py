@@ -123,6 +123,10 @@ def upload(request, pk: int):
         messages.error(request, services.CLOSED_MESSAGE)
         return redirect("rounds:detail", pk=ronde.pk)
     form = UploadForm(request.POST, request.FILES, partners=_partners(request.user, ronde))
+    refusal = services.refused_as_too_large(request)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("rounds:detail", pk=ronde.pk)
     if not form.is_valid():
         messages.error(request, _("Kies een bestand om aan te leveren."))
         return redirect("rounds:detail", pk=ronde.pk)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from jeugdhulp.data.bounded import Bounds, run_bounded
 from jeugdhulp.data.errors import InputError
 from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
 from jeugdhulp.snapshot.reader import read_snapshot
@@ -61,6 +62,12 @@ def validate_main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peildatum", type=_date, help="peildatum (JJJJ-MM-DD)")
     parser.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1024 / 1024)
     parser.add_argument("--max-rows", type=int, default=DEFAULT_MAX_ROWS)
+    parser.add_argument(
+        "--max-geheugen-mb",
+        type=int,
+        help="geheugen voor het lezen (standaard 512 MB + 3 MB per 1.000 toegelaten rijen)",
+    )
+    parser.add_argument("--max-seconden", type=float, default=300)
     parser.add_argument("--per-kind", type=int, default=10, help="regels per soort probleem")
     args = parser.parse_args(argv)
 
@@ -71,14 +78,25 @@ def validate_main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(problem if problem.file else f"{error.file}: {problem}")
         return EXIT_INPUT
-    result = read_snapshot(
-        args.file,
-        peildatum=args.peildatum,
-        area_codes=area_codes,
-        site_codes=site_codes,
-        max_bytes=int(args.max_mb * 1024 * 1024),
-        max_rows=args.max_rows,
-    )
+    # Read in a child with bounded memory, as the web application does: a workbook with cells
+    # far apart would otherwise end this process without a Dutch word.
+    memory = (args.max_geheugen_mb or 512 + 3 * args.max_rows // 1000) * 2**20
+    try:
+        result = run_bounded(
+            read_snapshot,
+            args.file,
+            bounds=Bounds(memory_bytes=memory, seconds=args.max_seconden),
+            file=args.file.name,
+            peildatum=args.peildatum,
+            area_codes=area_codes,
+            site_codes=site_codes,
+            max_bytes=int(args.max_mb * 1024 * 1024),
+            max_rows=args.max_rows,
+        )
+    except InputError as error:
+        for problem in error.problems:
+            print(problem)
+        return EXIT_INPUT
     for line in report_lines(result.problems, per_kind=args.per_kind):
         print(line)
     if args.peildatum is None:
