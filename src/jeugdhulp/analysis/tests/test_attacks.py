@@ -129,7 +129,7 @@ def test_route_4_the_smoothing_prior_does_not_single_out_hidden_cells(tmp_path):
         for split in _compositions(int(remainder), len(hidden)):
             o = np.array(split, float)
             value = known + np.sum((o - m * expected[hidden]) ** 2 / expected[hidden])
-            if abs(value - target) <= 1e-4 * target + 1e-3:
+            if abs(value - target) <= 0.05:  # E is published to 2 decimals
                 survivors.append(split)
         if survivors and len(set(survivors)) == 1:
             assert list(survivors[0]) != [truth[h, f] for h in hidden], form
@@ -221,7 +221,7 @@ def test_route_8_differenced_shares_do_not_give_small_counts(tmp_path):
         def numerator(share: str) -> tuple[float, float]:
             # docs/en/disclosure.md: numerators are rounded to a multiple of the threshold.
             value = row[share] * n
-            rounded = np.isfinite(value) and abs(value / t - round(value / t)) < 1e-6
+            rounded = np.isfinite(value) and abs(value - t * round(value / t)) < 0.02
             return value, (t // 2 if rounded else 0)
 
         spread = {s: numerator(s)[1] for s in ("aandeel_rtjh", "aandeel_nrtjh", "aandeel_0_5")}
@@ -249,7 +249,9 @@ def test_route_8_differenced_shares_do_not_give_small_counts(tmp_path):
             if not np.isfinite(guess) or not 1 <= real < t:
                 continue
             low, high = max(round(guess) - uncertainty, 0), round(guess) + uncertainty
-            if abs(guess - round(guess)) < 0.05 and high - low <= 2 and low <= real <= high:
+            # A disclosure: sure there is such a child, and how many to within ±1.
+            pinned = low >= 1 and high - low <= 2 and low <= real <= high
+            if abs(guess - round(guess)) < 0.05 and pinned:
                 leaks.append((key, what, real))
     assert leaks == []
 
