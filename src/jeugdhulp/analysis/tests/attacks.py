@@ -267,6 +267,17 @@ def intervals(
     return found
 
 
+def holds(equations: list[Equation], truth: np.ndarray) -> bool:
+    """Whether the true table satisfies the attacker's equations: if not, the attacker's
+    conclusions from them are guesses that happen to be right or wrong, not derivations."""
+    return all(
+        equation.lower - 1e-9
+        <= sum(c * truth[cell] for cell, c in equation.terms.items())
+        <= equation.upper + 1e-9
+        for equation in equations
+    )
+
+
 def recovered(
     found: dict[tuple[int, int], tuple[float, float]] | None, truth: np.ndarray
 ) -> list[tuple[tuple[int, int], float]]:
