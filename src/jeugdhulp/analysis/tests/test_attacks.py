@@ -18,7 +18,6 @@ from jeugdhulp.analysis.distance import geodesic_km
 from jeugdhulp.analysis.output import ROWS_BASE
 from jeugdhulp.analysis.tests.attacks import (
     FIVE_YEAR_BANDS,
-    RARE,
     Equation,
     Published,
     analyse,
