@@ -1,29 +1,43 @@
-"""Disclosure control: nothing that leaves the analysis reveals a count of 1 to threshold − 1.
+"""Disclosure control: the one mechanism every channel calls (see docs/en/disclosure.md).
 
-The published counts form a two-way table with margins: areas × forms of help, the ``ALLE``
-column as the areas' totals (a child may receive several forms, so ``ALLE`` is at most the sum;
-treating it as the sum is the cautious choice) and the region's totals per form as the last row.
-Primary suppression hides every count from 1 to ``threshold − 1``. Secondary suppression uses the
-hypercube method (Giessing & Repsilber 2002, "Tools and strategies to protect multiple tables
-with the GHQUAR cell suppression engine", *Inference Control in Statistical Databases*, LNCS
-2316; Hundepool et al. 2012, *Statistical Disclosure Control*, §5.4): every primary cell becomes
-a corner of a rectangle of hidden cells whose four corners are all positive. Adding +t to two
-opposite corners and −t to the other two keeps every row and column total, and for small t
-keeps every cell non-negative, so a hidden count can never be pinned to one value, not even with
-the bounds ``x ≥ 0``. Among the possible rectangles the one hiding the least new information is
-chosen (already hidden cells first, then small ones).
+The attacker has every public input, every published figure of every channel, knows that a
+hidden cell is at least 1 (zeros are published) and solves equations and integer programs. The
+promise: no count from 1 to ``threshold − 1`` and no hidden cell can be derived exactly or to
+within ±1 from anything published.
 
-Breakdowns of a cell (by age band, by sex) are shown per area all or nothing: only when every
-count of the area's breakdowns in every form is 0 or at least the threshold and the area's own
-counts are all shown; then no line of a breakdown contains a hidden cell.
+The mechanism has five parts, each a function here:
 
-Rates, ratios and intervals derived from a count are hidden with it; a share is hidden with its
-denominator and also when its numerator or its complement is from 1 to ``threshold − 1``.
+- :func:`suppress_table` — primary suppression of the counts 1 … ``threshold − 1`` and secondary
+  suppression by the hypercube method (Giessing & Repsilber 2002, *Inference Control in
+  Statistical Databases*, LNCS 2316; Hundepool et al. 2012, *Statistical Disclosure Control*,
+  §5.4) with a *protection interval* against the lower bound 1: every primary cell is a corner of
+  a rectangle of hidden cells along which it can be moved up to the threshold and by at least
+  ``protection`` (default 3), every hidden corner staying ≥ 1 and every published figure
+  unchanged. One such move proves that the attacker's integer interval for each corner has a
+  width of at least ``protection`` and, for a primary cell, reaches the threshold.
+- :func:`protected_counts` — what derived statistics (model, smoothing, clusters) are computed
+  from: the published counts, with each hidden cell replaced by its share of its column's hidden
+  remainder in proportion to its expected count. Anything computed from it is a function of
+  published figures and public inputs only, so no score equation or moment says anything about
+  a hidden cell that the table itself does not.
+- :func:`rounded_share` — a share is published only where its denominator is published and its
+  numerator and complement are 0 or at least the threshold, and then with its numerator rounded
+  to a multiple of the threshold, so shares cannot be added or subtracted into a small count.
+- :func:`percentile_allowed` — a percentile (median, P90) only from a group with at least
+  ``threshold`` values on each side of it.
+- :func:`all_or_nothing` — a breakdown (age bands, sexes, strata) is shown whole or not at all: a
+  line with a count from 1 to ``threshold − 1`` is hidden entirely.
+
+:func:`small` and :func:`hide_shares` are the primary rule and the share rule on their own, for
+tables that publish no derived statistics (the request monitor, triage reports).
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# The default protection interval: a hidden cell can be moved by at least this much.
+PROTECTION = 3
 
 
 def small(values: np.ndarray, threshold: int) -> np.ndarray:
@@ -32,7 +46,13 @@ def small(values: np.ndarray, threshold: int) -> np.ndarray:
     return (values >= 1) & (values < threshold)
 
 
-def suppress_table(table: np.ndarray, threshold: int) -> np.ndarray:
+def suppress_table(
+    table: np.ndarray,
+    threshold: int,
+    *,
+    protection: int = PROTECTION,
+    total_is_sum: bool = True,
+) -> np.ndarray:
     """Which cells of a table with margins to hide.
 
     Parameters
@@ -42,36 +62,84 @@ def suppress_table(table: np.ndarray, threshold: int) -> np.ndarray:
         last column, the column totals in the last row, the grand total in the corner.
     threshold
         Counts from 1 to ``threshold − 1`` are hidden.
+    protection
+        Every hidden cell can move by at least this much along its rectangle.
+    total_is_sum
+        ``False`` when the last column is not the sum of the row but a count of distinct
+        children (``ALLE``: at most the sum, at least the largest cell); the rectangles then
+        keep those inequalities too.
 
-    Every primary cell (i, j) gets its rectangle at once (so the work is vectorised): the
-    partner column c is the cheapest positive cell of row i, then the partner row r the one
-    with the cheapest positive pair (r, j), (r, c). The cost of a cell is 0 when it is a primary
-    cell anyway, else its value. Returns a boolean mask of the same shape.
+    A rectangle has rows {i, r} and columns {j, c}; moving the primary cell (i, j) up by d moves
+    each corner by ±d (an inner corner opposite the primary down, a margin corner with its
+    inner partner). The corners that go down must stay ≥ 1, so they must hold at least
+    ``1 + u`` with ``u = max(threshold − x, protection)``. Per primary cell the partner column
+    is the cheapest admissible cell of its row, then the partner row the cheapest admissible
+    pair; the cost of a cell is 0 when it is hidden anyway, else its value. Returns a boolean
+    mask of the same shape.
     """
     table = np.asarray(table, float)
     hidden = small(table, threshold)
     pi, pj = np.nonzero(hidden)
     if len(pi) == 0:
         return hidden
-    n_rows = table.shape[0]
+    n_rows, n_cols = table.shape
+    last_row, last_col = n_rows - 1, n_cols - 1
+    need = np.maximum(threshold - table[pi, pj], protection)  # u per primary
     cost = np.where(table > 0, np.where(hidden, 0.0, table), np.inf)
-    row_cost = cost[pi].copy()
-    row_cost[np.arange(len(pi)), pj] = np.inf
-    pc = np.argmin(row_cost, axis=1)  # first minimum: lowest column on a tie
+    inner_max = table[:, :last_col].max(axis=1) if last_col > 0 else np.zeros(n_rows)
+    # Column step: which columns c can partner the primary in its own row.
+    cols = np.arange(n_cols)
+    beta = np.where((pj[:, None] < last_col) & (cols[None, :] < last_col), -1, 1)
+    row_values = table[pi]
+    admissible = (row_values > 0) & (cols[None, :] != pj[:, None])
+    admissible &= (beta > 0) | (row_values >= 1 + need[:, None])
+    if not total_is_sum:
+        # (i, j) goes up without its total: the total must have room above the cell.
+        room = table[pi, last_col] - table[pi, pj] >= need
+        without_total = (pj[:, None] != last_col) & (cols[None, :] != last_col)
+        admissible &= ~(without_total & (pi[:, None] < last_row) & ~room[:, None])
+    column_cost = np.where(admissible, cost[pi], np.inf)
     pr = np.full(len(pi), -1)
-    pairs = np.unique(np.c_[pj, pc], axis=0)
-    for j, c in pairs:
-        pair_cost = cost[:, j] + cost[:, c]
-        best = np.lexsort((np.arange(n_rows), pair_cost))[:2]  # the two cheapest rows
-        members = (pj == j) & (pc == c)
-        first, second = best[0], best[1] if len(best) > 1 else best[0]
-        choice = np.where(pi[members] == first, second, first)
-        pr[members] = np.where(np.isfinite(pair_cost[choice]) & (choice != pi[members]), choice, -1)
-    if (pr < 0).any() or not np.isfinite(row_cost[np.arange(len(pi)), pc]).all():
-        # Only a table whose margins do not add up gets here; stay safe.
+    pc = np.full(len(pi), -1)
+    rows = np.arange(n_rows)
+    for _ in range(n_cols):
+        todo = np.flatnonzero(pr < 0)
+        todo = todo[np.isfinite(column_cost[todo]).any(axis=1)]
+        if len(todo) == 0:
+            break
+        pc[todo] = np.argmin(column_cost[todo], axis=1)
+        margin_primary = pi[todo] == last_row
+        keys = np.c_[pj[todo], pc[todo], need[todo], margin_primary]
+        groups, group_of = np.unique(keys, axis=0, return_inverse=True)
+        for g, (j, c, u, i_margin) in enumerate(groups.astype(int)):
+            members = todo[group_of.ravel() == g]
+            b = -1 if (j < last_col and c < last_col) else 1
+            alpha = np.where((rows < last_row) & (i_margin == 0), -1, 1)
+            sign_j, sign_c = alpha, alpha * b
+            ok = (table[:, j] > 0) & (table[:, c] > 0)
+            ok &= (sign_j > 0) | (table[:, j] >= 1 + u)
+            ok &= (sign_c > 0) | (table[:, c] >= 1 + u)
+            if not total_is_sum:
+                inner = rows < last_row
+                if last_col in (j, c):
+                    # Both corners of the row move the same way; going down, the total must
+                    # stay at least every cell of its row.
+                    ok &= ~(inner & (sign_j < 0) & (table[:, last_col] - u < inner_max))
+                else:
+                    for q, sign in ((j, sign_j), (c, sign_c)):
+                        ok &= ~(inner & (sign > 0) & (table[:, last_col] - table[:, q] < u))
+            pair_cost = np.where(ok, cost[:, j] + cost[:, c], np.inf)
+            best = np.lexsort((rows, pair_cost))[:2]
+            first, second = best[0], best[1] if len(best) > 1 else best[0]
+            choice = np.where(pi[members] == first, second, first)
+            good = np.isfinite(pair_cost[choice]) & (choice != pi[members])
+            pr[members[good]] = choice[good]
+            column_cost[members[~good], c] = np.inf
+    if (pr < 0).any():
+        # No admissible rectangle (a table of nothing but small cells): hide every count.
         return hidden | (table > 0)
-    for rows, cols in ((pi, pc), (pr, pj), (pr, pc)):
-        hidden[rows, cols] = True
+    for r, c in ((pi, pc), (pr, pj), (pr, pc)):
+        hidden[r, c] = True
     return hidden
 
 
@@ -82,3 +150,67 @@ def hide_shares(
     numerator = np.asarray(numerator, float)
     rest = np.asarray(denominator, float) - numerator
     return denominator_hidden | small(numerator, threshold) | small(rest, threshold)
+
+
+def rounded_share(
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    denominator_hidden: np.ndarray,
+    threshold: int,
+) -> np.ndarray:
+    """The publishable share ``numerator / denominator``: NaN where :func:`hide_shares` says so
+    (or the denominator is 0), else with the numerator rounded to the nearest multiple of
+    ``threshold`` (at most ``denominator``), so that adding or subtracting shares of a cell
+    leaves an uncertainty of ``threshold`` children or more."""
+    numerator = np.asarray(numerator, float)
+    denominator = np.asarray(denominator, float)
+    base = max(int(threshold), 1)
+    rounded = np.minimum(np.floor(numerator / base + 0.5) * base, denominator)
+    hide = hide_shares(numerator, denominator, denominator_hidden, threshold) | ~(denominator > 0)
+    share = np.divide(rounded, denominator, out=np.full(numerator.shape, np.nan), where=~hide)
+    return np.where(hide, np.nan, share)
+
+
+def percentile_allowed(n: np.ndarray, quantile: float, threshold: int) -> np.ndarray:
+    """Whether a percentile of a group of ``n`` values may be published: at least ``threshold``
+    values below and above it (a median needs 2·threshold values, a P90 10·threshold)."""
+    n = np.asarray(n, float)
+    side = min(quantile, 1 - quantile)
+    return np.floor(n * side + 1e-9) >= threshold
+
+
+def all_or_nothing(counts: np.ndarray, threshold: int) -> np.ndarray:
+    """Per line of ``counts`` (``[lines, parts]``): whether the line must be hidden whole because
+    one of its parts is a count from 1 to ``threshold − 1``."""
+    return small(np.asarray(counts, float), threshold).any(axis=-1)
+
+
+def protected_counts(
+    counts: np.ndarray,
+    hidden: np.ndarray,
+    column_totals: np.ndarray,
+    totals_hidden: np.ndarray,
+    expected: np.ndarray,
+) -> np.ndarray:
+    """The counts that derived statistics are computed from (``[rows, columns]``).
+
+    Published cells keep their value. In a column whose total is published, the hidden cells
+    share the column's hidden remainder (total − published cells, which anyone can compute) in
+    proportion to ``expected``; in a column whose total is hidden, the whole column is NaN (no
+    derived statistic is published for it). Everything about a hidden cell in the result is
+    thus a function of published figures and public inputs.
+    """
+    counts = np.asarray(counts, float)
+    hidden = np.asarray(hidden, bool)
+    expected = np.where(np.isfinite(expected) & (expected > 0), expected, 0.0)
+    out = np.where(hidden, 0.0, counts)
+    remainder = np.asarray(column_totals, float) - out.sum(axis=0)
+    weight = np.where(hidden, expected, 0.0)
+    total_weight = weight.sum(axis=0)
+    # No expected count among the hidden cells: share the remainder equally.
+    weight = np.where(hidden & (total_weight == 0)[None, :], 1.0, weight)
+    total_weight = weight.sum(axis=0)
+    share = np.divide(weight, total_weight, out=np.zeros_like(weight), where=total_weight > 0)
+    out = np.where(hidden, share * remainder[None, :], out)
+    out[:, np.asarray(totals_hidden, bool)] = np.nan
+    return out

@@ -39,6 +39,8 @@ DECIMALS = {
     "aandeel": 4,
 }
 _SYNCHRONOUS = "OGR_SQLITE_SYNCHRONOUS"
+# The manifest's rows read per file are rounded to this (see docs/en/disclosure.md).
+ROWS_BASE = 100
 SOFTWARE = (
     "jeugdhulp",
     "numpy",
@@ -154,7 +156,7 @@ def manifest(
             }
             for role, path in inputs
         ],
-        "rijen_gelezen": rows_read or {},
+        "rijen_gelezen": rows_read_published(rows_read or {}),
         "parameters": result.params.as_dict() | (options or {}),
         "seed": result.params.seed,
         "software": versions,
@@ -166,6 +168,13 @@ def manifest(
         "waarschuwingen": result.warnings,
         "uitvoer": ["indicatoren.csv", "gebieden.gpkg", "rapport.html", "manifest.json"],
     }
+
+
+def rows_read_published(rows_read: dict[str, int]) -> dict[str, int]:
+    """Rows read per file, rounded to the nearest multiple of :data:`ROWS_BASE`: exact numbers
+    minus the published totals per form would give the hidden table of children outside the
+    areas."""
+    return {name: int(ROWS_BASE * round(n / ROWS_BASE)) for name, n in rows_read.items()}
 
 
 def _clean(value):

@@ -62,6 +62,8 @@ CONTRACT_COLUMNS = [
 COUNT_DERIVED = [
     "aantal_clienten",
     "bereik_per_1000",
+    "verwacht",
+    "verwacht_model",
     "ratio",
     "ratio_laag",
     "ratio_hoog",
@@ -220,13 +222,23 @@ def run_analysis(
     counted = forms.loc[in_area & (band >= 0)].assign(band=band[in_area & (band >= 0)])
 
     step("verwacht gebruik: indirecte standaardisatie")
-    table = _indicator_table(counted, codes, areas, strata, hulpvormen)
+    table = _indicator_table(counted, codes, areas, strata, hulpvormen, params.threshold)
+    # Disclosure control decides first which counts are hidden: every derived statistic is then
+    # computed from the protected counts (published cells, hidden ones imputed from what is
+    # published), so none of them says more about a hidden cell than the table does.
+    suppression = _suppression(table, hulpvormen, params.threshold)
+    table["geschat_aantal"] = suppression.protected
     smoothing: dict[str, dict] = {}
     for form, rows in table.groupby("hulpvorm", sort=False):
         ratio, low, high = standardised_ratio(rows["aantal_clienten"], rows["verwacht"])
         table.loc[rows.index, ["ratio", "ratio_laag", "ratio_hoog"]] = np.c_[ratio, low, high]
         step(f"empirische Bayes: {form}")
-        eb, prob, m, var = empirical_bayes(rows["aantal_clienten"], rows["verwacht"])
+        protected = rows["geschat_aantal"].to_numpy(float)
+        if not np.isfinite(protected).all():
+            table.loc[rows.index, ["ratio_eb", "kans_boven_1"]] = np.nan
+            warnings.append(f"{form}: te weinig gegevens voor gladstrijken en model")
+            continue
+        eb, prob, m, var = empirical_bayes(protected, rows["verwacht"])
         table.loc[rows.index, "ratio_eb"] = eb
         table.loc[rows.index, "kans_boven_1"] = prob
         smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
@@ -257,7 +269,9 @@ def run_analysis(
     table = _profiles(table, counted)
 
     step("onthullingscontrole")
-    published, region, outside = _disclose(table, outside_rows, hulpvormen, strata, params)
+    published, region, outside = _disclose(
+        table, outside_rows, hulpvormen, strata, params, suppression
+    )
     return AnalysisResult(
         params=params,
         areas=areas[["code", "naam", "geometry"]],
@@ -312,6 +326,7 @@ def _indicator_table(
     areas: gpd.GeoDataFrame,
     strata: Strata,
     hulpvormen: list[str],
+    threshold: int,
 ) -> pd.DataFrame:
     """Counts, residents, reach, expected counts and the breakdowns per area × form."""
     n_areas, n_bands = len(codes), len(strata.bands)
@@ -322,7 +337,6 @@ def _indicator_table(
     flat = ((form * n_areas + area) * n_bands + counted["band"].to_numpy()) * n_sex + sex
     observed = np.bincount(flat, minlength=len(hulpvormen) * n_areas * n_bands * n_sex)
     observed = observed.reshape(len(hulpvormen), n_areas, n_bands, n_sex)
-    stratum_pop = strata.population.reshape(n_areas, -1)
     residents = strata.total
     report = reporting_bands(strata.bands)
     band_to_report = np.array(
@@ -343,7 +357,7 @@ def _indicator_table(
                 "aantal_clienten": counts,
                 "inwoners": residents,
                 "bereik_per_1000": _per_1000(counts, residents),
-                "verwacht": indirect_expected(observed[f].reshape(n_areas, -1), stratum_pop),
+                "verwacht": _pooled_expected(observed[f], strata, threshold),
             }
         )
         by_band = observed[f].sum(axis=2)
@@ -361,6 +375,62 @@ def _indicator_table(
                 )
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _pooled_expected(observed: np.ndarray, strata: Strata, threshold: int) -> np.ndarray:
+    """Indirectly standardised expected counts of one form (``observed[area, band, sex]``) on the
+    finest strata whose region counts are all 0 or at least ``threshold``: age band × sex, else
+    age band, else none (the region's crude rate).
+
+    The expected counts of many areas pin the region's rate, hence its count, per stratum: this
+    keeps those counts out of the range that disclosure control hides."""
+    n_areas = observed.shape[0]
+    region = observed.sum(axis=0)
+    if not disclosure.small(region, threshold).any():
+        return indirect_expected(
+            observed.reshape(n_areas, -1), strata.population.reshape(n_areas, -1)
+        )
+    by_band = observed.sum(axis=2)
+    if not disclosure.small(by_band.sum(axis=0), threshold).any():
+        return indirect_expected(by_band, strata.band_population())
+    return indirect_expected(by_band.sum(axis=1, keepdims=True), strata.total[:, None])
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """The decision of disclosure control on the area × form table, in the table's row order."""
+
+    hidden: np.ndarray  # per row of the indicator table
+    grid_hidden: np.ndarray  # [areas + 1, forms]: the region row last
+    grid: np.ndarray  # the counts of that grid
+    protected: np.ndarray  # per row: published count, or imputed; NaN where the total is hidden
+
+    @property
+    def region_hidden(self) -> np.ndarray:
+        return self.grid_hidden[-1]
+
+
+def _suppression(table: pd.DataFrame, hulpvormen: list[str], threshold: int) -> Suppression:
+    """Primary and secondary suppression of the counts, and the protected counts that derived
+    statistics are computed from (:func:`jeugdhulp.analysis.disclosure.protected_counts`)."""
+    n_forms = len(hulpvormen)
+    n_areas = len(table) // n_forms
+    counts = table["aantal_clienten"].to_numpy().reshape(n_forms, n_areas).T
+    grid = np.zeros((n_areas + 1, n_forms), np.int64)
+    grid[:n_areas] = counts
+    grid[n_areas] = counts.sum(axis=0)
+    # ALLE is the last column: distinct children, at most the sum of the forms.
+    grid_hidden = disclosure.suppress_table(grid, threshold, total_is_sum=False)
+    expected = table["verwacht"].to_numpy(float).reshape(n_forms, n_areas).T
+    protected = disclosure.protected_counts(
+        counts, grid_hidden[:n_areas], grid[n_areas], grid_hidden[n_areas], expected
+    )
+    return Suppression(
+        hidden=grid_hidden[:n_areas].T.ravel(),
+        grid_hidden=grid_hidden,
+        grid=grid,
+        protected=protected.T.ravel(),
+    )
 
 
 def _per_1000(count: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -388,9 +458,10 @@ def _fit_models(
     for form, rows in table.groupby("hulpvorm", sort=False):
         step(f"covariatenmodel: {form}")
         x = cov[columns].reindex(rows["gebied_code"]).reset_index(drop=True)
-        fit = fit_expected_use(
-            rows["aantal_clienten"].to_numpy(float), rows["inwoners"].to_numpy(float), x
-        )
+        protected = rows["geschat_aantal"].to_numpy(float)
+        if not np.isfinite(protected).all():
+            continue  # the form's region total is hidden: no model (warned with smoothing)
+        fit = fit_expected_use(protected, rows["inwoners"].to_numpy(float), x)
         if fit is None:
             warnings.append(f"{form}: te weinig gebieden met covariaten voor het model")
             continue
@@ -503,38 +574,40 @@ def _disclose(
     hulpvormen: list[str],
     strata: Strata,
     params: AnalysisParams,
+    suppression: Suppression,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Apply disclosure control; returns the published indicators, region and outside tables."""
     t = params.threshold
     n_areas = len(table) // len(hulpvormen)
-    counts = table["aantal_clienten"].to_numpy().reshape(len(hulpvormen), n_areas).T
-    grid = np.zeros((n_areas + 1, len(hulpvormen)), np.int64)
-    grid[:n_areas] = counts
-    grid[n_areas] = counts.sum(axis=0)
-    # ALLE is the last column: the row total of the table with margins.
-    hidden_grid = disclosure.suppress_table(grid, t)
-    hidden = hidden_grid[:n_areas].T.ravel()
+    hidden = suppression.hidden
+    # A form whose region total is hidden publishes no expected count anywhere: with the
+    # region's crude rate it would give the total away.
+    form_hidden = np.repeat(suppression.region_hidden, n_areas)
     out = table.copy()
     for column in COUNT_DERIVED:
         out[column] = out[column].where(~hidden)
+    for column in ("verwacht", "verwacht_model", "ratio_eb", "kans_boven_1"):
+        out[column] = out[column].where(~form_hidden)
     out["onvoldoende_gegevens"] = hidden
     raw_n = table["aantal_clienten"].to_numpy(float)
     for share, numerator in SHARES.items():
-        mask = disclosure.hide_shares(table[numerator], raw_n, hidden, t)
-        out[share] = out[share].where(~mask)
+        out[share] = disclosure.rounded_share(table[numerator], raw_n, hidden, t)
+    for column in ("mediaan_leeftijd", "mediaan_leeftijd_start"):
+        out[column] = out[column].where(disclosure.percentile_allowed(raw_n, 0.5, t))
     n_distance = table["n_afstand"].to_numpy(float)
     distance_hidden = hidden | disclosure.small(n_distance, t)
-    for column in ("mediaan_afstand_km", "p90_afstand_km"):
-        out[column] = out[column].where(~distance_hidden)
+    for column, quantile in (("mediaan_afstand_km", 0.5), ("p90_afstand_km", 0.9)):
+        allowed = ~hidden & disclosure.percentile_allowed(n_distance, quantile, t)
+        out[column] = out[column].where(allowed)
     for share, numerator in DISTANCE_SHARES.items():
-        mask = disclosure.hide_shares(table[numerator], n_distance, distance_hidden, t)
-        out[share] = out[share].where(~mask)
+        out[share] = disclosure.rounded_share(table[numerator], n_distance, distance_hidden, t)
     out = _hide_breakdowns(out, table, hidden, len(hulpvormen), n_areas, t)
-    helper = [c for c in out.columns if c.startswith("n_")]
+    helper = [c for c in out.columns if c.startswith("n_")] + ["geschat_aantal"]
     extra = [c for c in out.columns if c not in CONTRACT_COLUMNS and c not in helper]
     published = out[CONTRACT_COLUMNS + extra]
 
-    region_hidden = hidden_grid[n_areas]
+    grid = suppression.grid
+    region_hidden = suppression.region_hidden
     residents = strata.total.sum()
     region = pd.DataFrame(
         {
@@ -585,7 +658,7 @@ def _outside_table(rows: pd.DataFrame, hulpvormen: list[str], t: int) -> pd.Data
     grid = np.zeros((len(counts) + 1, len(hulpvormen)), np.int64)
     grid[:-1] = counts.to_numpy()
     grid[-1] = grid[:-1].sum(axis=0)
-    hidden = disclosure.suppress_table(grid, t)[:-1]
+    hidden = disclosure.suppress_table(grid, t, total_is_sum=False)[:-1]
     shown = counts.where(~hidden)
     return (
         shown.rename_axis("categorie")

@@ -1,10 +1,11 @@
 """Region-level figures of a run for the dashboard and the report, disclosure-controlled.
 
 Built from the raw indicators of an :class:`~jeugdhulp.analysis.pipeline.AnalysisResult` (in
-memory, in the worker) and stored as published numbers only: the age and distance tables get
-the same primary + hypercube secondary suppression as the area table
-(:func:`jeugdhulp.analysis.disclosure.suppress_table`), shares are hidden as
-:func:`~jeugdhulp.analysis.disclosure.hide_shares` says.
+memory, in the worker) and stored as published numbers only, through the one mechanism of
+:mod:`jeugdhulp.analysis.disclosure`: the age table per form whole or not at all
+(:func:`~jeugdhulp.analysis.disclosure.all_or_nothing`), the distance table with the area
+table's suppression (:func:`~jeugdhulp.analysis.disclosure.suppress_table`), shares rounded as
+:func:`~jeugdhulp.analysis.disclosure.rounded_share` says.
 """
 
 from __future__ import annotations
@@ -26,8 +27,16 @@ def _suppressed_table(counts: np.ndarray, threshold: int) -> np.ndarray:
     grid = np.zeros((counts.shape[0] + 1, counts.shape[1]), np.int64)
     grid[:-1] = counts
     grid[-1] = counts.sum(axis=0)
-    hidden = disclosure.suppress_table(grid, threshold)[:-1]
+    hidden = disclosure.suppress_table(grid, threshold, total_is_sum=False)[:-1]
     return np.where(hidden, np.nan, counts.astype(float))
+
+
+def _whole_or_nothing(counts: np.ndarray, threshold: int) -> np.ndarray:
+    """``[bands, forms]``: a form's age breakdown shown whole or not at all (the expected
+    counts already pin the region's counts per stratum, so secondary suppression here could be
+    undone through them)."""
+    hide = disclosure.all_or_nothing(counts.T, threshold)
+    return np.where(hide[None, :], np.nan, counts.astype(float))
 
 
 def _band_population(result: AnalysisResult, population: pd.DataFrame) -> np.ndarray:
@@ -57,7 +66,7 @@ def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
     by_form = raw.groupby("hulpvorm", sort=False)
     totals = by_form.sum(numeric_only=True).reindex(forms)
     band_columns = [f"n_{lo}_{hi}" for lo, hi in result.bands]
-    bands = _suppressed_table(totals[band_columns].to_numpy(np.int64).T, t)
+    bands = _whole_or_nothing(totals[band_columns].to_numpy(np.int64).T, t)
     band_pop = _band_population(result, population)
     reach = np.divide(
         1000.0 * bands,
@@ -82,8 +91,7 @@ def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
     shares = {}
     for name, numerator in SHARES:
         num = totals[numerator].to_numpy(float)
-        share = np.divide(num, n, out=np.full(len(n), np.nan), where=n > 0)
-        shares[name] = np.where(disclosure.hide_shares(num, n, total_hidden, t), np.nan, share)
+        shares[name] = disclosure.rounded_share(num, n, total_hidden, t)
 
     published = result.published
     clusters = published.groupby("hulpvorm")["cluster"].value_counts().unstack(fill_value=0)

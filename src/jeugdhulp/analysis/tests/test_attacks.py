@@ -1,0 +1,330 @@
+"""The attack suite (issue #13): each route by which an outside attacker recovered suppressed
+counts from a fresh analysis of a small region, mounted from the published files and the public
+inputs only. Each test asserts that the route recovers nothing. These tests are the
+specification of docs/en/disclosure.md."""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jeugdhulp.analysis.distance import geodesic_km
+from jeugdhulp.analysis.output import ROWS_BASE
+from jeugdhulp.analysis.tests.attacks import (
+    FIVE_YEAR_BANDS,
+    Equation,
+    Published,
+    analyse,
+    holds,
+    intervals,
+    published_grid,
+    recovered,
+    small_region,
+    true_grid,
+)
+from jeugdhulp.analysis.tests.fixtures import centroids_of, pseudonym
+
+
+def score_equations(published: Published, tolerance: float = 0.05) -> list[Equation]:
+    """A fitted Poisson GLM satisfies Σ_a (y_a − μ_a)·x_a = 0 for the intercept and every
+    covariate; μ_a from the manifest's rate ratios, the public covariates and residents."""
+    frame = published.indicators
+    covariates = published.covariates.set_index("area_code")
+    codes = list(published.cells().index)
+    residents = frame.drop_duplicates("gebied_code").set_index("gebied_code")["inwoners"]
+    residents = residents.reindex(codes).to_numpy(float)
+    equations = []
+    for f, form in enumerate(published.result.hulpvormen):
+        fit = published.manifest["covariatenmodel"].get(form)
+        if not fit:
+            continue
+        names = [c["covariaat"] for c in fit["coefficienten"]]
+        beta = np.log([c["rate_ratio"] for c in fit["coefficienten"]])
+        x = covariates.reindex(codes)[names[1:]].to_numpy(float)
+        z = (x - x.mean(axis=0)) / x.std(axis=0)
+        design = np.column_stack([np.ones(len(codes)), z])
+        mu = residents * np.exp(design @ beta)
+        for k in range(design.shape[1]):
+            target = float(mu @ design[:, k])
+            terms = {(a, f): float(design[a, k]) for a in range(len(codes))}
+            equations.append(Equation(terms, target - tolerance, target + tolerance))
+    return equations
+
+
+def analysed(tmp_path: Path, seed: int = 3, **region) -> Published:
+    built = small_region(seed, **region)
+    published = analyse(built, tmp_path)
+    published.covariates = built.covariates
+    published.population = built.population
+    published.built = built
+    return published
+
+
+def test_route_1_glm_score_equations_do_not_pin_hidden_cells(tmp_path):
+    published = analysed(tmp_path)
+    truth = true_grid(published)
+    scores = score_equations(published)
+    # The fit is made on the protected counts: the true table does not satisfy these
+    # equations, so whatever the attacker concludes from them is a guess, not a derivation.
+    if holds(scores, truth):
+        assert recovered(intervals(published, scores), truth) == []
+    assert recovered(intervals(published), truth) == []
+
+
+def test_route_2_hidden_cells_known_to_be_at_least_one_are_not_pinned(tmp_path):
+    # The rare form has 1, 1, 7 and 9 children: with hidden cells ≥ 1, the total minus the
+    # published cells used to leave 2 over two hidden cells.
+    published = analysed(tmp_path, rare_counts=[1, 1, 7, 9, 0, 0, 0, 0, 0])
+    truth = true_grid(published)
+    found = intervals(published)
+    assert found, "the rare form has hidden cells"
+    assert recovered(found, truth) == []
+    t = published.threshold
+    for cell, (_low, high) in found.items():
+        if 1 <= truth[cell] < t:
+            assert high >= t, (cell, truth[cell], high)
+
+
+def test_route_3_a_one_area_region_does_not_give_its_count_as_expected_value(tmp_path):
+    published = analysed(tmp_path, side=1, rare_counts=[3])
+    frame = published.indicators.set_index("hulpvorm")
+    truth = published.truth().iloc[0]
+    for form in published.result.hulpvormen:
+        if not np.isnan(frame.loc[form, "aantal_clienten"]):
+            continue
+        for column in ("verwacht", "verwacht_model", "ratio_eb", "bereik_per_1000"):
+            value = frame.loc[form, column]
+            if column == "ratio_eb":
+                value = value * frame.loc[form, "verwacht"]
+            if column == "bereik_per_1000":
+                value = value * frame.loc[form, "inwoners"] / 1000
+            assert np.isnan(value) or round(value) != truth[form], (form, column)
+
+
+def test_route_4_the_smoothing_prior_does_not_single_out_hidden_cells(tmp_path):
+    published = analysed(tmp_path, seed=5)
+    strata = _strata_matrix(published)
+    grid, truth = published_grid(published), true_grid(published)
+    n_areas = len(strata)
+    frame_e = published.cells("verwacht").to_numpy(float)
+    for f, form in enumerate(published.result.hulpvormen):
+        prior = published.manifest["empirische_bayes"].get(form)
+        if not prior or not prior["A"] or np.isnan(grid[n_areas, f]):
+            continue
+        # Expected counts of the hidden areas from the strata rates that the published ones pin.
+        shown = np.isfinite(frame_e[:, f])
+        rates = np.linalg.lstsq(strata[shown], frame_e[shown, f], rcond=None)[0]
+        expected = np.where(shown, frame_e[:, f], strata @ rates)
+        observed = grid[:n_areas, f]
+        hidden = np.flatnonzero(np.isnan(observed))
+        remainder = grid[n_areas, f] - np.nansum(observed)
+        if len(hidden) == 0 or len(hidden) > 4 or remainder > 40:
+            continue
+        m, variance = prior["m"], prior["A"]
+        target = (variance + m / expected.mean()) * expected.sum()
+        known = np.nansum((observed - m * expected) ** 2 / expected)
+        survivors = []
+        for split in _compositions(int(remainder), len(hidden)):
+            o = np.array(split, float)
+            value = known + np.sum((o - m * expected[hidden]) ** 2 / expected[hidden])
+            if abs(value - target) <= 0.05:  # E is published to 2 decimals
+                survivors.append(split)
+        if survivors and len(set(survivors)) == 1:
+            assert list(survivors[0]) != [truth[h, f] for h in hidden], form
+
+
+def test_route_5_rows_read_do_not_reveal_the_children_outside_the_areas(tmp_path):
+    published = analysed(tmp_path)
+    rows = published.manifest["rijen_gelezen"]
+    forms = [f for f in published.result.hulpvormen if f != "ALLE"]
+    totals = published.region.set_index("hulpvorm")["aantal_clienten"].reindex(forms)
+    outside = published.outside[published.outside["hulpvorm"] != "ALLE"]
+    assert not totals.isna().any()
+    candidate = sum(rows.values()) - totals.sum() - outside["aantal_clienten"].sum()
+    uncertainty = sum(ROWS_BASE / 2 for n in rows.values() if n % ROWS_BASE == 0)
+    truth = 3  # two children abroad, one aged 25: one row each, all hidden
+    assert outside["aantal_clienten"].isna().sum() >= 2
+    assert len(published.built.snapshot) % ROWS_BASE != 0
+    assert not (2 * uncertainty <= 2 and abs(candidate - truth) <= uncertainty + 1)
+
+
+def test_route_6_p90_and_median_do_not_give_a_single_childs_distance(tmp_path):
+    published = analysed(tmp_path)
+    t = published.threshold
+    centre = centroids_of(published.built.areas).set_index("code")
+    sites = published.built.sites.drop_duplicates("vestiging")
+    leaks = []
+    for row in published.indicators.itertuples():
+        if np.isnan(row.p90_afstand_km) or np.isnan(row.aantal_clienten):
+            continue
+        n = int(row.aantal_clienten)
+        above = n - int(np.floor(0.9 * (n - 1))) - 1
+        if above >= t:
+            continue  # at least t children beyond the P90: no single child's distance
+        home = centre.loc[row.gebied_code]
+        options = geodesic_km(
+            np.full(len(sites), home["lon"]),
+            np.full(len(sites), home["lat"]),
+            sites.geometry.x.to_numpy(),
+            sites.geometry.y.to_numpy(),
+        )
+        frac = 0.9 * (n - 1) - np.floor(0.9 * (n - 1))
+        pairs = {
+            (lo, hi)
+            for lo, hi in itertools.product(np.round(options, 6), repeat=2)
+            if lo < hi and abs(lo + frac * (hi - lo) - row.p90_afstand_km) <= 0.006
+        }
+        if len(pairs) == 1:
+            leaks.append((row.gebied_code, row.hulpvorm, pairs))
+    assert leaks == []
+
+
+def test_route_7_expected_counts_do_not_pin_the_regions_strata(tmp_path):
+    published = analysed(tmp_path, side=4, rare_counts=[2, 1, 3, 4, 6, 0, 1] + [0] * 9)
+    strata = _strata_matrix(published)
+    frame_e = published.cells("verwacht").to_numpy(float)
+    totals = strata.sum(axis=0)
+    truth = _stratum_truth(published)
+    t = published.threshold
+    for f, form in enumerate(published.result.hulpvormen):
+        shown = np.isfinite(frame_e[:, f])
+        if np.linalg.matrix_rank(strata[shown]) < strata.shape[1]:
+            continue
+        rates = np.linalg.lstsq(strata[shown], frame_e[shown, f], rcond=None)[0]
+        counts = rates * totals
+        nearest = np.round(counts)
+        for s in np.flatnonzero((np.abs(counts - nearest) < 0.05) & (nearest >= 1)):
+            assert not (nearest[s] < t and nearest[s] == truth[form][s]), (form, s)
+
+
+def test_route_8_differenced_shares_do_not_give_small_counts(tmp_path):
+    both = pseudonym(999_001)
+    extra = [
+        {"client_pseudoniem": both, "woonplaats": "A11", "hulpvorm": "BH", "toegang": "RTJH"},
+        {"client_pseudoniem": both, "woonplaats": "A11", "hulpvorm": "BH", "toegang": "NRTJH"},
+    ]
+    published = analysed(
+        tmp_path, seed=11, per_area=70, rare_counts=[0] * 9, extra=extra, bands=FIVE_YEAR_BANDS
+    )
+    t = published.threshold
+    frame = published.indicators.set_index(["gebied_code", "hulpvorm"])
+    raw = published.result.indicators.set_index(["gebied_code", "hulpvorm"])
+    population = published.population.groupby(["area_code", "age_from"])["population"].sum()
+    leaks = []
+    for key, row in frame.iterrows():
+        n = row["aantal_clienten"]
+        if np.isnan(n):
+            continue
+        truth = raw.loc[key]
+
+        def numerator(share: str) -> tuple[float, float]:
+            # docs/en/disclosure.md: numerators are rounded to a multiple of the threshold.
+            value = row[share] * n
+            rounded = np.isfinite(value) and abs(value - t * round(value / t)) < 0.02
+            return value, (t // 2 if rounded else 0)
+
+        spread = {s: numerator(s)[1] for s in ("aandeel_rtjh", "aandeel_nrtjh", "aandeel_0_5")}
+        spread["aandeel_jongvolwassen"] = numerator("aandeel_jongvolwassen")[1]
+        guesses = {
+            "beide toegangen": (
+                (row["aandeel_rtjh"] + row["aandeel_nrtjh"] - 1) * n,
+                truth["n_rtjh"] + truth["n_nrtjh"] - truth["aantal_clienten"],
+                spread["aandeel_rtjh"] + spread["aandeel_nrtjh"],
+            ),
+            "precies 5 jaar": (
+                row["aandeel_0_5"] * n
+                - row["bereik_0_4_per_1000"] * population[(key[0], 0)] / 1000,
+                truth["n_vroeg"] - truth["n_0_4"],
+                spread["aandeel_0_5"],
+            ),
+            "18 of 19 jaar": (
+                row["aandeel_jongvolwassen"] * n
+                - row["bereik_20_24_per_1000"] * population[(key[0], 20)] / 1000,
+                truth["n_jongvolwassen"] - truth["n_20_24"],
+                spread["aandeel_jongvolwassen"],
+            ),
+        }
+        for what, (guess, real, uncertainty) in guesses.items():
+            if not np.isfinite(guess) or not 1 <= real < t:
+                continue
+            low, high = max(round(guess) - uncertainty, 0), round(guess) + uncertainty
+            # A disclosure: sure there is such a child, and how many to within ±1.
+            pinned = low >= 1 and high - low <= 2 and low <= real <= high
+            if abs(guess - round(guess)) < 0.05 and pinned:
+                leaks.append((key, what, real))
+    assert leaks == []
+
+
+# A region of ``side × side`` areas with a rare form: counts per area, threshold.
+regions = st.tuples(
+    st.integers(0, 10_000),
+    st.lists(st.integers(0, 8), min_size=9, max_size=9),
+    st.integers(3, 6),
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(regions)
+def test_generic_attack_all_linear_relations_and_integer_bounds_recover_nothing(region):
+    seed, rare, threshold = region
+    built = small_region(seed, rare_counts=rare, per_area=12)
+    with tempfile.TemporaryDirectory() as folder:
+        published = analyse(built, Path(folder), threshold=threshold)
+    published.covariates = built.covariates
+    truth = true_grid(published)
+    table_only = intervals(published)
+    assert recovered(table_only, truth) == []
+    for cell, (_low, high) in table_only.items():
+        if 1 <= truth[cell] < threshold:
+            assert high >= threshold, (cell, truth[cell], high)
+    scores = score_equations(published)
+    if holds(scores, truth):
+        assert recovered(intervals(published, scores), truth) == []
+
+
+def _strata_matrix(published: Published) -> np.ndarray:
+    """Residents per area × (band, sex): public."""
+    population = published.population
+    codes = list(published.cells().index)
+    table = population.pivot_table(
+        index="area_code", columns=["age_from", "sex"], values="population", aggfunc="sum"
+    )
+    return table.reindex(codes).to_numpy(float)
+
+
+def _stratum_truth(published: Published) -> dict[str, np.ndarray]:
+    """The region's true count per (band, sex) stratum per form, in the order of
+    :func:`_strata_matrix`."""
+    snapshot = published.built.snapshot
+    codes = set(published.cells().index)
+    rows = snapshot[snapshot["woonplaats"].isin(codes)].copy()
+    rows["leeftijd"] = 2025 - rows["geboortejaar"] - 1
+    population = published.population
+    starts = sorted(population["age_from"].unique())
+    rows["age_from"] = [max(s for s in starts if s <= age) for age in rows["leeftijd"]]
+    rows = rows[rows["leeftijd"] <= 24]
+    order = pd.MultiIndex.from_product([starts, ["M", "V"]])
+    out = {}
+    for form in published.result.hulpvormen:
+        chosen = rows if form == "ALLE" else rows[rows["hulpvorm"] == form]
+        chosen = chosen.drop_duplicates("client_pseudoniem")
+        out[form] = chosen.groupby(["age_from", "geslacht"]).size().reindex(order, fill_value=0)
+        out[form] = out[form].to_numpy(float)
+    return out
+
+
+def _compositions(total: int, parts: int):
+    """Every way to write ``total`` as ``parts`` integers ≥ 1."""
+    for cuts in itertools.combinations(range(1, total), parts - 1):
+        edges = (0, *cuts, total)
+        yield tuple(float(b - a) for a, b in itertools.pairwise(edges))
