@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from jeugdhulp.accounts.models import Membership
+from jeugdhulp.accounts.models import Membership, MembershipStatus
 from jeugdhulp.api import tokens
 
 _REVOKE = "_revoke_api_tokens"
@@ -37,10 +37,15 @@ def _revoke_after_password_or_activity_change(sender, instance, raw=False, **kwa
     tokens.revoke(instance)
 
 
+@receiver(post_save, sender=Membership, dispatch_uid="api-tokens-role-refused")
 @receiver(post_delete, sender=Membership, dispatch_uid="api-tokens-last-role")
-def _revoke_after_last_role(sender, instance, **kwargs):
+def _revoke_after_last_role(sender, instance, raw=False, **kwargs):
+    """Only active memberships count (accounts.permissions.scope_of): a user whose last active
+    role is deleted, or refused, keeps no token."""
+    if raw:
+        return
     user_id = instance.user_id
-    if not Membership.objects.filter(user_id=user_id).exists():
+    if not Membership.objects.filter(user_id=user_id, status=MembershipStatus.ACTIEF).exists():
         user = get_user_model()._base_manager.filter(pk=user_id).first()
         if user is not None:
             tokens.revoke(user)

@@ -24,7 +24,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpResponseRedirect
 
-from jeugdhulp.audit.middleware import client_ip
+from jeugdhulp.audit.client_ip import client_ip
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
 

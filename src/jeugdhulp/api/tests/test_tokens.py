@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from jeugdhulp.accounts.models import Membership, Role
+from jeugdhulp.accounts.models import Membership, MembershipStatus, Role
 from jeugdhulp.audit.models import AuditAction, AuditEvent
 
 ME = "/api/v1/ik/"
@@ -109,6 +109,17 @@ def test_losing_every_role_revokes_the_tokens(world, network):
     assert call(key).status_code == 200  # one role left
     Membership.objects.filter(user=user).delete()
     assert call(key).status_code == 401
+
+
+def test_a_last_role_that_is_refused_revokes_the_tokens(world):
+    user = world["voorziening"]
+    key = token_for("voorziening")
+    assert call(key).status_code == 200
+    membership = Membership.objects.filter(user=user).first()
+    membership.status = MembershipStatus.GEWEIGERD
+    membership.save()
+    Membership.objects.filter(user=user).update(status=MembershipStatus.ACTIEF)
+    assert call(key).status_code == 401  # revoked for good, not only hidden
 
 
 def test_the_database_never_holds_a_token_in_plain_text(world):
