@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -25,6 +26,7 @@ from jeugdhulp.accounts.invitations import (
 )
 from jeugdhulp.accounts.models import Role, User
 from jeugdhulp.accounts.permissions import can
+from jeugdhulp.core.uploads import refused_upload
 from jeugdhulp.data.errors import InputError
 
 
@@ -66,7 +68,19 @@ def invite(request):
     bulk = BulkForm()
     problems = []
     base_url = request.build_absolute_uri("/")
-    if request.method == "POST" and "bestand" in request.FILES:
+    # Reading request.FILES runs the upload handlers, which note a file stopped at the limit.
+    refused = (
+        refused_upload(request, "bestand")
+        if request.method == "POST" and not request.FILES
+        else None
+    )
+    if refused is not None:
+        # Stopped at JEUGDHULP_MAX_UPLOAD_BYTES while the request was read: nothing to read.
+        problems = [
+            _("%(name)s is groter dan %(limit)d MB, de grens; er is niemand uitgenodigd.")
+            % {"name": refused, "limit": max(1, settings.JEUGDHULP_MAX_UPLOAD_BYTES // 2**20)}
+        ]
+    elif request.method == "POST" and "bestand" in request.FILES:
         bulk = BulkForm(request.POST, request.FILES)
         if bulk.is_valid():
             try:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jeugdhulp.api.tokens import issue
 from jeugdhulp.core.middleware import NO_STORE
 
 
@@ -24,8 +24,8 @@ def test_the_request_page_with_the_familys_contact_details_is_not_stored(client,
 
 def test_the_request_api_with_contact_details_is_not_stored(world, request_in):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=world["voorziening"])
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = issue(world["voorziening"])
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     answer = client.get(f"/api/v1/aanmeldingen/{request_in.pk}/")
     assert answer.status_code == 200
     assert "089 12 34 56" in answer.content.decode()

@@ -18,10 +18,10 @@ import time
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jeugdhulp.accounts.models import Role
+from jeugdhulp.api.tokens import issue
 
 JUNK = [
     "abc",
@@ -38,7 +38,7 @@ JUNK = [
 JUNK_FOR_EVERY_ROLE = ["abc", "99999999999999999999", "\x00", "'"]
 # Django admin's own query parameters of a change list.
 ADMIN_PARAMETERS = ["q", "o", "p", "e", "all", "_changelist_filters"]
-ROLES = ["aanmelder", "voorziening", "coordinator", "analist", "beheerder"]
+ROLES = ["aanmelder", "voorziening", "coordinator", "analist", "beheerder", "organisatiebeheerder"]
 _READS = re.compile(
     r"""(?:request\.GET\.get|request\.GET\[|query_params\.get|query_params\[|_param\(request,)"""
     r"""\(?\s*["'](\w+)["']"""
@@ -124,6 +124,10 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         "api:aanmelding-detail": {"pk": request_in.pk},
         "api:aanmelding-gebeurtenissen": {"pk": request_in.pk},
         "api:organisatie-detail": {"pk": world["partner"].pk},
+        "rollen_beslissen": {
+            "pk": world["voorziening"].memberships.first().pk,
+            "besluit": "goedkeuren",
+        },
     }
     for name in ("detail", "status", "kaart", "geometry", "values", "area_trend", "evolutie"):
         values[f"results:{name}"] = {"pk": run.pk}
@@ -184,13 +188,16 @@ def _clients(world):
         web = Client(raise_request_exception=False)
         web.force_login(user)
         api = APIClient(raise_request_exception=False)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {issue(user)[1]}")
         clients[role] = (web, api)
     return clients
 
 
-def test_every_view_answers_junk_query_parameters_without_a_server_error(places, world, settings):
+def test_every_view_answers_junk_query_parameters_without_a_server_error(
+    places, world, settings, make_user
+):
     settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    world["organisatiebeheerder"] = make_user(Role.ORGANISATIEBEHEERDER, world["partner"])
     from jeugdhulp.accounts.models import Membership
 
     held = set(

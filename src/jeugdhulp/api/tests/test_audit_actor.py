@@ -96,8 +96,8 @@ def test_a_token_call_is_audited_with_the_callers_username(world, ronde, partner
         who, method, url, data = REGISTRATION
     else:
         who, method, url, data = PERSONAL_DATA_CALLS[name](world, ronde, partner_file)
+    client = api(world[who])  # issuing the token is audited too (by the command's user)
     before = AuditEvent.objects.order_by("id").last()
-    client = api(world[who])
     fmt = "multipart" if name == "api:aanleveringen" else "json"
     response = getattr(client, method)(url, data, format=fmt) if data else client.get(url)
     assert response.status_code in (200, 201), response.content
