@@ -55,7 +55,8 @@ def column_letter(index: int) -> str:
 
 
 def _text(value: str) -> str:
-    value = _ILLEGAL.sub("", value)
+    # Characters XML cannot hold go first, so the formula check sees the text Excel will.
+    value = safe_cell(_ILLEGAL.sub("", value))
     space = ' xml:space="preserve"' if value != value.strip() else ""
     return f' t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
 
@@ -70,7 +71,7 @@ def _body(value) -> str:
         return f' t="n"><v>{int(value)}</v></c>'
     if isinstance(value, float | np.floating):
         return f' t="n"><v>{float(value):.16g}</v></c>' if math.isfinite(value) else ""
-    return _text(safe_cell(str(value)))  # never a formula, also after editing in Excel
+    return _text(str(value))  # never a formula, also after editing in Excel
 
 
 def _column_cells(values: pd.Series, letter: str, first_row: int) -> list[str]:

@@ -127,3 +127,12 @@ def test_an_xlsx_sheet_holds_no_formula_and_numbers_round_trip(tmp_path_factory,
             assert not text_back.startswith(FORMULA_STARTS) or _is_plain_number(text_back)
     cells = [cell for row in book["blad"].iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_a_formula_behind_a_character_xml_cannot_hold_is_still_escaped(tmp_path):
+    # The writer drops characters XML cannot hold; what is left must not start a formula.
+    path = tmp_path / "t.xlsx"
+    write_workbook(path, [("blad", pd.DataFrame({"tekst": ["\x0b=1+1", "\x0b\t"]}))])
+    book = openpyxl.load_workbook(path, read_only=True)
+    read = [row[0] for row in list(book["blad"].iter_rows(values_only=True))[1:]]
+    assert read == ["'=1+1", "'\t"]
