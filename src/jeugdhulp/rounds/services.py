@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -98,7 +98,9 @@ def check_file(
             max_rows=settings.JEUGDHULP_MAX_UPLOAD_ROWS,
         )
     except InputError as error:
-        return SnapshotResult(empty_frame(), error.problems, 0)
+        return SnapshotResult(empty_frame(), _named(error.problems, path.name, name), 0)
+    # The child reads a stored copy; messages name the file as the partner sent it.
+    result.problems[:] = _named(result.problems, path.name, name)
     if site_codes is None and result.rows_read:
         result.problems.append(
             Problem(
@@ -106,7 +108,7 @@ def check_file(
                 "zijn niet gecontroleerd. Vraag de coördinator ze toe te voegen.",
                 column="vestiging",
                 severity=Severity.WARNING,
-                file=path.name,
+                file=name,
                 kind="niet_gecontroleerd",
             )
         )
@@ -185,6 +187,10 @@ def import_file(
             upload.actief = True
             upload.save(update_fields=["actief"])
     return upload, result
+
+
+def _named(problems: list[Problem], stored: str, shown: str) -> list[Problem]:
+    return [replace(p, file=shown) if p.file == stored else p for p in problems]
 
 
 def refused_as_too_large(request, field: str = "bestand") -> str | None:

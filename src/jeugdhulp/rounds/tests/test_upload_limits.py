@@ -63,6 +63,7 @@ def test_a_workbook_over_the_row_setting_is_refused_through_the_api(api, ronde, 
     response = post_api(api, ronde, crafted_workbook(tmp_path / "r.xlsx", tiny_rows(5_000)))
     assert response.status_code == 422
     assert "meer dan 100 rijen" in response.json()["rapport"][0]
+    assert response.json()["rapport"][0].startswith("r.xlsx: ")  # the name the partner sent
     assert not SnapshotRow.objects.exists()
 
 
