@@ -46,6 +46,24 @@ def small(values: np.ndarray, threshold: int) -> np.ndarray:
     return (values >= 1) & (values < threshold)
 
 
+def _moves(
+    values: np.ndarray, threshold: int, protection: int, two_way: bool
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per primary cell of value ``x``, the ways its rectangle may move it, tried in order: up by
+    ``a`` (to reach the threshold) and down by ``b`` (at most to 1), with ``a + b ≥ protection``.
+
+    One way (``b = 0``) asks the corners that go down to hold ``1 + a``. Two ways lets a count
+    of 3 or 4 go up only to the threshold and the rest down, which asks less room above the
+    cells that go up: what counts where each cell is bounded by its row's ``ALLE``. Where no
+    rectangle allows two ways (a row of ones, say), one way is tried next."""
+    x = np.asarray(values, float)
+    one_way = (np.maximum(threshold - x, protection), np.zeros_like(x))
+    if not two_way:
+        return [one_way]
+    up = np.maximum(threshold - x, protection - (x - 1))
+    return [(up, np.maximum(protection - up, 0.0)), one_way]
+
+
 def suppress_table(
     table: np.ndarray,
     threshold: int,
@@ -69,13 +87,16 @@ def suppress_table(
         children (``ALLE``: at most the sum, at least the largest cell); the rectangles then
         keep those inequalities too.
 
-    A rectangle has rows {i, r} and columns {j, c}; moving the primary cell (i, j) up by d moves
-    each corner by ±d (an inner corner opposite the primary down, a margin corner with its
-    inner partner). The corners that go down must stay ≥ 1, so they must hold at least
-    ``1 + u`` with ``u = max(threshold − x, protection)``. Per primary cell the partner column
-    is the cheapest admissible cell of its row, then the partner row the cheapest admissible
-    pair; the cost of a cell is 0 when it is hidden anyway, else its value. Returns a boolean
-    mask of the same shape.
+    A rectangle has rows {i, r} and columns {j, c}; moving the primary cell (i, j) up by a moves
+    each corner by ±a (an inner corner opposite the primary down, a margin corner with its
+    inner partner), moving it down by b moves each corner the other way. Every corner stays ≥ 1
+    and, where the last column counts distinct children, every inner cell stays at most its
+    row's ``ALLE`` and ``ALLE`` at least every cell (:func:`_moves` gives a and b). Both moves
+    keep every published figure, so the attacker's interval of each corner spans at least
+    ``a + b ≥ protection`` and, for a primary cell, reaches the threshold. Per primary cell the
+    partner column is the cheapest admissible cell of its row, then the partner row the
+    cheapest admissible pair; the cost of a cell is 0 when it is hidden anyway, else its value.
+    Returns a boolean mask of the same shape.
     """
     table = np.asarray(table, float)
     hidden = small(table, threshold)
@@ -84,62 +105,87 @@ def suppress_table(
         return hidden
     n_rows, n_cols = table.shape
     last_row, last_col = n_rows - 1, n_cols - 1
-    need = np.maximum(threshold - table[pi, pj], protection)  # u per primary
     cost = np.where(table > 0, np.where(hidden, 0.0, table), np.inf)
-    inner_max = table[:, :last_col].max(axis=1) if last_col > 0 else np.zeros(n_rows)
-    # Column step: which columns c can partner the primary in its own row.
+    # The room of each inner cell below its row's ALLE; ALLE's own room above the row's cells.
+    if total_is_sum:
+        room = np.full(table.shape, np.inf)
+        alle_room = np.full(n_rows, np.inf)
+    else:
+        room = table[:, [last_col]] - table
+        alle_room = table[:, last_col] - table[:, :last_col].max(axis=1, initial=0)
+
+    def fits(value, cell_room, row_room, sign, with_alle, a, b):
+        """Whether a corner can go ``sign·a`` and ``−sign·b`` (with ALLE when ``with_alle``)."""
+        going_down = np.where(sign < 0, a, b)
+        going_up = np.where(sign < 0, b, a)
+        ok = value >= 1 + going_down
+        return ok & np.where(with_alle, row_room >= going_down, cell_room >= going_up)
+
     cols = np.arange(n_cols)
-    beta = np.where((pj[:, None] < last_col) & (cols[None, :] < last_col), -1, 1)
-    row_values = table[pi]
-    admissible = (row_values > 0) & (cols[None, :] != pj[:, None])
-    admissible &= (beta > 0) | (row_values >= 1 + need[:, None])
-    if not total_is_sum:
-        # (i, j) goes up without its total: the total must have room above the cell.
-        room = table[pi, last_col] - table[pi, pj] >= need
-        without_total = (pj[:, None] != last_col) & (cols[None, :] != last_col)
-        admissible &= ~(without_total & (pi[:, None] < last_row) & ~room[:, None])
-    column_cost = np.where(admissible, cost[pi], np.inf)
+    rows = np.arange(n_rows)
     pr = np.full(len(pi), -1)
     pc = np.full(len(pi), -1)
-    rows = np.arange(n_rows)
-    for _ in range(n_cols):
-        todo = np.flatnonzero(pr < 0)
-        todo = todo[np.isfinite(column_cost[todo]).any(axis=1)]
-        if len(todo) == 0:
-            break
-        pc[todo] = np.argmin(column_cost[todo], axis=1)
-        margin_primary = pi[todo] == last_row
-        keys = np.c_[pj[todo], pc[todo], need[todo], margin_primary]
-        groups, group_of = np.unique(keys, axis=0, return_inverse=True)
-        for g, (j, c, u, i_margin) in enumerate(groups.astype(int)):
-            members = todo[group_of.ravel() == g]
-            b = -1 if (j < last_col and c < last_col) else 1
-            alpha = np.where((rows < last_row) & (i_margin == 0), -1, 1)
-            sign_j, sign_c = alpha, alpha * b
-            ok = (table[:, j] > 0) & (table[:, c] > 0)
-            ok &= (sign_j > 0) | (table[:, j] >= 1 + u)
-            ok &= (sign_c > 0) | (table[:, c] >= 1 + u)
-            if not total_is_sum:
-                inner = rows < last_row
-                if last_col in (j, c):
-                    # Both corners of the row move the same way; going down, the total must
-                    # stay at least every cell of its row.
-                    ok &= ~(inner & (sign_j < 0) & (table[:, last_col] - u < inner_max))
-                else:
-                    for q, sign in ((j, sign_j), (c, sign_c)):
-                        ok &= ~(inner & (sign > 0) & (table[:, last_col] - table[:, q] < u))
-            pair_cost = np.where(ok, cost[:, j] + cost[:, c], np.inf)
-            best = np.lexsort((rows, pair_cost))[:2]
-            first, second = best[0], best[1] if len(best) > 1 else best[0]
-            choice = np.where(pi[members] == first, second, first)
-            good = np.isfinite(pair_cost[choice]) & (choice != pi[members])
-            pr[members[good]] = choice[good]
-            column_cost[members[~good], c] = np.inf
+    options = _moves(table[pi, pj], threshold, protection, two_way=not total_is_sum)
+    if not total_is_sum:
+        # ALLE is no exact sum, so a form's cell can move against one other cell of its column
+        # alone, in a row whose forms count at least a children twice (Σ forms − ALLE ≥ a).
+        slack = table[:, :last_col].sum(axis=1) - table[:, last_col]
+        form_cell = pj < last_col
+        for up, down in options:
+            todo = np.flatnonzero((pr < 0) & form_cell & (room[pi, pj] >= up) & (slack[pi] >= down))
+            keys = np.c_[pj[todo], up[todo], down[todo]]
+            if len(todo) == 0:
+                continue
+            groups, group_of = np.unique(keys, axis=0, return_inverse=True)
+            for g, (j, u, d) in enumerate(groups.astype(int)):
+                members = todo[group_of.ravel() == g]
+                ok = (table[:, j] >= 1 + u) & (slack >= u) & (room[:, j] >= d)
+                partner_cost = np.where(ok, cost[:, j], np.inf)
+                best = np.lexsort((rows, partner_cost))[:2]
+                first, second = best[0], best[1] if len(best) > 1 else best[0]
+                choice = np.where(pi[members] == first, second, first)
+                good = np.isfinite(partner_cost[choice]) & (choice != pi[members])
+                pr[members[good]] = choice[good]
+                pc[members[good]] = pj[members[good]]
+    for up, down in options:
+        # Column step: which columns c can partner the primary in its own row.
+        with_alle = (pj[:, None] == last_col) | (cols[None, :] == last_col)
+        beta = np.where(with_alle, 1, -1)
+        a, b = up[:, None], down[:, None]
+        admissible = (table[pi] > 0) & (cols[None, :] != pj[:, None]) & (pr < 0)[:, None]
+        admissible &= fits(table[pi], room[pi], alle_room[pi, None], beta, with_alle, a, b)
+        # The primary itself goes up by a and down by b (to 1 at most, by construction).
+        admissible &= np.where(with_alle, alle_room[pi, None] >= b, room[pi, pj][:, None] >= a)
+        column_cost = np.where(admissible, cost[pi], np.inf)
+        for _ in range(n_cols):
+            todo = np.flatnonzero(pr < 0)
+            todo = todo[np.isfinite(column_cost[todo]).any(axis=1)]
+            if len(todo) == 0:
+                break
+            pc[todo] = np.argmin(column_cost[todo], axis=1)
+            margin_primary = pi[todo] == last_row
+            keys = np.c_[pj[todo], pc[todo], up[todo], down[todo], margin_primary]
+            groups, group_of = np.unique(keys, axis=0, return_inverse=True)
+            for g, (j, c, u, d, i_margin) in enumerate(groups.astype(int)):
+                members = todo[group_of.ravel() == g]
+                pair_alle = last_col in (j, c)
+                alpha = np.where((rows < last_row) & (i_margin == 0), -1, 1)
+                sign_j, sign_c = alpha, alpha * (1 if pair_alle else -1)
+                ok = (table[:, j] > 0) & (table[:, c] > 0)
+                for q, sign in ((j, sign_j), (c, sign_c)):
+                    ok &= fits(table[:, q], room[:, q], alle_room, sign, pair_alle, u, d)
+                pair_cost = np.where(ok, cost[:, j] + cost[:, c], np.inf)
+                best = np.lexsort((rows, pair_cost))[:2]
+                first, second = best[0], best[1] if len(best) > 1 else best[0]
+                choice = np.where(pi[members] == first, second, first)
+                good = np.isfinite(pair_cost[choice]) & (choice != pi[members])
+                pr[members[good]] = choice[good]
+                column_cost[members[~good], c] = np.inf
     if (pr < 0).any():
         # No admissible rectangle (a table of nothing but small cells): hide every count.
         return hidden | (table > 0)
     for r, c in ((pi, pc), (pr, pj), (pr, pc)):
-        hidden[r, c] = True
+        hidden[r, c] = True  # a move within one column has pc = pj: two cells, not four
     return hidden
 
 

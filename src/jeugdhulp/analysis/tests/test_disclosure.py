@@ -101,3 +101,80 @@ def test_no_hidden_count_can_be_pinned_down_from_the_published_table(inner, thre
     for (low, high), value in zip(attacker_bounds(full, hidden), flat[hidden.ravel()], strict=True):
         assert low <= value <= high
         assert high - low > 0.5, (full, hidden)
+
+
+@st.composite
+def distinct_children_tables(draw) -> np.ndarray:
+    """``[areas + 1, forms + 1]``: per area the children per form and, last, ``ALLE`` (distinct
+    children: any integer from the largest form to their sum); the region row last."""
+    n_areas, n_forms = draw(st.integers(1, 5)), draw(st.integers(1, 4))
+    table = np.zeros((n_areas + 1, n_forms + 1), int)
+    for area in range(n_areas):
+        forms = draw(st.lists(st.integers(0, 10), min_size=n_forms, max_size=n_forms))
+        table[area, :n_forms] = forms
+        table[area, n_forms] = draw(st.integers(max(forms), sum(forms)))
+    table[n_areas] = table[:n_areas].sum(axis=0)
+    return table
+
+
+def distinct_children_bounds(table: np.ndarray, hidden: np.ndarray) -> list[tuple[float, float]]:
+    """The attacker's tightest integer interval per hidden cell: column sums exact, ``ALLE`` at
+    least each form and at most their sum, hidden cells at least 1 (zeros are published)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    rows, cols = table.shape
+    n = table.size
+    index = np.arange(n).reshape(rows, cols)
+    a, low, high = [], [], []
+
+    def relation(terms, lo, hi):
+        row = np.zeros(n)
+        for cell, coefficient in terms:
+            row[index[cell]] += coefficient
+        a.append(row)
+        low.append(lo)
+        high.append(hi)
+
+    for j in range(cols):
+        relation([((i, j), 1.0) for i in range(rows - 1)] + [((rows - 1, j), -1.0)], 0, 0)
+    for i in range(rows):
+        relation([((i, j), 1.0) for j in range(cols - 1)] + [((i, cols - 1), -1.0)], 0, np.inf)
+        for j in range(cols - 1):
+            relation([((i, cols - 1), 1.0), ((i, j), -1.0)], 0, np.inf)
+    flat, flat_hidden = table.ravel().astype(float), hidden.ravel()
+    lower = np.where(flat_hidden, 1.0, flat)
+    upper = np.where(flat_hidden, 1000.0, flat)
+    constraints = LinearConstraint(np.array(a), low, high)
+    bounds = []
+    for k in np.flatnonzero(flat_hidden):
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n)
+            c[k] = sign
+            found = milp(c, constraints=constraints, bounds=Bounds(lower, upper), integrality=1)
+            ends.append(sign * found.fun)
+        bounds.append((ends[0], ends[1]))
+    return bounds
+
+
+@settings(max_examples=200, deadline=None)
+@given(distinct_children_tables())
+def test_distinct_children_tables_keep_every_hidden_cell_three_wide(table):
+    """ALLE is no sum: a form's cell may move against one cell of its column alone, in a row
+    whose forms count children twice. No hidden cell may be pinned to within ±1."""
+    hidden = suppress_table(table, 5, total_is_sum=False)
+    assert np.all(hidden[(table >= 1) & (table < 5)])
+    values = table.ravel()[hidden.ravel()]
+    for (low, high), value in zip(distinct_children_bounds(table, hidden), values, strict=True):
+        assert low <= value <= high
+        assert high - low >= 3, (table, hidden)
+
+
+def test_a_form_cell_moves_against_one_cell_of_its_column_where_children_count_twice():
+    # Area 0: one child in form 0 (ALLE 9, room to grow). Area 1: 8 children in form 0, 6 of
+    # whom are also in form 1 (Σ forms − ALLE = 6 ≥ 4): the pair (0, 0)–(1, 0) suffices.
+    table = np.array([[1, 8, 9], [8, 6, 8], [9, 14, 17]])
+    hidden = suppress_table(table, 5, total_is_sum=False)
+    expected = np.zeros(table.shape, bool)
+    expected[[0, 1], [0, 0]] = True
+    assert (hidden == expected).all()

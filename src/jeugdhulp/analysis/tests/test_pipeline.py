@@ -111,9 +111,11 @@ def test_published_output_hides_small_counts_and_everything_derived():
                    "kans_boven_1", "mediaan_afstand_km", "aandeel_crisis",
                    "aandeel_jongvolwassen", "onvervulde_nood"):  # fmt: skip
         assert out.loc[hidden, column].isna().all(), column
-    # Every form's column and every area's row hides none or at least two cells.
+    # Every form's column hides none or at least two cells (its total is published). A row may
+    # hide one cell alone: ALLE is no sum, so a row whose forms count children twice lets a
+    # cell move against its column only (the attack suite proves the intervals).
     grid = out.assign(h=hidden).pivot(index="gebied_code", columns="hulpvorm", values="h")
-    assert not (grid.sum(axis=1) == 1).any() and not (grid.sum(axis=0) == 1).any()
+    assert not (grid.sum(axis=0) == 1).any()
     # The region totals are consistent with what is shown.
     region = result.region.set_index("hulpvorm")["aantal_clienten"]
     shown = out[~hidden].groupby("hulpvorm")["aantal_clienten"].sum()
