@@ -18,6 +18,7 @@ from django.utils import timezone
 from jeugdhulp.analysis.output import manifest as analysis_manifest
 from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisResult, run_analysis
+from jeugdhulp.analysis.profile import region_profile
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import InputError
@@ -25,7 +26,6 @@ from jeugdhulp.results import exports, indicators
 from jeugdhulp.results.geometry import compact_geojson
 from jeugdhulp.results.inputs import RoundInfo, RoundInputs, round_inputs
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow, RunStatus
-from jeugdhulp.results.profile import region_profile
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jeugdhulp.analysis.profile import region_profile
 from jeugdhulp.results import exports, trends
 from jeugdhulp.results.geometry import compact_geojson, simplified
 from jeugdhulp.results.indicators import BY_KEY, HIDDEN_COLOUR, class_breaks, colour_of, palette
-from jeugdhulp.results.profile import region_profile
 
 
 def test_rate_ratio_test_matches_hand_computed_binomial():
@@ -104,7 +104,7 @@ def test_region_profile_sums_match_the_region_and_hide_small_cells(analysed, sma
 
 
 def test_region_profile_suppresses_a_band_with_few_children():
-    from jeugdhulp.results.profile import _suppressed_table
+    from jeugdhulp.analysis.profile import _suppressed_table
 
     counts = np.array([[3, 20, 23], [40, 30, 70], [50, 45, 95]])
     shown = _suppressed_table(counts, 5)

@@ -1,4 +1,4 @@
-"""Region-level figures of a run for the dashboard and the report, disclosure-controlled.
+"""Region-level figures of a run (the dashboard and the report show them), disclosure-controlled.
 
 Built from the raw indicators of an :class:`~jeugdhulp.analysis.pipeline.AnalysisResult` (in
 memory, in the worker) and stored as published numbers only, through the one mechanism of
