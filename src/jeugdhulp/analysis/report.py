@@ -204,13 +204,16 @@ kans_boven_1 is de kans dat de echte ratio boven 1 ligt.</li>
 <li>Toegankelijkheid: capaciteit per 1.000 jongeren binnen bereik (E2SFCA, afstandsverval
 {html.escape(params.decay)}, straal {_fmt(params.catchment_km, 0)} km).</li>
 <li>Bescherming van kleine aantallen: aantallen van 1 tot {params.threshold - 1} zijn
-verborgen, en zoveel andere cellen dat niemand een verborgen aantal kan terugrekenen, ook niet
-wie weet dat een verborgen cel minstens 1 is. Verwachte waarden, ratio's, medianen en aandelen
+verborgen, en zoveel andere cellen dat elk verborgen aantal nog minstens vier mogelijke waarden
+heeft, ook voor wie alles heeft wat gepubliceerd wordt (alle bestanden, versies en rondes) en de
+openbare gegevens, weet dat een verborgen cel minstens 1 is en vergelijkingen of
+rekenprogramma's op alle cijfers samen loslaat. Verwachte waarden, ratio's, medianen en aandelen
 staan er alleen waar het aantal zelf getoond wordt. Het model en het gladstrijken worden
 berekend op de getoonde aantallen; de verborgen rest van een hulpvorm wordt daarbij verdeeld
 volgens het verwachte gebruik. Aandelen zijn afgerond op veelvouden van {params.threshold}
 kinderen. Een mediaan of P90 staat er alleen als er aan elke kant minstens
-{params.threshold} kinderen liggen.</li></ul>
+{params.threshold} kinderen liggen. Niet beschermd: het verschil tussen twee analyses van
+dezelfde foto op een andere gebiedsindeling of na een nieuwe aanlevering.</li></ul>
 {f"<h2>Waarschuwingen</h2><ul>{warnings}</ul>" if warnings else ""}
 </body></html>
 """
