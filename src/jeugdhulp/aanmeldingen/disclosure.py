@@ -19,7 +19,8 @@ Who sees what:
     suppress_table``, then, because zeros are published and a hidden count is therefore known to
     be at least 1, more cells are hidden until no hidden cell of the breakdown can be pinned:
     with ``k`` hidden cells whose sum ``S`` follows from the total, every one lies between 1 and
-    ``S − k + 1``, so ``S > k`` is required (and never one hidden cell alone);
+    ``S − k + 1``, so ``S ≥ k + PROTECTION`` is required (at least four possible values, the
+    protection interval of ``analysis.disclosure``; and never one hidden cell alone);
   - every figure derived from a hidden count is hidden with it: per-1,000 rates, shares (also
     when their numerator or complement is small, ``hide_shares``), medians and P90 over fewer
     than ``threshold`` values, the open waiting list and its median age; the longest wait (one
@@ -48,7 +49,7 @@ from django.conf import settings
 from jeugdhulp.aanmeldingen import access, dashboard, kpi
 from jeugdhulp.accounts.models import Organisation, Role
 from jeugdhulp.accounts.permissions import scope_of
-from jeugdhulp.analysis.disclosure import hide_shares, small, suppress_table
+from jeugdhulp.analysis.disclosure import PROTECTION, hide_shares, small, suppress_table
 
 
 def sees_exact(user, network: Organisation) -> bool:
@@ -91,8 +92,8 @@ def protect_breakdown(
     cells already hidden for another reason (a hidden partner's waiting list). Built on
     ``suppress_table`` (primary and secondary suppression), then hardened against the lower
     bound 1 of a hidden count: cells are added, smallest first, until the hidden cells' sum
-    ``S`` is larger than their number ``k`` and ``k`` ≠ 1; when no cell is left, the total is
-    hidden too.
+    ``S`` is at least their number ``k`` plus ``PROTECTION`` (each then spans at least
+    ``PROTECTION + 1`` values) and ``k`` ≠ 1; when no cell is left, the total is hidden too.
     """
     values = np.asarray(counts, float)
     if not values.size:
@@ -108,7 +109,7 @@ def protect_breakdown(
     while not total_hidden:
         k = int(np.count_nonzero(hidden))
         rest = total - values[~hidden].sum()
-        if k == 0 or (k >= 2 and rest > k):
+        if k == 0 or (k >= 2 and rest >= k + PROTECTION):
             break
         candidates = np.flatnonzero(~hidden & (values > 0))
         if candidates.size:

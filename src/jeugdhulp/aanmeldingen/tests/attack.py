@@ -174,8 +174,8 @@ def union(channels: dict[str, Published]) -> Published:
 
 
 def pinned(pub: Published) -> dict[str, tuple[int, int]]:
-    """Every hidden count whose smallest and largest feasible values are equal: name -> (min,
-    max). Empty when the attack recovers nothing."""
+    """Every hidden count the attacker knows to within ±1 (its feasible values, all at least 1,
+    span three or fewer): name -> (min, max). Empty when the attack recovers nothing."""
     names: list[str] = []
     lower: list[float] = []
     upper: list[float] = []
@@ -249,7 +249,9 @@ def pinned(pub: Published) -> dict[str, tuple[int, int]]:
             result = milp(c, constraints=constraints, bounds=bounds, integrality=integrality)
             assert result.success, f"the published figures contradict each other: {pub}"
             ends.append(round(result.x[index]))
-        if ends[0] == ends[1] and ends[0] >= 1:  # a hidden zero known as zero reveals nothing
+        # Pinned: at least 1 and known to within ±1 (three values or fewer); an interval that
+        # holds 0 discloses no child.
+        if ends[0] >= 1 and ends[1] - ends[0] <= 2:
             found[name] = (ends[0], ends[1])
     return found
 
