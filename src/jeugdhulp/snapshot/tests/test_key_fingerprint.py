@@ -11,7 +11,8 @@ KEY = b"sleutel-van-de-ronde-2023"
 
 def test_the_fingerprint_is_a_short_check_value_of_the_key_and_not_the_key():
     fingerprint = pseudonym.key_fingerprint(KEY)
-    # openssl dgst -sha256 -hmac 'sleutel-van-de-ronde-2023' of 'jeugdhulp rondesleutel vingerafdruk'
+    # printf 'jeugdhulp rondesleutel vingerafdruk' | openssl dgst -sha256 \
+    #     -hmac 'sleutel-van-de-ronde-2023'
     assert fingerprint == "10e3-ad45-6968-cbc4"
     assert re.fullmatch(r"[0-9a-f]{4}(-[0-9a-f]{4}){3}", fingerprint)
     assert pseudonym.key_fingerprint(KEY + b"x") != fingerprint
