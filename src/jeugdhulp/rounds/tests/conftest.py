@@ -12,7 +12,20 @@ PEILDATUM = dt.date(2023, 2, 10)
 
 
 @pytest.fixture
-def ronde(network, make_user):
+def catalogue(db):
+    """The forms of help the migrations seed; a test with ``transaction=True`` flushes them, so
+    the next one seeds them again."""
+    from jeugdhulp.reference.models import HulpVorm
+    from jeugdhulp.snapshot.catalogue import HULPVORMEN
+
+    for item in HULPVORMEN.values():
+        HulpVorm.objects.get_or_create(
+            code=item.code, defaults={"label": item.label, "usual_access": item.usual_access}
+        )
+
+
+@pytest.fixture
+def ronde(network, make_user, catalogue):
     from jeugdhulp.reference.models import HulpVorm, Site
     from jeugdhulp.rounds.models import Round
 
