@@ -132,7 +132,7 @@ def round_key(request, pk: int):
         messages.success(request, _("De vingerafdruk van de rondesleutel is bewaard."))
     else:
         messages.error(request, " ".join(form.errors.get("sleutel_vingerafdruk", [])))
-    return redirect(f"{ronde.get_absolute_url()}#sleutel")
+    return redirect("rounds:detail", pk=ronde.pk)
 
 
 def pseudonymisation_tool(request):
