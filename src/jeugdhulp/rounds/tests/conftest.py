@@ -11,10 +11,10 @@ from jeugdhulp.snapshot.synthetic import synthetic_snapshot
 PEILDATUM = dt.date(2023, 2, 10)
 
 
-@pytest.fixture
-def catalogue(db):
+def seed_catalogue() -> None:
     """The forms of help the migrations seed; a test with ``transaction=True`` flushes them, so
-    the next one seeds them again."""
+    the next round seeds them again (``ronde`` is imported by other apps' tests: no new
+    fixture it depends on)."""
     from jeugdhulp.reference.models import HulpVorm
     from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
@@ -25,7 +25,7 @@ def catalogue(db):
 
 
 @pytest.fixture
-def ronde(network, make_user, catalogue):
+def ronde(network, make_user):
     from jeugdhulp.reference.models import HulpVorm, Site
     from jeugdhulp.rounds.models import Round
 
@@ -33,6 +33,7 @@ def ronde(network, make_user, catalogue):
         naam="Foto test", peildatum=PEILDATUM, organisatie=network["region"]
     )
     ronde.partners.add(network["partner"], network["partner2"])
+    seed_catalogue()
     ronde.hulpvormen.set(HulpVorm.objects.all())
     for code in ("V001", "V002"):
         Site.objects.create(code=code, naam=code, organisatie=network["partner"], lon=5.3, lat=50.9)
