@@ -47,6 +47,15 @@ class Round(models.Model):
     formaat_versie = models.CharField(
         _("versie uitvraagformat"), max_length=10, default=FORMAT_VERSION
     )
+    sleutel_vingerafdruk = models.CharField(
+        _("vingerafdruk van de rondesleutel"),
+        max_length=19,
+        blank=True,
+        help_text=_(
+            "Wat het pseudonimiseringsprogramma toont als vingerafdruk van de sleutel (bv. "
+            "3f5a-09c1-7be2-d480). De sleutel zelf komt nooit op het platform."
+        ),
+    )
     open = models.BooleanField(_("open voor aanlevering"), default=True)
     fictief = models.BooleanField(_("fictief"), default=False)
     aangemaakt_door = models.ForeignKey(

@@ -7,11 +7,14 @@ its rows and becomes the active version; a crash half-way leaves the previous st
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
+import shapely
+import shapely.geometry
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
@@ -23,7 +26,8 @@ from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.core.uploads import refused_upload
 from jeugdhulp.data.bounded import Bounds, run_bounded
 from jeugdhulp.data.errors import InputError, Problem, Severity
-from jeugdhulp.reference.models import Site
+from jeugdhulp.data.postcodes import municipality_for_postcode
+from jeugdhulp.reference.models import Area, AreaLevel, Site
 from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
 from jeugdhulp.snapshot.reader import FRAME_DTYPES, SnapshotResult, empty_frame, read_snapshot
@@ -238,6 +242,14 @@ def import_uploaded(ronde: Round, partner: Organisation, received, *, user=None)
     return upload
 
 
+DELIVERY_STATES = {
+    "aangeleverd": gettext_lazy("aangeleverd"),
+    "later_geweigerd": gettext_lazy("aangeleverd; een latere versie is geweigerd"),
+    "geweigerd": gettext_lazy("geweigerd; wacht op een verbeterd bestand"),
+    "niet_aangeleverd": gettext_lazy("nog niet aangeleverd"),
+}
+
+
 @dataclass(frozen=True)
 class PartnerResponse:
     partner: Organisation
@@ -248,6 +260,17 @@ class PartnerResponse:
     @property
     def delivered(self) -> bool:
         return self.active is not None
+
+    @property
+    def state(self) -> str:
+        """``aangeleverd``, ``later_geweigerd``, ``geweigerd`` or ``niet_aangeleverd``."""
+        if self.active is not None:
+            return "aangeleverd" if self.latest == self.active else "later_geweigerd"
+        return "geweigerd" if self.latest is not None else "niet_aangeleverd"
+
+    @property
+    def state_label(self) -> str:
+        return str(DELIVERY_STATES[self.state])
 
 
 def response_overview(ronde: Round) -> list[PartnerResponse]:
@@ -290,3 +313,63 @@ def unique_children(ronde: Round) -> int:
         shared.values("client_pseudoniem").distinct().count()
         + local.values("upload__partner", "client_pseudoniem").distinct().count()
     )
+
+
+@dataclass(frozen=True)
+class PartnerSite:
+    """A site as a partner needs it to fill in the template."""
+
+    code: str
+    naam: str
+    postcode: str
+    gemeente: str
+    hulpvormen: tuple[str, ...]  # the forms of help offered there (codes)
+
+
+def partner_sites(partners) -> list[PartnerSite]:
+    """The sites of ``partners`` (organisations) with their municipality and offered forms."""
+    sites = list(Site.objects.filter(organisatie__in=partners).prefetch_related("offers__hulpvorm"))
+    places = site_municipalities(sites)
+    return [
+        PartnerSite(
+            site.code,
+            site.naam,
+            site.postcode,
+            places.get(site.pk, ""),
+            tuple(sorted(offer.hulpvorm.code for offer in site.offers.all())),
+        )
+        for site in sites
+    ]
+
+
+def site_municipalities(sites: list[Site]) -> dict[int, str]:
+    """Site pk -> name of its municipality: from its postcode, else the municipality whose
+    outline holds its location (sites without either are left out)."""
+    by_postcode = {s.pk: municipality_for_postcode(s.postcode) for s in sites if s.postcode}
+    names = dict(
+        Area.objects.filter(level=AreaLevel.GEMEENTE, code__in=set(by_postcode.values()))
+        .order_by("vintage")
+        .values_list("code", "naam")
+    )
+    found = {pk: names[code] for pk, code in by_postcode.items() if code in names}
+    for site in sites:
+        if site.pk not in found:
+            name = _municipality_at(site.lon, site.lat)
+            if name:
+                found[site.pk] = name
+    return found
+
+
+def _municipality_at(lon: float, lat: float, window: float = 0.3) -> str | None:
+    """The municipality (latest vintage) whose outline holds the point; only those whose
+    centroid lies within ``window`` degrees are tried."""
+    candidates = Area.objects.filter(
+        level=AreaLevel.GEMEENTE,
+        centroid_lon__range=(lon - window, lon + window),
+        centroid_lat__range=(lat - window, lat + window),
+    ).order_by("-vintage")
+    point = shapely.Point(lon, lat)
+    for name, geometry in candidates.values_list("naam", "geometry").iterator():
+        if geometry and shapely.geometry.shape(json.loads(geometry)).covers(point):
+            return name
+    return None

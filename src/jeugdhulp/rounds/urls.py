@@ -8,6 +8,8 @@ urlpatterns = [
     path("nieuw/", views.round_create, name="nieuw"),
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/status/", views.round_status, name="status"),
+    path("<int:pk>/sleutel/", views.round_key, name="sleutel"),
+    path("pseudonym.py", views.pseudonymisation_tool, name="programma"),
     path("<int:pk>/aanleveren/", views.upload, name="aanleveren"),
     path("<int:pk>/sjabloon.<str:fmt>", views.template_download, name="sjabloon"),
 ]

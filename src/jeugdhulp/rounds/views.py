@@ -12,16 +12,18 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jeugdhulp.accounts.models import Organisation, Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.data.codes import ascii_digits
 from jeugdhulp.rounds import services
-from jeugdhulp.rounds.forms import RoundForm, UploadForm
+from jeugdhulp.rounds.forms import KeyFingerprintForm, RoundForm, UploadForm
 from jeugdhulp.rounds.models import Round, Upload
 from jeugdhulp.rounds.rules import DELIVERING_ROLES, ORGANISING_ROLES, delivering_partner_ids
-from jeugdhulp.snapshot.template import write_csv, write_xlsx
+from jeugdhulp.snapshot import pseudonym
+from jeugdhulp.snapshot.template import SiteLine, write_csv, write_xlsx
 
 
 def visible_rounds(user):
@@ -83,8 +85,11 @@ def round_detail(request, pk: int):
         context["delivered"] = sum(r.delivered for r in overview)
         context["total_rows"] = sum(r.active.rijen for r in overview if r.active)
         context["children"] = services.unique_children(ronde)
+    if context["may_change"]:
+        context["key_form"] = KeyFingerprintForm(instance=ronde)
     partners = _partners(request.user, ronde)
     if partners.exists():
+        context["own_sites"] = services.partner_sites(partners)
         context["own_uploads"] = Upload.objects.filter(ronde=ronde, partner__in=partners)
         if can(request.user, "rounds.upload_round", ronde):
             context["upload_form"] = UploadForm(partners=partners)
@@ -115,6 +120,33 @@ def round_status(request, pk: int):
     return redirect("rounds:detail", pk=ronde.pk)
 
 
+@require_POST
+def round_key(request, pk: int):
+    """The coordinator writes down (or changes) the fingerprint of the round key."""
+    ronde = _round_or_404(request.user, pk)
+    if not can(request.user, "rounds.change_round", ronde):
+        raise PermissionDenied
+    form = KeyFingerprintForm(request.POST, instance=ronde)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("De vingerafdruk van de rondesleutel is bewaard."))
+    else:
+        messages.error(request, " ".join(form.errors.get("sleutel_vingerafdruk", [])))
+    return redirect("rounds:detail", pk=ronde.pk)
+
+
+def pseudonymisation_tool(request):
+    """The partner's pseudonymisation program: one Python file, standard library only."""
+    if not can(request.user, "rounds.list_round"):
+        raise PermissionDenied
+    return FileResponse(
+        Path(pseudonym.__file__).open("rb"),
+        as_attachment=True,
+        filename="pseudonym.py",
+        content_type="text/x-python",
+    )
+
+
 def upload(request, pk: int):
     ronde = _round_or_404(request.user, pk)
     if request.method != "POST" or not can(request.user, "rounds.is_invited_round", ronde):
@@ -141,7 +173,11 @@ def upload(request, pk: int):
     if upload.status == "aanvaard":
         messages.success(
             request,
-            _("Versie %(v)d is aanvaard: %(n)d rijen ingelezen.")
+            ngettext(
+                "Versie %(v)d is aanvaard: %(n)d rij ingelezen.",
+                "Versie %(v)d is aanvaard: %(n)d rijen ingelezen.",
+                upload.rijen,
+            )
             % {"v": upload.versie, "n": upload.rijen},
         )
     else:
@@ -159,7 +195,17 @@ def template_download(request, pk: int, fmt: str):
     handle = tempfile.NamedTemporaryFile(suffix=f".{fmt}")  # noqa: SIM115 - FileResponse closes it
     path = Path(handle.name)
     if fmt == "xlsx":
-        write_xlsx(path, hulpvormen=labels, peildatum=ronde.peildatum)
+        sites = [
+            SiteLine(s.code, s.naam, s.postcode, s.gemeente, s.hulpvormen)
+            for s in services.partner_sites(_partners(request.user, ronde))
+        ]
+        write_xlsx(
+            path,
+            hulpvormen=labels,
+            peildatum=ronde.peildatum,
+            sites=sites or None,
+            key_fingerprint=ronde.sleutel_vingerafdruk or None,
+        )
     else:
         write_csv(path)
     handle.seek(0)

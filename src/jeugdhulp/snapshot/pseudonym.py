@@ -5,7 +5,8 @@ Runs with nothing but Python's standard library, so a partner can copy this one 
 
 The pseudonym is HMAC-SHA256(round key, INSZ as 11 digits) in lowercase hex. The round key is
 shared by the partners and withheld from the platform: an INSZ has few enough possible values
-to be guessed from an unkeyed hash.
+to be guessed from an unkeyed hash. Partners compare their key with the round's by its
+fingerprint (:func:`key_fingerprint`), which the coordinator writes on the round's page.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 
 PSEUDONYM_COLUMN = "client_pseudoniem"
 MIN_KEY_BYTES = 16
+FINGERPRINT_TEXT = b"jeugdhulp rondesleutel vingerafdruk"
 _SEPARATORS = " .-/\u00a0"
 _MAX_SHOWN = 20
 
@@ -80,6 +82,15 @@ def is_insz(value: str) -> bool:
 def pseudonym(key: bytes, insz: str) -> str:
     """HMAC-SHA256 of the 11-digit INSZ with the round key, as 64 lowercase hex characters."""
     return hmac.new(key, compact_insz(insz).encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short check value of the round key (``3f5a-09c1-7be2-d480``), to compare keys without
+    showing them: the first 64 bits of HMAC-SHA256(key, a fixed text), the way a key check value
+    is made. It may be written on the platform: it reveals no more of the key than the
+    pseudonyms the platform already holds."""
+    digest = hmac.new(key, FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
 
 def read_key(path: Path) -> bytes:
@@ -253,6 +264,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--new-key", action="store_true", help="maak eerst een nieuwe sleutel in --key-file"
     )
+    parser.add_argument(
+        "--fingerprint",
+        action="store_true",
+        help="toon alleen de vingerafdruk van de sleutel (om te vergelijken met de ronde)",
+    )
     parser.add_argument("input", type=Path, nargs="?", help="CSV- of XLSX-bestand")
     parser.add_argument("output", type=Path, nargs="?", help="uitvoerbestand (.csv of .xlsx)")
     args = parser.parse_args(argv)
@@ -263,8 +279,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"fout: {args.key_file} bestaat al; een sleutel wordt nooit overschreven.")
             return 1
         print(f"Nieuwe sleutel geschreven in {args.key_file}. Deel hem alleen met de partners.")
+        print(
+            f"Vingerafdruk: {key_fingerprint(read_key(args.key_file))}. Vul die in op de pagina "
+            "van de ronde; de sleutel zelf komt nooit op het platform."
+        )
         if args.input is None:
             return 0
+    if args.fingerprint:
+        try:
+            print(f"Vingerafdruk van de sleutel: {key_fingerprint(read_key(args.key_file))}")
+        except (OSError, ValueError) as error:
+            print(f"fout: {getattr(error, 'strerror', None) or error}")
+            return 1
+        return 0
     if args.input is None or args.output is None:
         parser.error("geef een invoer- en een uitvoerbestand")
     if args.input.resolve() == args.output.resolve():
@@ -294,6 +321,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"{len(table.rows)} rijen gepseudonimiseerd naar {args.output}; de kolom "
         f"'{args.column}' is verwijderd."
+    )
+    print(
+        f"Gebruikte sleutel: vingerafdruk {key_fingerprint(key)}. Staat op de pagina van de "
+        "ronde een andere vingerafdruk, lever dan niet aan: vraag de coördinator de juiste sleutel."
     )
     return 0
 

@@ -66,8 +66,9 @@ FIELDS: tuple[Field, ...] = (
         "Vestiging",
         FieldType.CODE,
         True,
-        "De code van de vestiging waar de jongere deze hulp krijgt, zoals in de lijst van de "
-        "ronde.",
+        "De code van de vestiging waar de jongere deze hulp krijgt: een van de codes van uw "
+        "vestigingen op de pagina van de ronde (ook op het blad 'vestigingen' van het "
+        "Excel-sjabloon).",
         "V001",
     ),
     Field(

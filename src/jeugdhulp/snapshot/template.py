@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,6 +19,21 @@ from jeugdhulp.snapshot import schema
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 DATA_SHEET, INSTRUCTIONS_SHEET, CODES_SHEET = "data", "instructies", "codes"
+SITES_SHEET = "vestigingen"
+SITES_HEADER = ("vestiging", "naam", "postcode", "gemeente", "hulpvormen aangeboden")
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    """One of the partner's sites as the template lists it."""
+
+    code: str
+    naam: str
+    postcode: str = ""
+    gemeente: str = ""
+    hulpvormen: Sequence[str] = ()
+
+
 TEMPLATE_ROWS = 5000  # rows that get drop-downs and checks in the XLSX template
 DOCS_PAGE = "docs/nl/uitvraagformat.md"
 
@@ -38,14 +54,22 @@ def write_csv(path: Path) -> None:
 
 
 def write_xlsx(
-    path: Path, *, hulpvormen: Mapping[str, str] | None = None, peildatum: dt.date | None = None
+    path: Path,
+    *,
+    hulpvormen: Mapping[str, str] | None = None,
+    peildatum: dt.date | None = None,
+    sites: Sequence[SiteLine] | None = None,
+    key_fingerprint: str | None = None,
 ) -> None:
     """A workbook with a ``data`` sheet (drop-downs, whole-number and date checks, frozen header),
-    Dutch instructions and the code lists."""
+    Dutch instructions and the code lists; with ``sites``, a ``vestigingen`` sheet that the
+    ``vestiging`` column picks from; ``key_fingerprint`` is named in the instructions."""
     book = Workbook()
     data = book.active
     data.title = DATA_SHEET
     codes_sheet = book.create_sheet(CODES_SHEET)
+    if sites:
+        _write_sites(book.create_sheet(SITES_SHEET), sites)
     instructions = book.create_sheet(INSTRUCTIONS_SHEET)
     bold = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -60,7 +84,9 @@ def write_xlsx(
         cell.font, cell.fill = bold, header_fill
         data.column_dimensions[letter].width = max(field.width, len(field.name) + 2)
         target = f"{letter}2:{letter}{last}"
-        check = _validation(field, hulpvormen, peildatum, codes_sheet, code_column)
+        check = _validation(
+            field, hulpvormen, peildatum, codes_sheet, code_column, len(sites or ())
+        )
         if _is_coded(field):
             code_column += 2
         if check is None:
@@ -82,13 +108,24 @@ def write_xlsx(
     instructions.column_dimensions["A"].width = 22
     instructions.column_dimensions["B"].width = 12
     instructions.column_dimensions["C"].width = 100
-    for line in _instruction_rows(peildatum):
+    for line in _instruction_rows(peildatum, bool(sites), key_fingerprint):
         instructions.append(line)
     for row in instructions.iter_rows(min_row=1, max_row=instructions.max_row):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     instructions["A1"].font = Font(bold=True, size=14)
     book.save(path)
+
+
+def _write_sites(sheet: Worksheet, sites: Sequence[SiteLine]) -> None:
+    sheet.append(list(SITES_HEADER))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for site in sites:
+        values = [site.code, site.naam, site.postcode, site.gemeente, ", ".join(site.hulpvormen)]
+        sheet.append([safe_cell(value) for value in values])
+    for letter, width in zip("ABCDE", (16, 40, 10, 24, 24), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def _is_coded(field: schema.Field) -> bool:
@@ -101,8 +138,13 @@ def _validation(
     peildatum: dt.date | None,
     codes_sheet: Worksheet,
     code_column: int,
+    site_count: int = 0,
 ) -> DataValidation | None:
-    """The Excel check of one column: a drop-down from the codes sheet, or a number/date range."""
+    """The Excel check of one column: a drop-down from the codes sheet (or the partner's sites),
+    or a number/date range."""
+    if field.name == "vestiging" and site_count:
+        source = f"{quote_sheetname(SITES_SHEET)}!$A$2:$A${site_count + 1}"
+        return DataValidation(type="list", formula1=source, allow_blank=False)
     if _is_coded(field):
         pairs = field_codes(field, hulpvormen or _default_hulpvormen())
         codes_sheet.cell(row=1, column=code_column, value=field.name).font = Font(bold=True)
@@ -139,8 +181,23 @@ def _validation(
     return None
 
 
-def _instruction_rows(peildatum: dt.date | None) -> list[list[str]]:
+def _instruction_rows(
+    peildatum: dt.date | None, has_sites: bool = False, key_fingerprint: str | None = None
+) -> list[list[str]]:
     when = peildatum.strftime("%d/%m/%Y") if peildatum else "de peildatum van de ronde"
+    sites = (
+        "De codes van uw vestigingen staan op het blad 'vestigingen'; de kolom vestiging "
+        "biedt alleen die codes aan."
+        if has_sites
+        else "De codes van uw vestigingen staan op de pagina van de ronde in de webtoepassing."
+    )
+    check = (
+        f"De sleutel van deze ronde heeft vingerafdruk {key_fingerprint}; het programma toont "
+        "de vingerafdruk van uw sleutel. Verschillen ze, lever dan niet aan."
+        if key_fingerprint
+        else "Het programma toont de vingerafdruk van uw sleutel; vergelijk die met de pagina "
+        "van de ronde."
+    )
     rows = [
         [f"Uitvraag jeugdhulpgebruik (foto), formaat versie {schema.FORMAT_VERSION}"],
         [],
@@ -152,6 +209,15 @@ def _instruction_rows(peildatum: dt.date | None) -> list[list[str]]:
             "nooit een rijksregisternummer in: gebruik het pseudonimiseringsprogramma "
             "(jeugdhulp pseudonymize), dat een kolom 'insz' omzet in client_pseudoniem.",
         ],
+        [
+            "Sleutel",
+            "",
+            "Alle partners van de ronde pseudonimiseren met dezelfde sleutel. U krijgt hem van de "
+            "coördinator van de ronde, buiten de webtoepassing om; hij staat nooit op het "
+            f"platform. {check}",
+        ],
+        ["Vestigingen", "", sites],
+        ["Hulpvormen", "", "De codes van de hulpvormen van de ronde staan op het blad 'codes'."],
         [
             "Controle",
             "",

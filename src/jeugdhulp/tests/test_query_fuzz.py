@@ -131,7 +131,7 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
     }
     for name in ("detail", "status", "kaart", "geometry", "values", "area_trend", "evolutie"):
         values[f"results:{name}"] = {"pk": run.pk}
-    for name in ("detail", "status", "aanleveren"):
+    for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}
     values["aanmeldingen:detail"] = {"pk": request_in.pk}
     return values

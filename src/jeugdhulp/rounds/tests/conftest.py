@@ -11,6 +11,19 @@ from jeugdhulp.snapshot.synthetic import synthetic_snapshot
 PEILDATUM = dt.date(2023, 2, 10)
 
 
+def seed_catalogue() -> None:
+    """The forms of help the migrations seed; a test with ``transaction=True`` flushes them, so
+    the next round seeds them again (``ronde`` is imported by other apps' tests: no new
+    fixture it depends on)."""
+    from jeugdhulp.reference.models import HulpVorm
+    from jeugdhulp.snapshot.catalogue import HULPVORMEN
+
+    for item in HULPVORMEN.values():
+        HulpVorm.objects.get_or_create(
+            code=item.code, defaults={"label": item.label, "usual_access": item.usual_access}
+        )
+
+
 @pytest.fixture
 def ronde(network, make_user):
     from jeugdhulp.reference.models import HulpVorm, Site
@@ -20,6 +33,7 @@ def ronde(network, make_user):
         naam="Foto test", peildatum=PEILDATUM, organisatie=network["region"]
     )
     ronde.partners.add(network["partner"], network["partner2"])
+    seed_catalogue()
     ronde.hulpvormen.set(HulpVorm.objects.all())
     for code in ("V001", "V002"):
         Site.objects.create(code=code, naam=code, organisatie=network["partner"], lon=5.3, lat=50.9)
