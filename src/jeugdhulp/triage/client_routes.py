@@ -189,6 +189,11 @@ def sankey(flows: pd.DataFrame, labels: dict) -> tuple[list[Node], list[Link]]:
     return list(nodes.values()), links
 
 
+def view_box() -> str:
+    """The diagrams' viewBox: the drawing plus room for the labels right of the last column."""
+    return f"-4 -4 {WIDTH + 120:.0f} {HEIGHT + 20:.0f}"
+
+
 def page_context(user, region_pk: str | None = None) -> dict:
     threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD
     states = family_states(user)
@@ -204,8 +209,9 @@ def page_context(user, region_pk: str | None = None) -> dict:
         "nodes": nodes,
         "links": links,
         "labels": labels,
-        "width": WIDTH + 120,
-        "height": HEIGHT + 20,
+        # SVG attributes are numbers in C notation: formatted here, never by the page's locale
+        # (a Dutch page would write "880,0", which the browser refuses).
+        "view_box": view_box(),
         "threshold": threshold,
         "across": rounds_context(user, region_pk, threshold),
     }
