@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jeugdhulp.aanmeldingen import areas
 from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
+from jeugdhulp.triage import engine
 from jeugdhulp.triage.codes import CAPJ_AXES, CAPJ_GROUPS, STEP_ITEMS, STEP_SCALES
 from jeugdhulp.triage.models import Route
 
@@ -186,7 +187,7 @@ class RuleForm(forms.Form):
 
     code = forms.CharField(label=_("Code"), max_length=20)
     omschrijving = forms.CharField(label=_("Omschrijving"), max_length=200, required=False)
-    advies = forms.ChoiceField(label=_("Advies"), choices=Route.choices)
+    advies = forms.ChoiceField(label=_("Advies"), choices=[("", "—"), *Route.choices])
     prioriteit = forms.IntegerField(
         label=_("Prioriteit"),
         initial=10,
@@ -214,7 +215,7 @@ class RuleForm(forms.Form):
                 required=False,
             )
             self.fields[f"v{i}_op"] = forms.ChoiceField(
-                label=_("vergelijking"), choices=OP_CHOICES, required=False
+                label=_("vergelijking"), choices=OP_CHOICES, initial=">=", required=False
             )
             self.fields[f"v{i}_waarde"] = forms.IntegerField(label=_("waarde"), required=False)
 
@@ -307,10 +308,10 @@ class RuleSetSettingsForm(forms.Form):
 
     @staticmethod
     def initial_for(regels: dict) -> dict:
-        order = list(regels.get("volgorde_bij_gelijkstand") or [])
+        order = list(regels.get("volgorde_bij_gelijkstand") or engine.DEFAULT_TIE_ORDER)
         order += [r for r in Route.values if r not in order]
         return {
-            "standaardadvies": regels.get("standaardadvies", Route.VRIJ),
+            "standaardadvies": regels.get("standaardadvies", engine.VRIJ),
             "eerste": order[0],
             "tweede": order[1],
             "derde": order[2],
