@@ -250,3 +250,36 @@ def test_family_routes_table_and_flow_diagram(world, client):
     client.force_login(world["analist"])
     page = client.get(reverse("triage:routes")).content.decode()
     assert "KP → CB" in page and "<svg" in page
+
+
+def test_the_diagram_numbers_stay_numbers_on_a_dutch_page(world, client):
+    """A Dutch page writes 880,0 for a float; an SVG attribute needs 880 or 880.0."""
+    import re
+
+    test_family_routes_table_and_flow_diagram(world, client)
+    client.force_login(world["analist"])
+    page = client.get(reverse("triage:routes"), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
+    boxes = re.findall(r'viewBox="([^"]*)"', page)
+    assert boxes and all(re.fullmatch(r"-?[\d.]+( -?[\d.]+){3}", b) for b in boxes)
+    for attribute in ("x", "y", "width", "height", "stroke-width"):
+        for value in re.findall(rf' {attribute}="([^"]*)"', page):
+            assert "," not in value, (attribute, value)
+    # the forms of help in the routes are explained by name
+    legend = page.split('id="hulpvormen-legende"')[1].split("</details>")[0]
+    assert "KP" in legend and "CB" in legend
+
+
+def test_the_report_names_the_highest_hidden_count(world, client, settings):
+    settings.JEUGDHULP_DISCLOSURE_THRESHOLD = 5
+    client.force_login(world["analist"])
+    page = client.get(reverse("triage:rapport")).content.decode()
+    # counts 1..4 are hidden, a 5 is shown: the text must say so
+    assert "Aantallen van 1 tot en met 4 (en wat ze zou verraden)" in page
+
+
+def test_a_rule_set_for_one_municipality_is_listed_by_its_name(world, client):
+    ruleset = RuleSet.objects.create(naam="Genk apart", gemeente="71016")
+    services.save_version(ruleset, engine.STARTER_RULESET, None, "eigen regels")
+    client.force_login(world["beheerder"])
+    page = client.get(reverse("triage:regelsets")).content.decode()
+    assert "gemeente Genk" in page and "71016" not in page
