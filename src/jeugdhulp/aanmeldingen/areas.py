@@ -19,6 +19,11 @@ def municipality_names(codes=None) -> dict[str, str]:
     return dict(rows.order_by("vintage").values_list("code", "naam"))
 
 
+def municipality_name(code: str) -> str:
+    """The municipality's name, or the code itself when the reference data does not know it."""
+    return municipality_names([code]).get(code, code)
+
+
 def network_municipalities(network) -> set[str]:
     """The municipalities of the network's own area (its 1G1P area sets in the reference
     data), so the dashboard also lists the ones without any request."""
@@ -50,5 +55,14 @@ def is_hulpvorm(code: str) -> bool:
     return HulpVorm.objects.filter(code=code, active=True).exists()
 
 
+def hulpvorm_names(codes) -> dict[str, str]:
+    """code -> label of forms of help (inactive ones too: old events still name them)."""
+    return dict(HulpVorm.objects.filter(code__in=list(codes)).values_list("code", "label"))
+
+
 def hulpvorm_choices() -> list[tuple[str, str]]:
-    return [(h.code, str(h)) for h in HulpVorm.objects.filter(active=True)]
+    """Forms of help by their name (the code is the value, never what the user reads)."""
+    return sorted(
+        ((h.code, h.label) for h in HulpVorm.objects.filter(active=True)),
+        key=lambda item: item[1].lower(),
+    )

@@ -87,21 +87,31 @@ class RegistrationForm(forms.Form):
             ) from None
 
     def registration(self) -> Registration:
+        """The registration as far as the form could parse it (fields in error are empty)."""
         d = self.cleaned_data
         return Registration(
-            kanaal=d["kanaal"],
-            gemeente=d["gemeente"],
-            geboortejaren=d["geboortejaren"],
-            domeinen=d["domeinen"],
-            urgentie=d["urgentie"],
-            toestemming=d["toestemming"],
-            partners=d["partners"],
+            kanaal=d.get("kanaal", ""),
+            gemeente=d.get("gemeente", ""),
+            geboortejaren=d.get("geboortejaren", []),
+            domeinen=d.get("domeinen", []),
+            urgentie=d.get("urgentie", ""),
+            toestemming=bool(d.get("toestemming")),
+            partners=d.get("partners", []),
             naam=d.get("naam", ""),
             telefoon=d.get("telefoon", ""),
             email=d.get("email", ""),
-            gewenste_termijn=d["gewenste_termijn"],
+            gewenste_termijn=d.get("gewenste_termijn"),
             gezin=self.gezin,
         )
+
+    def add_rule_errors(self, errors: dict[str, list[str]]) -> None:
+        """Add the service's messages for the fields the form itself found no fault with, so
+        one submit shows every problem (a field the form already flagged keeps its message)."""
+        for name, messages in errors.items():
+            if name in self.fields and name in self.errors:
+                continue
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
 
 
 class EventForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
+from jeugdhulp.aanmeldingen import access, areas, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.forms import (
     ContactPointForm,
     DashboardForm,
@@ -33,10 +33,11 @@ from jeugdhulp.audit.services import record, record_view
 from jeugdhulp.core.params import id_param
 from jeugdhulp.data.cells import safe_row
 
-# list view -> (title, role that has it)
+# list view -> (title, role that has it), in the order of the tabs: a provider's inbox is the
+# work waiting for them, so it comes (and opens) first.
 LISTS = {
-    "mijn": (gettext_lazy("Mijn aanmeldingen"), access.REGISTERING_ROLES),
     "inbox": (gettext_lazy("Inbox van mijn voorziening"), (Role.MEDEWERKER_VOORZIENING,)),
+    "mijn": (gettext_lazy("Mijn aanmeldingen"), access.REGISTERING_ROLES),
     "netwerk": (gettext_lazy("Alle aanmeldingen van het netwerk"), (Role.COORDINATOR,)),
 }
 
@@ -70,6 +71,9 @@ def request_list(request):
     if status in Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
+    names = areas.municipality_names({a.gemeente for a in page})
+    for a in page:
+        a.gemeente_naam = names.get(a.gemeente, a.gemeente)
     return render(
         request,
         "aanmeldingen/list.html",
@@ -95,14 +99,18 @@ def register(request):
         if not access.may_see_family_contact(request.user, gezin):
             raise Http404
     form = RegistrationForm(request.POST or None, user=request.user, gezin=gezin)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = workflow.register(request.user, form.registration())
-        except workflow.InvalidInput as error:
-            apply_errors(form, error)
+    if request.method == "POST":
+        if not form.is_valid():
+            # The rules of the service too, so every problem shows after one submit.
+            form.add_rule_errors(workflow.registration_problems(request.user, form.registration()))
         else:
-            messages.success(request, _("De aanmelding is geregistreerd."))
-            return redirect("aanmeldingen:detail", pk=created.pk)
+            try:
+                created = workflow.register(request.user, form.registration())
+            except workflow.InvalidInput as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("De aanmelding is geregistreerd."))
+                return redirect("aanmeldingen:detail", pk=created.pk)
     return render(request, "aanmeldingen/register.html", {"form": form, "gezin": gezin})
 
 
@@ -116,6 +124,15 @@ def _visible_or_404(user, pk: int) -> Aanmelding:
     if not can(user, "aanmeldingen.view_aanmelding", aanmelding):
         raise Http404
     return aanmelding
+
+
+def _history(aanmelding: Aanmelding) -> list:
+    """The request's events, each with the name of its form of help (never only its code)."""
+    events = list(aanmelding.gebeurtenissen.select_related("organisatie", "door"))
+    names = areas.hulpvorm_names({e.hulpvorm for e in events if e.hulpvorm})
+    for event in events:
+        event.hulpvorm_naam = names.get(event.hulpvorm, event.hulpvorm)
+    return events
 
 
 def detail(request, pk: int):
@@ -177,6 +194,7 @@ def detail(request, pk: int):
             messages.error(request, str(error))
             return redirect("aanmeldingen:detail", pk=pk)
     show_contact = can(user, "aanmeldingen.view_contact", aanmelding)
+    may_view_assessments = can(user, "triage.list_assessment")
     if show_contact:
         record_view(gezin, fields=Gezin.CONTACT_FIELDS)
     return render(
@@ -184,14 +202,19 @@ def detail(request, pk: int):
         "aanmeldingen/detail.html",
         {
             "a": aanmelding,
+            "gemeente": areas.municipality_name(aanmelding.gemeente),
             "gezin": gezin,
             "show_contact": show_contact,
             "partners": partners,
             "domeinen": [r.get_domein_display() for r in aanmelding.domein_rijen.all()],
-            "events": aanmelding.gebeurtenissen.select_related("organisatie", "door"),
+            "events": _history(aanmelding),
             "family_requests": access.visible_requests(user).filter(gezin=gezin).exclude(pk=pk),
             "plan": plan,
             "may_act": may_act,
+            "may_assess": can(user, "triage.add_assessment", aanmelding),
+            "assessments": (
+                aanmelding.taxaties.order_by("-gemaakt_op", "-id") if may_view_assessments else []
+            ),
             "may_register": show_contact and can(user, "aanmeldingen.add_aanmelding"),
             "event_form": event_form,
             "contact_form": contact_form,
@@ -227,8 +250,20 @@ def _board(request):
     return form, disclosure.publish(board, request.user)
 
 
+def split_idle_partners(per_partner: list) -> tuple[list, list]:
+    """The partners with requests (or a waiting list) in the period, and those without any:
+    the page lists the first and sums the second up in one line. A hidden count (``None``) is
+    never taken for zero."""
+    busy, idle = [], []
+    for org, figures in per_partner:
+        empty = figures.aantal == 0 and not figures.open_wachtlijst
+        (idle if empty else busy).append((org, figures))
+    return busy, idle
+
+
 def dashboard_view(request):
     form, board = _board(request)
+    busy, idle = split_idle_partners(board.per_partner) if board else ([], [])
     shown = [n for _, n in board.per_month if n is not None] if board else []
     month_max = max(shown, default=0)
     return render(
@@ -238,6 +273,8 @@ def dashboard_view(request):
             "form": form,
             "board": board,
             "month_max": month_max,
+            "busy_partners": busy,
+            "idle_partners": [org for org, _f in idle],
             "query": request.GET.urlencode(),
             "max_lag": settings.JEUGDHULP_DASHBOARD_MAX_LAG,
             "hidden": _("te weinig gegevens"),

@@ -176,6 +176,12 @@ def _registration_errors(
     return errors, partners
 
 
+def registration_problems(user, data: Registration) -> dict[str, list[str]]:
+    """Everything wrong with ``data`` (field name -> Dutch messages), without writing: the form
+    shows all of it at once, also next to the fields it could not parse itself."""
+    return _registration_errors(user, data)[0]
+
+
 def _partners(user, codes: list[str], fail) -> list[Organisation]:
     if not codes:
         fail("partners", _("Kies minstens één partner aan wie de vraag gericht is."))

@@ -18,13 +18,14 @@ or analist role reaches are counted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access
+from jeugdhulp.aanmeldingen import access, areas
 from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis, GebeurtenisType
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
@@ -189,6 +190,18 @@ def sankey(flows: pd.DataFrame, labels: dict) -> tuple[list[Node], list[Link]]:
     return list(nodes.values()), links
 
 
+def help_legend(*texts: str) -> list[tuple[str, str]]:
+    """(code, name) of the forms of help named by code in ``texts`` (routes, states): the page
+    shows the codes compactly and says once what each one is."""
+    tokens = {token for text in texts for token in re.findall(r"[\w-]+", str(text))}
+    return sorted(areas.hulpvorm_names(tokens).items())
+
+
+def view_box() -> str:
+    """The diagrams' viewBox: the drawing plus room for the labels right of the last column."""
+    return f"-4 -4 {WIDTH + 120:.0f} {HEIGHT + 20:.0f}"
+
+
 def page_context(user, region_pk: str | None = None) -> dict:
     threshold = settings.JEUGDHULP_DISCLOSURE_THRESHOLD
     states = family_states(user)
@@ -198,14 +211,19 @@ def page_context(user, region_pk: str | None = None) -> dict:
     flows = routes.suppress_transitions(routes.transitions(states, column=routes.STATE), threshold)
     labels = {p: _("stap %(n)s") % {"n": p} for p in sorted(set(states[routes.PERIOD]))}
     nodes, links = sankey(flows, labels)
+    across = rounds_context(user, region_pk, threshold)
+    named = [r["route"] for r in route_table.to_dict("records")] + [n.state for n in nodes]
+    named += [r["route"] for r in across.get("round_routes", [])]
     return {
         "routes": route_table.to_dict("records"),
         "other_label": routes.OTHER_ROUTES,
         "nodes": nodes,
         "links": links,
         "labels": labels,
-        "width": WIDTH + 120,
-        "height": HEIGHT + 20,
+        # SVG attributes are numbers in C notation: formatted here, never by the page's locale
+        # (a Dutch page would write "880,0", which the browser refuses).
+        "view_box": view_box(),
         "threshold": threshold,
-        "across": rounds_context(user, region_pk, threshold),
+        "across": across,
+        "legend": help_legend(*named),
     }

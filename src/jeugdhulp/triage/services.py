@@ -36,10 +36,21 @@ def default_ruleset() -> RuleSet:
     return ruleset
 
 
-def applicable_ruleset(gemeente: str, organisation_ids: Iterable[int]) -> RuleSet:
+def existing_default_ruleset() -> RuleSet | None:
+    """The platform's rule set if it was stored already (reading never creates it)."""
+    return (
+        RuleSet.objects.filter(organisatie=None, gemeente="", versies__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+
+
+def applicable_ruleset(
+    gemeente: str, organisation_ids: Iterable[int], create: bool = True
+) -> RuleSet:
     """The rules for a request: its municipality's own set, else the set of a network (then a
     region) its organisations take part in, else the platform default. Only sets with at
-    least one version count."""
+    least one version count. ``create=False`` (for a GET) never stores the platform default."""
     with_rules = RuleSet.objects.filter(versies__isnull=False).distinct()
     local = with_rules.filter(gemeente=gemeente).exclude(gemeente="").order_by("pk").first()
     if local:
@@ -61,6 +72,9 @@ def applicable_ruleset(gemeente: str, organisation_ids: Iterable[int]) -> RuleSe
         )
         if found:
             return found
+    if not create:
+        # A page only shows which rules will apply: it names the platform's rules unsaved.
+        return existing_default_ruleset() or RuleSet(naam=DEFAULT_NAME)
     return default_ruleset()
 
 

@@ -10,6 +10,12 @@ urlpatterns = [
     path("taxatie/<int:pk>/", views.detail, name="detail"),
     path("regelsets/", views.ruleset_list, name="regelsets"),
     path("regelsets/nieuw/", views.ruleset_edit, name="regelset_nieuw"),
+    path(
+        "regelsets/standaard/bewerken/",
+        views.ruleset_edit,
+        {"default": True},
+        name="regelset_standaard_bewerken",
+    ),
     path("regelsets/<int:pk>/", views.ruleset_detail, name="regelset"),
     path("regelsets/<int:pk>/bewerken/", views.ruleset_edit, name="regelset_bewerken"),
     path("rapport/", views.report, name="rapport"),

@@ -11,13 +11,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access
+from jeugdhulp.aanmeldingen import access, areas
 from jeugdhulp.aanmeldingen.models import Gezin
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.services import record_view
 from jeugdhulp.triage import client_routes, engine, reports, services
 from jeugdhulp.triage.codes import STEP_ITEMS, STEP_SCALES, capj_label
-from jeugdhulp.triage.forms import AssessmentForm, DecisionForm, RuleSetForm, VersionForm
+from jeugdhulp.triage.forms import (
+    AssessmentForm,
+    DecisionForm,
+    RuleFormSet,
+    RuleSetForm,
+    RuleSetSettingsForm,
+    rule_initial,
+)
 from jeugdhulp.triage.models import Assessment, Route, RuleSet
 
 
@@ -60,11 +67,17 @@ def new(request, kind: str, pk: int):
         else:
             return redirect("triage:detail", pk=assessment.pk)
     gemeente, orgs = services.request_context(target)
-    ruleset = services.applicable_ruleset(gemeente, orgs)
+    ruleset = services.applicable_ruleset(gemeente, orgs, create=False)
     return render(
         request,
         "triage/new.html",
-        {"form": form, "target": target, "kind": kind, "ruleset": ruleset},
+        {
+            "form": form,
+            "target": target,
+            "kind": kind,
+            "ruleset": ruleset,
+            "gemeente": areas.municipality_name(gemeente),
+        },
     )
 
 
@@ -131,13 +144,19 @@ def detail(request, pk: int):
 
 def ruleset_list(request):
     _require(request.user, "triage.view_ruleset")
-    services.default_ruleset()
-    rulesets = RuleSet.objects.select_related("organisatie").prefetch_related("versies")
+    rulesets = list(RuleSet.objects.select_related("organisatie").prefetch_related("versies"))
+    names = areas.municipality_names({r.gemeente for r in rulesets if r.gemeente})
+    for ruleset in rulesets:
+        ruleset.gemeente_naam = names.get(ruleset.gemeente, ruleset.gemeente)
     return render(
         request,
         "triage/rulesets.html",
         {
             "rulesets": rulesets,
+            # Until a beheerder saves them, the platform's rules are the starter rules (reading
+            # this page stores nothing).
+            "starter": services.existing_default_ruleset() is None,
+            "starter_name": services.DEFAULT_NAME,
             "may_change": can(request.user, "triage.change_ruleset"),
         },
     )
@@ -167,31 +186,56 @@ def ruleset_detail(request, pk: int):
     )
 
 
-def ruleset_edit(request, pk: int | None = None):
+def _place_problems(problems: list[str], rules, settings_form) -> None:
+    """Put each problem of the rule engine next to the rule it names ("regel U1: ...", or
+    "regel 3: ..." by position), the others above the form."""
+    shown = [f for f in rules.forms if f.cleaned_data and not rules._should_delete_form(f)]
+    by_code = {f.cleaned_data.get("code", "").strip(): f for f in shown}
+    for problem in problems:
+        where = problem.partition(": ")[0]
+        name = where.removeprefix("regel ").split(" > ")[0] if where.startswith("regel ") else None
+        form = by_code.get(name) if name else None
+        if form is None and name and name.isdigit() and 0 < int(name) <= len(shown):
+            form = shown[int(name) - 1]
+        if form is not None:
+            form.add_error(None, problem)
+        else:
+            settings_form.add_error(None, problem)
+
+
+def ruleset_edit(request, pk: int | None = None, default: bool = False):
+    """A new version of a rule set, through a form with a row per rule (GET writes nothing)."""
     _require(request.user, "triage.change_ruleset")
-    ruleset = get_object_or_404(RuleSet, pk=pk) if pk else None
+    if pk:
+        ruleset = get_object_or_404(RuleSet, pk=pk)
+    else:
+        ruleset = services.existing_default_ruleset() if default else None
     current = ruleset.current() if ruleset else None
     start = current.regels if current else engine.STARTER_RULESET
-    meta = RuleSetForm(request.POST or None) if ruleset is None else None
-    form = VersionForm(
-        request.POST or None,
-        initial={"regels": json.dumps(start, indent=2, ensure_ascii=False)},
+    data = request.POST if request.method == "POST" else None
+    meta = RuleSetForm(data) if ruleset is None and not default else None
+    settings_form = RuleSetSettingsForm(data, initial=RuleSetSettingsForm.initial_for(start))
+    rules = RuleFormSet(
+        data, initial=[rule_initial(r) for r in start.get("regels", [])], prefix="regel"
     )
-    if request.method == "POST" and form.is_valid() and (meta is None or meta.is_valid()):
+    forms_valid = [f.is_valid() for f in (settings_form, rules, meta) if f is not None]
+    if data is not None and all(forms_valid):
+        regels = {**settings_form.settings(), "regels": rules.rules()}
         try:
-            engine.parse_ruleset(form.cleaned_data["regels"])
+            engine.parse_ruleset(regels)
         except engine.RuleSetError as error:
-            for problem in error.problems:
-                form.add_error("regels", problem)
+            _place_problems(error.problems, rules, settings_form)
         else:
-            if ruleset is None:
+            if ruleset is None and default:
+                ruleset = services.default_ruleset()
+            elif ruleset is None:
                 ruleset = RuleSet.objects.create(
                     naam=meta.cleaned_data["naam"],
                     organisatie=meta.cleaned_data["organisatie"],
-                    gemeente=meta.cleaned_data["gemeente"].strip(),
+                    gemeente=meta.cleaned_data["gemeente"],
                 )
             version = services.save_version(
-                ruleset, form.cleaned_data["regels"], request.user, form.cleaned_data["toelichting"]
+                ruleset, regels, request.user, settings_form.cleaned_data["toelichting"]
             )
             messages.success(
                 request, _("Versie %(n)s van de regelset is bewaard.") % {"n": version.versie}
@@ -200,7 +244,15 @@ def ruleset_edit(request, pk: int | None = None):
     return render(
         request,
         "triage/ruleset_edit.html",
-        {"ruleset": ruleset, "form": form, "meta": meta, "current": current},
+        {
+            "ruleset": ruleset,
+            "default": default,
+            "default_name": services.DEFAULT_NAME,
+            "meta": meta,
+            "settings_form": settings_form,
+            "rules": rules,
+            "current": current,
+        },
     )
 
 
@@ -216,7 +268,9 @@ def report(request):
             "share": share,
             "by_domain": reports.by_domain(assessments),
             "by_municipality": reports.by_municipality(assessments),
-            "threshold": reports.threshold(),
+            # counts from 1 to threshold − 1 are hidden (``analysis.disclosure``): the page
+            # names the highest hidden count, so a shown 5 never contradicts the text
+            "hidden_up_to": reports.threshold() - 1,
         },
     )
 

@@ -77,12 +77,17 @@ def from_page(html: str) -> Published:
     # codes the export and the API use.
     partner_code = dict(Organisation.objects.values_list("naam", "code"))
     domain_code = {str(label): code for code, label in Domein.choices}
-    partner_rows = rows("Per partner")
+    # Partners without requests (nor a waiting list) in the period are summed up in one line
+    # that names them: each counts 0 in both tables.
+    partner_rows = [r for r in rows("Per partner") if len(r) > 1]
+    idle = [partner_code[li.get_text()] for li in soup.select("#partners-zonder li")]
     out.tables["partner"] = {
-        partner_code[r[0].get_text()]: _hidden_or_int(r[1].get_text()) for r in partner_rows
+        **{partner_code[r[0].get_text()]: _hidden_or_int(r[1].get_text()) for r in partner_rows},
+        **dict.fromkeys(idle, 0),
     }
     out.tables["wachtlijst"] = {
-        partner_code[r[0].get_text()]: _hidden_or_int(r[-1].get_text()) for r in partner_rows
+        **{partner_code[r[0].get_text()]: _hidden_or_int(r[-1].get_text()) for r in partner_rows},
+        **dict.fromkeys(idle, 0),
     }
     out.tables["maand"] = {
         "-".join(reversed(r[0].get_text().split("/"))): _hidden_or_int(r[1].get_text())

@@ -2,6 +2,7 @@
 whom — in a real browser."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -76,3 +77,55 @@ def test_the_coordinator_sees_the_requests_on_the_municipality_map(
     assert "#ffffff" in fills and len(set(fills)) == 3  # two rates in two classes, one unknown
     page.hover("#kaart path.leaflet-interactive >> nth=0")
     assert "aanmeldingen" in page.inner_text(".leaflet-tooltip")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_registrant_sees_every_error_at_once_then_registers_and_starts_a_triage(
+    page, live_server, world, log_in
+):
+    from jeugdhulp.triage.codes import STEP_ITEMS
+
+    log_in("aanmelder")
+    page.get_by_role("link", name="Aanmeldingen", exact=True).first.click()
+    page.get_by_role("link", name="Nieuwe aanmelding").click()
+    page.fill("input[name=naam]", "Gezin Klik")
+    page.fill("input[name=geboortejaren]", "twintig")
+    page.click("main button.primary")
+    page.wait_for_selector(".errorlist")
+    errors = page.locator("main .errorlist li").all_inner_texts()
+    # the form's checks and the service's rules, in one answer
+    assert len(errors) >= 5, errors
+    assert any("toestemming" in e.lower() for e in errors)
+    assert any("telefoonnummer" in e for e in errors)
+    assert any("komma" in e for e in errors)
+    page.fill("input[name=telefoon]", "011 00 00 00")
+    page.select_option("select[name=gemeente]", label="Genk")
+    page.fill("input[name=geboortejaren]", "2015")
+    page.check("input[name=domeinen][value=school]")
+    page.check("input[name=partners][value=IN-1]")
+    page.check("input[name=toestemming]")
+    page.click("main button.primary")
+    page.wait_for_selector("#eerste-contact")
+    assert "Genk" in page.inner_text("main")
+    page.get_by_role("link", name="Taxatie starten").click()
+    page.wait_for_selector("#aanmelding-samenvatting")
+    assert "Genk" in page.inner_text("#aanmelding-samenvatting")
+    page.check("input[name='capj'][value='A']")
+    for item in STEP_ITEMS:
+        page.check(f"input[name='step_{item.code}'][value='1']")
+    page.get_by_role("button", name="Advies berekenen en bewaren").click()
+    page.wait_for_selector("#advies")
+    page.get_by_role("link", name=re.compile(r"^Aanmelding \d+$")).click()
+    page.wait_for_selector("#taxaties")
+    assert "Rechtstreeks toegankelijke hulp" in page.inner_text("#taxaties")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_provider_lands_on_the_inbox(page, live_server, world, request_in, log_in):
+    log_in("voorziening")
+    page.get_by_role("link", name="Aanmeldingen", exact=True).first.click()
+    page.wait_for_selector("main h1")
+    assert page.inner_text("main h1") == "Inbox van mijn voorziening"
+    assert page.locator(f"main table a:text-is('{request_in.pk}')").count() == 1

@@ -184,29 +184,6 @@ def test_what_a_user_may_not_see_answers_404(client, world, request_in):
     assert response.status_code == 403
 
 
-def test_a_beheerder_edits_rules_with_validation(client, world):
-    ruleset = network_rules(world)
-    client.force_login(world["beheerder"])
-    url = reverse("triage:regelset_bewerken", args=[ruleset.pk])
-    bad = (
-        '{"regels": [{"code": "A", "advies": "niet_vrij_toegankelijk", '
-        '"als": {"schaal": "UZ", "op": ">=", "waarde": 40}}]}'
-    )
-    response = client.post(url, {"regels": bad, "toelichting": "te streng"})
-    assert "kan nooit waar zijn" in response.content.decode()
-    response = client.post(url, {"regels": "{nope", "toelichting": "x"})
-    assert "Geen geldige JSON: regel 1" in response.content.decode()
-    assert ruleset.versies.count() == 1
-    good = bad.replace("40", "10")
-    assert client.post(url, {"regels": good, "toelichting": "lager"}).status_code == 302
-    assert ruleset.current().versie == 2
-    page = client.get(reverse("triage:regelset", args=[ruleset.pk]) + "?versie=1")
-    assert "eerste versie" in page.content.decode()
-    client.force_login(world["coordinator"])
-    assert client.get(url).status_code == 403
-    assert client.get(reverse("triage:regelsets")).status_code == 200
-
-
 def many_assessments(world, n_agree, n_differ):
     made = []
     for i in range(n_agree + n_differ):
@@ -273,3 +250,36 @@ def test_family_routes_table_and_flow_diagram(world, client):
     client.force_login(world["analist"])
     page = client.get(reverse("triage:routes")).content.decode()
     assert "KP → CB" in page and "<svg" in page
+
+
+def test_the_diagram_numbers_stay_numbers_on_a_dutch_page(world, client):
+    """A Dutch page writes 880,0 for a float; an SVG attribute needs 880 or 880.0."""
+    import re
+
+    test_family_routes_table_and_flow_diagram(world, client)
+    client.force_login(world["analist"])
+    page = client.get(reverse("triage:routes"), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
+    boxes = re.findall(r'viewBox="([^"]*)"', page)
+    assert boxes and all(re.fullmatch(r"-?[\d.]+( -?[\d.]+){3}", b) for b in boxes)
+    for attribute in ("x", "y", "width", "height", "stroke-width"):
+        for value in re.findall(rf' {attribute}="([^"]*)"', page):
+            assert "," not in value, (attribute, value)
+    # the forms of help in the routes are explained by name
+    legend = page.split('id="hulpvormen-legende"')[1].split("</details>")[0]
+    assert "KP" in legend and "CB" in legend
+
+
+def test_the_report_names_the_highest_hidden_count(world, client, settings):
+    settings.JEUGDHULP_DISCLOSURE_THRESHOLD = 5
+    client.force_login(world["analist"])
+    page = client.get(reverse("triage:rapport")).content.decode()
+    # counts 1..4 are hidden, a 5 is shown: the text must say so
+    assert "Aantallen van 1 tot en met 4 (en wat ze zou verraden)" in page
+
+
+def test_a_rule_set_for_one_municipality_is_listed_by_its_name(world, client):
+    ruleset = RuleSet.objects.create(naam="Genk apart", gemeente="71016")
+    services.save_version(ruleset, engine.STARTER_RULESET, None, "eigen regels")
+    client.force_login(world["beheerder"])
+    page = client.get(reverse("triage:regelsets")).content.decode()
+    assert "gemeente Genk" in page and "71016" not in page
