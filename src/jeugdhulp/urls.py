@@ -2,10 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from jeugdhulp.core import views as core_views
 from jeugdhulp.core.password_reset import RateLimitedPasswordResetView
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, with the page to return to read in its own language.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/", include("jeugdhulp.api.urls")),
 ]
 urlpatterns += i18n_patterns(
