@@ -28,3 +28,8 @@ urlpatterns += i18n_patterns(
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Error pages in Dutch, in the platform's layout, with a way back (jeugdhulp.core.errors).
+handler403 = "jeugdhulp.core.errors.permission_denied"
+handler404 = "jeugdhulp.core.errors.page_not_found"
+handler500 = "jeugdhulp.core.errors.server_error"
