@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdhulp.accounts.grants import grant
@@ -78,7 +78,7 @@ class UserAdmin(DjangoUserAdmin):
         if pending:
             messages.warning(
                 request,
-                _now(
+                gettext(
                     "%(n)d rol(len) wacht(en) op goedkeuring: een beheerder geeft zichzelf geen "
                     "rol zonder een tweede beheerder (of de organisatiebeheerder van de "
                     "organisatie). Zie Rollen en goedkeuringen."
@@ -119,7 +119,7 @@ class MembershipAdmin(admin.ModelAdmin):
         if membership.is_pending:
             messages.warning(
                 request,
-                _now(
+                gettext(
                     "Deze rol wacht op goedkeuring door een tweede beheerder (of de "
                     "organisatiebeheerder van de organisatie). Zie Rollen en goedkeuringen."
                 ),
