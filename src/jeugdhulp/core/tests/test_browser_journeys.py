@@ -1,7 +1,6 @@
 """Browser journeys a person clicks through: the beheerder's admin from the menu, the language
 switch both ways (logged out and inside the app), and pages that hold on a 390-px phone."""
 
-
 import numpy as np
 import pytest
 from cryptography.fernet import Fernet
