@@ -26,6 +26,8 @@ ALLOWED_HOSTS = envconfig.csv_list(
     ENV, "JEUGDHULP_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
 CSRF_TRUSTED_ORIGINS = envconfig.csv_list(ENV, "JEUGDHULP_CSRF_TRUSTED_ORIGINS", [])
+# A refused form: a Dutch page in the platform's layout, with a way back.
+CSRF_FAILURE_VIEW = "jeugdhulp.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     # Ours first, so our templates (login, admin tweaks) win.

@@ -2,10 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from jeugdhulp.core import views as core_views
 from jeugdhulp.core.password_reset import RateLimitedPasswordResetView
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, with the page to return to read in its own language.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("api/", include("jeugdhulp.api.urls")),
 ]
 urlpatterns += i18n_patterns(
@@ -26,3 +28,8 @@ urlpatterns += i18n_patterns(
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Error pages in Dutch, in the platform's layout, with a way back (jeugdhulp.core.errors).
+handler403 = "jeugdhulp.core.errors.permission_denied"
+handler404 = "jeugdhulp.core.errors.page_not_found"
+handler500 = "jeugdhulp.core.errors.server_error"

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext as _now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdhulp.accounts.grants import grant
@@ -78,11 +78,50 @@ class UserAdmin(DjangoUserAdmin):
         if pending:
             messages.warning(
                 request,
-                _now(
+                gettext(
                     "%(n)d rol(len) wacht(en) op goedkeuring: een beheerder geeft zichzelf geen "
                     "rol zonder een tweede beheerder (of de organisatiebeheerder van de "
                     "organisatie). Zie Rollen en goedkeuringen."
                 )
                 % {"n": pending},
+            )
+        return None
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Every role of every person, to look up and filter (who holds which role where). A new
+    role, or a change of its organisation or role, goes through ``accounts.grants.grant`` like
+    the inline on the person's page: the status and who asked and decided are never edited
+    here; a pending role is approved on the approvals page (Rollen en goedkeuringen)."""
+
+    list_display = ["user", "organisatie", "rol", "status", "beslist_door", "beslist_op"]
+    list_filter = ["rol", "status", "organisatie__soort"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organisatie__naam"]
+    list_select_related = ["user", "organisatie", "beslist_door"]
+    autocomplete_fields = ["user", "organisatie"]
+    fields = [
+        "user",
+        "organisatie",
+        "rol",
+        "status",
+        "aangevraagd_door",
+        "aangevraagd_op",
+        "beslist_door",
+        "beslist_op",
+    ]
+    readonly_fields = ["status", "aangevraagd_door", "aangevraagd_op", "beslist_door", "beslist_op"]
+
+    def save_model(self, request, obj, form, change):
+        if change and not {"user", "organisatie", "rol"} & set(form.changed_data):
+            return super().save_model(request, obj, form, change)
+        membership = grant(request.user, obj.user, obj.organisatie, obj.rol, membership=obj)
+        if membership.is_pending:
+            messages.warning(
+                request,
+                gettext(
+                    "Deze rol wacht op goedkeuring door een tweede beheerder (of de "
+                    "organisatiebeheerder van de organisatie). Zie Rollen en goedkeuringen."
+                ),
             )
         return None

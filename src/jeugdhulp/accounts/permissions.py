@@ -157,10 +157,25 @@ def in_reach(*roles: str):
 
 
 def add_model_perms(app_label: str, model_names: Iterable[str], predicate, actions=None) -> None:
-    """Register Django's model permissions (used by the admin) for ``model_names``."""
+    """Register Django's model permissions (used by the admin) for ``model_names``, and the
+    admin's module permission of ``app_label`` for the same predicate (``add_admin_module``)."""
     for model in model_names:
         for action in actions or ("view", "add", "change", "delete"):
             rules.add_perm(f"{app_label}.{action}_{model}", predicate)
+    add_admin_module(app_label, predicate)
+
+
+def add_admin_module(app_label: str, predicate) -> None:
+    """Let the holders of ``predicate`` see ``app_label``'s section of the admin.
+
+    The admin lists an app, and answers its pages, only when ``user.has_module_perms(app_label)``;
+    django-rules answers that with the rule named after the bare app label. Without it the
+    model permissions above are never asked and the admin shows no module at all. Registering
+    twice widens the rule (either predicate suffices)."""
+    if rules.perm_exists(app_label):
+        rules.set_perm(app_label, rules.permissions.permissions[app_label] | predicate)
+    else:
+        rules.add_perm(app_label, predicate)
 
 
 def visible_organisations(user):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "jeugdhulp.audit"
     label = "audit"
-    verbose_name = _("Auditlog")
+    verbose_name = _("Audit")
 
     def ready(self) -> None:
         from jeugdhulp.audit import signals
