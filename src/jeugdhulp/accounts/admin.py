@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from jeugdhulp.accounts.grants import grant
@@ -78,10 +78,14 @@ class UserAdmin(DjangoUserAdmin):
         if pending:
             messages.warning(
                 request,
-                gettext(
-                    "%(n)d rol(len) wacht(en) op goedkeuring: een beheerder geeft zichzelf geen "
+                ngettext(
+                    "%(n)d rol wacht op goedkeuring: een beheerder geeft zichzelf geen "
                     "rol zonder een tweede beheerder (of de organisatiebeheerder van de "
-                    "organisatie). Zie Rollen en goedkeuringen."
+                    "organisatie). Zie Rollen en goedkeuringen.",
+                    "%(n)d rollen wachten op goedkeuring: een beheerder geeft zichzelf geen "
+                    "rol zonder een tweede beheerder (of de organisatiebeheerder van de "
+                    "organisatie). Zie Rollen en goedkeuringen.",
+                    pending,
                 )
                 % {"n": pending},
             )

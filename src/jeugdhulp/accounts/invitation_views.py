@@ -13,6 +13,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from jeugdhulp.accounts.invitations import (
@@ -126,10 +127,14 @@ def _tell_pending(request, memberships) -> None:
     if pending:
         messages.info(
             request,
-            _(
-                "%(n)d rol(len) wacht(en) op goedkeuring door de organisatie zelf "
+            ngettext(
+                "%(n)d rol wacht op goedkeuring door de organisatie zelf "
                 "(haar organisatiebeheerder) of een beheerder. Tot dan ziet de uitgenodigde "
-                "niets van die organisatie."
+                "niets van die organisatie.",
+                "%(n)d rollen wachten op goedkeuring door de organisatie zelf "
+                "(haar organisatiebeheerder) of een beheerder. Tot dan ziet de uitgenodigde "
+                "niets van die organisatie.",
+                len(pending),
             )
             % {"n": len(pending)},
         )
