@@ -39,7 +39,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 DEMO_PASSWORD = "demo-wachtwoord-2026"
 ROLES = ("demo-beheerder", "demo-analist", "demo-coordinator", "demo-aanmelder", "demo-voorziening")
 
-MAX_PAGES_PER_ROLE = 60  # pages opened by a click (downloads not counted)
+MAX_PAGES_PER_ROLE = 60  # the home page and pages opened by a click (not downloads)
 PAGES_PER_PATTERN = 1  # pages per URL pattern (numbers -> <n>): one request, one admin form, ...
 QUERY_VARIANTS_PER_PATH = 1  # '?page=2', '?o=1', admin filters: this many per path
 DOWNLOADS_PER_PATTERN = 1  # downloads fetched (status only) per URL pattern
@@ -48,9 +48,9 @@ SCREENSHOT_PAGES = 25  # make screenshots: pages per role
 
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 390, "height": 844}
-# Pages whose width is measured at MOBILE: every crawled page up to this click depth (the home
-# page is 0, the menu 1, what a list links to 2), except admin pages.
-MOBILE_MAX_DEPTH = 2
+# Pages whose width is measured at MOBILE: the main pages, i.e. every crawled page up to this
+# click depth (the home page is 0, its menu 1, what those pages link to 2), except admin pages.
+MOBILE_MAX_DEPTH = 1
 MOBILE_SKIP = re.compile(r"^/(en/)?beheer/")
 
 NAVIGATION_TIMEOUT_MS = 30_000
@@ -71,8 +71,10 @@ DOWNLOAD_LINK = re.compile(
     r"|/download/|/export/|^/static/|^/media/|^/api/"
 )
 
-# Visible text that betrays a missing value or a JavaScript slip (whole words, case-sensitive).
-BAD_WORDS = re.compile(r"(?<![\w-])(nan|NaN|None|undefined)(?![\w-])")
+# Visible text that betrays a missing value or a JavaScript slip (whole words, case-sensitive);
+# 'None' only on Dutch pages (English ones may say "None available").
+BAD_WORDS = re.compile(r"(?<![\w-])(nan|NaN|undefined)(?![\w-])")
+BAD_WORDS_ON_DUTCH = re.compile(r"(?<![\w-])(None)(?![\w-])")
 # English left on a Dutch page (Django's admin and error pages, our own slips). Case-sensitive;
 # whole words unless the entry has a space.
 ENGLISH_ON_DUTCH = (
@@ -98,9 +100,10 @@ ENGLISH_ON_DUTCH = (
     "Search",
     "Today",
 )
-# Dutch left on an English page.
+# Dutch left on an English page (not words that data - names, model labels - may hold).
 DUTCH_ON_ENGLISH = (
     "Naar foto",
+    "Van foto",
     "Afmelden",
     "Aanmelden",
     "Kaarten en rapporten",
@@ -108,10 +111,9 @@ DUTCH_ON_ENGLISH = (
     "te weinig gegevens",
     "Toon",
     "Opslaan",
-    "Gemeente",
-    "gemeente",
-    "aanmelding",
-    "Aanmelding",
+    "Bewaren",
+    "Annuleren",
+    "Zoeken",
 )
 # Text of a dead end: a page that is there but lets this person do nothing.
 DEAD_END = ("U hebt geen rechten om iets te bekijken", "You don't have permission to view")
@@ -263,6 +265,7 @@ class Visit:
     url: str
     depth: int
     chain: tuple[str, ...]  # the hrefs clicked from the home page to get here
+    trail: tuple[str, ...] = ()  # the URLs of the pages on the way, from home to here
     title: str = ""
     links: list[dict] = field(default_factory=list)
     seconds: float = 0.0  # from the click to the end of the look
@@ -377,6 +380,8 @@ class Crawl:
         self.language = "nl"  # what the person chose last in the language switch
         self._events: list[tuple[str, str]] = []
         self._console_csp: list[str] = []
+        self._inflight: set = set()  # requests sent and not yet answered
+        self._trail: list[str] = []  # the browser's history since the home page (URLs)
         self._english = _word_pattern(ENGLISH_ON_DUTCH)
         self._dutch = _word_pattern(DUTCH_ON_ENGLISH)
 
@@ -403,6 +408,9 @@ class Crawl:
             if "ERR_ABORTED" not in failure:  # a navigation away cancels what was loading
                 self._events.append(("http", f"failed {failure} {self._short(request.url)}"))
 
+        page.on("request", lambda request: self._inflight.add(request))
+        page.on("requestfinished", lambda request: self._inflight.discard(request))
+        page.on("requestfailed", lambda request: self._inflight.discard(request))
         page.on("response", on_response)
         page.on("console", on_console)
         page.on("pageerror", lambda error: self._events.append(("js-error", str(error)[:300])))
@@ -424,10 +432,15 @@ class Crawl:
     # -- moving about ------------------------------------------------------------------------
 
     def _settle(self, page) -> None:
-        with contextlib.suppress(PlaywrightTimeoutError):
-            page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+        """Wait (at most SETTLE_MS) until the page's own requests after 'load' - map layers,
+        chart data - are answered, so that their errors count for this page."""
+        deadline = time.monotonic() + SETTLE_MS / 1000
+        quiet = 0
+        while time.monotonic() < deadline and quiet < 2:
+            page.wait_for_timeout(50)
+            quiet = quiet + 1 if not self._inflight else 0
 
-    def _click(self, page, selector: str) -> bool:
+    def _click(self, page, selector: str, *, settle: bool = True) -> bool:
         """Click the first visible element matching ``selector`` and wait for the new page."""
         candidates = page.locator(selector)
         for index in range(candidates.count()):
@@ -439,25 +452,45 @@ class Crawl:
                 except PlaywrightTimeoutError:
                     self._find(page.url, "crawl", f"clicking {selector} opened no page")
                     return False
-                self._settle(page)
+                self._trail.append(page.url)
+                if settle:
+                    self._settle(page)
                 return True
         return False
 
-    def _click_link(self, page, href: str) -> bool:
-        return self._click(page, f"a[href={json.dumps(href)}]")
+    def _click_link(self, page, href: str, *, settle: bool = True) -> bool:
+        return self._click(page, f"a[href={json.dumps(href)}]", settle=settle)
+
+    def _go_home(self, page) -> None:
+        page.goto(self.base + "/", wait_until="load")
+        self._trail = [page.url]
 
     def _reach(self, page, visit: Visit) -> bool:
-        """Be on ``visit``'s page: back one step when it is the page before, else from the home
-        page along the same clicks."""
+        """Be on ``visit``'s page again: back through the browser's history as far as the two
+        trails agree, then along ``visit``'s clicks; or from the home page when that is no
+        longer (every step back loads the page again: signed-in pages are not cached)."""
         if page.url == visit.url:
             return True
-        with contextlib.suppress(Exception):
-            page.go_back(wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
-            if page.url == visit.url:
-                return True
-        page.goto(self.base + "/", wait_until="load")
+        shared = 0
+        for here, there in zip(self._trail, visit.trail, strict=False):
+            if here != there:
+                break
+            shared += 1
+        back = len(self._trail) - shared
+        if shared and back + len(visit.trail) - shared < len(visit.trail):
+            with contextlib.suppress(PlaywrightTimeoutError):
+                for _ in range(back):
+                    page.go_back(wait_until="load", timeout=NAVIGATION_TIMEOUT_MS)
+                    self._trail.pop()
+                steps = visit.chain[shared - 1 :]
+                arrived = page.url == visit.trail[shared - 1] and all(
+                    self._click_link(page, href, settle=False) for href in steps
+                )
+                if arrived and page.url == visit.url:
+                    return True
+        self._go_home(page)
         for href in visit.chain:
-            if not self._click_link(page, href):
+            if not self._click_link(page, href, settle=False):
                 return False
         return page.url == visit.url
 
@@ -472,7 +505,10 @@ class Crawl:
         facts = page.evaluate(_PAGE_FACTS, [CHART_SELECTOR, SVG_NUMBER_ATTRIBUTES])
         visit.title = facts["title"]
         text = facts["text"]
-        for word in sorted(set(BAD_WORDS.findall(text))):
+        bad = BAD_WORDS.findall(text)
+        if self.language == "nl":
+            bad += BAD_WORDS_ON_DUTCH.findall(text)
+        for word in sorted(set(bad)):
             self._find(url, "text", f"shows {word!r}: …{_around(text, word)}…")
         if not facts["lang"].lower().startswith(self.language):
             expected = "Dutch" if self.language == "nl" else "English"
@@ -502,8 +538,6 @@ class Crawl:
             if width > MOBILE["width"]:
                 self._find(url, "mobile", f"{width} px wide at {MOBILE['width']} px")
         visit.links = page.evaluate(_LINKS)
-        if self.on_page is not None:
-            self.on_page(page, visit)
 
     def _wants_mobile(self, visit: Visit) -> bool:
         path = urlsplit(visit.url).path
@@ -519,8 +553,12 @@ class Crawl:
         self._listen(page)
         try:
             self._sign_in(page)
-            home = Visit(url=page.url, depth=0, chain=())
+            home = Visit(url=page.url, depth=0, chain=(), trail=(page.url,))
+            self._trail = [page.url]
             self._look(page, home, mobile=True)
+            self.report.visits.append(home)
+            if self.on_page is not None:
+                self.on_page(page, home)
             self._walk(page, home)
             self._english_round(page)
         finally:
@@ -537,7 +575,7 @@ class Crawl:
             if not page.locator("form.language-switch").count():
                 page.goto(self.base + "/", wait_until="load")
             self._switch_language(page, language)
-        page.goto(self.base + "/", wait_until="load")
+        self._go_home(page)
         self._forget()
         page.fill("input[name=username]", self.username)
         page.fill("input[name=password]", self.password)
@@ -608,9 +646,9 @@ class Crawl:
                 clicked = time.monotonic()
                 if not self._click_link(page, link["raw"]):
                     continue  # not visible (a closed menu, a hidden row): a person cannot
-                visit = Visit(
-                    url=page.url, depth=parent.depth + 1, chain=(*parent.chain, link["raw"])
-                )
+                chain = (*parent.chain, link["raw"])
+                trail = (*parent.trail, page.url)
+                visit = Visit(url=page.url, depth=parent.depth + 1, chain=chain, trail=trail)
                 if urldefrag(page.url)[0] != url and urldefrag(page.url)[0] in seen:
                     # A redirect to a page already looked at: its errors still count.
                     for event_kind, detail in self._events:
@@ -621,6 +659,8 @@ class Crawl:
                 self._look(page, visit, mobile=self._wants_mobile(visit))
                 visit.seconds = time.monotonic() - clicked
                 self.report.visits.append(visit)
+                if self.on_page is not None:
+                    self.on_page(page, visit)
                 queue.append(visit)
 
     def _fetch(self, page, parent: Visit, url: str) -> None:
@@ -634,7 +674,7 @@ class Crawl:
         """Switch the signed-in home page to English, look at the menu pages, switch back."""
         if self.english_pages <= 0:
             return
-        page.goto(self.base + "/", wait_until="load")
+        self._go_home(page)
         home = self._switch_language(page, "en")
         if home is None:
             self._find(page.url, "language", "no English button in the language switch")
