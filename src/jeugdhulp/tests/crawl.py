@@ -344,8 +344,7 @@ _WIDTH = """() => new Promise(function (done) {
 # Records CSP violations (also reported on the console) with what was refused.
 _CSP_LISTENER = """document.addEventListener("securitypolicyviolation", function (e) {
   (window.__cspViolations = window.__cspViolations || []).push(
-    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "") + ":" +
-    (e.lineNumber || ""));
+    [e.violatedDirective, e.blockedURI || "inline", e.sourceFile || "", e.lineNumber || 0]);
 });"""
 
 
@@ -526,7 +525,12 @@ class Crawl:
         for attribute in facts["commas"]:
             self._find(url, "svg-comma", attribute)
         # The page's own report names what was refused; the console's is the fallback.
-        violations = page.evaluate("() => window.__cspViolations || []")
+        violations = [
+            f"{directive} {self._short(blocked)} refused, from {self._short(source)}:{line}"
+            for directive, blocked, source, line in page.evaluate(
+                "() => window.__cspViolations || []"
+            )
+        ]
         for violation in violations or self._console_csp:
             self._find(url, "csp", violation)
         self._console_csp.clear()
