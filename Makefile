@@ -11,7 +11,7 @@ PORT ?= 8000
 # gettext for the translation catalogs.
 DEB_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 
-.PHONY: install debs demo serve test test-sqlite test-postgres lint bench clean messages lock
+.PHONY: install debs demo serve test test-sqlite test-postgres lint bench clean messages lock screenshots
 
 install: $(STAMP) debs
 
@@ -54,6 +54,10 @@ test-postgres:
 lint: install
 	$(BIN)/ruff check src benchmarks scripts conftest.py
 	$(BIN)/ruff format --check src benchmarks scripts conftest.py
+
+# Every main page of the demo per role at 1280 and 390 px, into var/screenshots/<role>/.
+screenshots: install
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOT_ARGS)
 
 bench: install
 	$(BIN)/python -m benchmarks.run
