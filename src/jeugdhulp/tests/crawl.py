@@ -63,7 +63,7 @@ TO_DUTCH = "form.language-switch button:text-is('Nederlands')"
 # Matched against the path and query; admin pop-ups open a window, not a page.
 SKIP_LINK = re.compile(
     r"/(accounts/)?logout/|/i18n/|/beheer/logout/|/delete/|/verwijderen/|/password_change/"
-    r"|[?&]_popup=|[?&]_changelist_filters="
+    r"|[?&]_popup=|[?&]_to_field=|[?&]_changelist_filters="
 )
 # Fetched (status only), not opened as a page.
 DOWNLOAD_LINK = re.compile(

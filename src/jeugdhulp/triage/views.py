@@ -138,6 +138,7 @@ def detail(request, pk: int):
             "explanation": _explanation(assessment),
             "overruled": overruled,
             "form": form if may_decide else None,
+            "may_view_rules": can(request.user, "triage.view_ruleset"),
         },
     )
 
