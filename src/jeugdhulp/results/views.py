@@ -3,8 +3,6 @@ the map and its data, trends, the report and the exports. What a user may not se
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
@@ -79,7 +77,6 @@ def run_detail(request, pk: int):
             "board": board,
             "full": full,
             "exports": exports.EXPORTS,
-            "charts": json.dumps(board["charts"]) if board else "{}",
             "previous": services.previous_run(run) if full else None,
             "responses": responses,
             "delivered": sum(line.delivered for line in responses),
