@@ -35,7 +35,7 @@ def class_labels(breaks: list[float], indicator: Indicator) -> list[str]:
         return _number(value * scale, indicator.decimals if indicator.percent else 2)
 
     if not breaks:
-        return ["alle waarden"]
+        return [str(_("alle gebieden met een waarde"))]
     labels = [f"≤ {fmt(breaks[0])}"]
     labels += [f"{fmt(lo)} – {fmt(hi)}" for lo, hi in itertools.pairwise(breaks)]
     labels.append(f"> {fmt(breaks[-1])}")

@@ -4,6 +4,7 @@ the map and its data, trends, the report and the exports. What a user may not se
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +20,7 @@ from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import id_param, text_param
 from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
-from jeugdhulp.results.report import HTML_NAME, PDF_NAME
+from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
 from jeugdhulp.results.responses import visible_responses
 
 
@@ -178,22 +179,32 @@ def area_trend(request, pk: int):
     return JsonResponse({"punten": points})
 
 
+TREND_PAGE_SIZE = 25
+SIGNIFICANT_SHOWN = 50
+
+
 def trends_page(request, pk: int):
-    """This run against the latest run of an earlier round of the same region."""
+    """This run against the latest run of an earlier round of the same region: the significant
+    changes first, then every area, searchable by name and trend, a page at a time."""
     run = _run(request, pk)
     earlier = AnalysisRun.objects.filter(
         regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
     ).order_by("-peildatum", "-versie")
     chosen = id_param(request, "vorige")
     previous = earlier.filter(pk=chosen).first() if chosen else earlier.first()
-    form = request.GET.get("hulpvorm", "ALLE")
+    form = text_param(request, "hulpvorm", "ALLE")
     if form not in run.hulpvormen:
         raise Http404
+    query = text_param(request, "zoek")
+    wanted = text_param(request, "trend")
     table = None
     if previous is not None:
-        table = trends.compare(
-            services.published_frame(previous, form), services.published_frame(run, form)
-        ).sort_values(["trend", "verhouding"])
+        table = trends.significant_first(
+            trends.compare(
+                services.published_frame(previous, form), services.published_frame(run, form)
+            )
+        )
+    labels = indicators.map_texts()["trends"]
     config = {
         "geometry": reverse("results:geometry", args=[run.pk]),
         "trend": {
@@ -205,9 +216,18 @@ def trends_page(request, pk: int):
         "hidden": indicators.HIDDEN_COLOUR,
         "texts": indicators.map_texts(),
     }
-    rows = table.to_dict(orient="records") if table is not None else []
-    for row in rows:
-        row["trend_label"] = config["texts"]["trends"][row["trend"]]
+    counts, significant, page = {}, [], None
+    if table is not None:
+        counts = {key: int((table["trend"] == key).sum()) for key in trends.TREND_ORDER}
+        significant = _trend_rows(
+            table[table["trend"].isin(trends.SIGNIFICANT)].head(SIGNIFICANT_SHOWN), labels
+        )
+        found = trends.matching(table, query, wanted)
+        page = Paginator(range(len(found)), TREND_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page.rows = _trend_rows(found.iloc[page.start_index() - 1 : page.end_index()], labels)
+        page.found = len(found)
+    keep = request.GET.copy()
+    keep.pop("pagina", None)
     return render(
         request,
         "results/trends.html",
@@ -217,10 +237,26 @@ def trends_page(request, pk: int):
             "earlier": earlier,
             "form": form,
             "forms": [(c, dashboard.form_label(c)) for c in run.hulpvormen],
-            "rows": rows,
+            "counts": counts,
+            "significant": significant,
+            "significant_more": counts.get(trends.INCREASE, 0)
+            + counts.get(trends.DECREASE, 0)
+            - len(significant),
+            "page": page,
+            "query": query,
+            "wanted": wanted,
+            "trend_choices": list(labels.items()),
+            "keep": keep.urlencode(),
             "config": config,
         },
     )
+
+
+def _trend_rows(frame, labels: dict[str, str]) -> list[dict]:
+    rows = records(frame)
+    for row in rows:
+        row["trend_label"] = labels[row["trend"]]
+    return rows
 
 
 def download(request, pk: int, key: str):
