@@ -21,7 +21,7 @@ from jeugdhulp.core.params import id_param, text_param
 from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
-from jeugdhulp.results.responses import visible_responses
+from jeugdhulp.results.responses import delivery_state, visible_responses
 
 
 def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
@@ -42,7 +42,7 @@ def run_list(request):
         if can(request.user, "results.view_summary", run)
     ]
     rounds = [
-        ronde
+        {"ronde": ronde, "state": delivery_state(ronde)}
         for ronde in Round.objects.select_related("organisatie").order_by("-peildatum")
         if can(request.user, "results.start_run", ronde)
     ]
@@ -51,12 +51,24 @@ def run_list(request):
 
 @require_POST
 def start(request, ronde_id: int):
-    """An analist or coördinator of the round's region starts (a new version of) its analysis."""
+    """An analist or coördinator of the round's region starts (a new version of) its analysis;
+    while partners have not delivered, only with the explicit confirmation of the form."""
     from jeugdhulp.rounds.models import Round
 
     ronde = get_object_or_404(Round, pk=ronde_id)
     if not can(request.user, "results.start_run", ronde):
         raise Http404
+    state = delivery_state(ronde)
+    if not state.complete and request.POST.get("onvolledig") != "ja":
+        messages.error(
+            request,
+            _(
+                "%(round)s: %(n)s van %(total)s partners leverden aan. Vink aan dat u de "
+                "analyse toch wilt starten zonder de ontbrekende partners."
+            )
+            % {"round": ronde.naam, "n": state.delivered, "total": state.invited},
+        )
+        return redirect("results:lijst")
     run = services.start_run(inputs.round_info(ronde), request.user)
     messages.success(request, _("De analyse staat in de wachtrij."))
     return redirect("results:detail", run.pk)

@@ -222,8 +222,14 @@ def test_an_analist_starts_a_new_version_from_the_round(client, done_run, users)
     client.force_login(users["partner"])
     assert client.post(url).status_code == 404
     client.force_login(users["analist"])
-    assert "Foto 2026 (test)" in client.get(reverse("results:lijst")).content.decode()
-    response = client.post(url)
+    page = client.get(reverse("results:lijst")).content.decode()
+    assert "Foto 2026 (test)" in page
+    # Nobody delivered yet: the page says so, and starting needs the explicit confirmation.
+    assert "0 van 1 partners leverden aan." in page and 'name="onvolledig"' in page
+    refused = client.post(url, follow=True).content.decode()
+    assert "0 van 1 partners leverden aan. Vink aan" in refused
+    assert not AnalysisRun.objects.filter(ronde_id=ronde.pk).exists()
+    response = client.post(url, {"onvolledig": "ja"})
     run = AnalysisRun.objects.get(ronde_id=ronde.pk)
     assert response.status_code == 302 and response["Location"].endswith(f"/analyse/{run.pk}/")
     assert (run.versie, run.status, run.regio) == (1, RunStatus.QUEUED, done_run["region"])
