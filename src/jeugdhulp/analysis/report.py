@@ -63,8 +63,9 @@ def significant(value: float, digits: int = 3) -> str:
         return "0"
     if abs(value) < 0.001:
         return "&lt; 0,001"
-    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(value)))))
-    text = f"{value:,.{decimals}f}"
+    places = digits - 1 - int(np.floor(np.log10(abs(value))))
+    value = round(float(value), places)
+    text = f"{value:,.{max(0, places)}f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
