@@ -180,4 +180,6 @@ def bar_chart(
 
 
 def has_missing(series: list[Series], n: int) -> bool:
-    return any(not _finite(s.values[i] if i < len(s.values) else None) for s in series for i in range(n))
+    return any(
+        not _finite(s.values[i] if i < len(s.values) else None) for s in series for i in range(n)
+    )

@@ -90,12 +90,13 @@ def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
     specific = [f for f in forms if f["code"] != ALL_FORMS]
     everything = next((f for f in forms if f["code"] == ALL_FORMS), {})
     hidden = str(_("verborgen (klein aantal)"))
+    years = _("jaar")
     band_colours = _colours(len(bands))
     specs = [
         (
             "leeftijd",
             _("Leeftijdsprofiel op de peildatum (alle hulpvormen)"),
-            [f"{b} {_('jaar')}" for b in bands],
+            [f"{b} {years}" for b in bands],
             None,
             [
                 Series(
@@ -113,7 +114,7 @@ def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
             [f"{f['code']} ({f['label']})" for f in specific],
             [
                 Series(
-                    f"{band} {_('jaar')}",
+                    f"{band} {years}",
                     [_at(f.get("bereik_per_band"), i) for f in specific],
                     colour,
                 )

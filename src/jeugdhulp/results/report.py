@@ -142,8 +142,9 @@ def report_context(run: AnalysisRun) -> dict:
             "rows": [
                 row | {"trend_label": str(TREND_LABELS.get(row["trend"], row["trend"]))}
                 for row in records(
-                    compared[compared["trend"].isin([trends.INCREASE, trends.DECREASE])]
-                    .sort_values("verhouding")
+                    compared[
+                        compared["trend"].isin([trends.INCREASE, trends.DECREASE])
+                    ].sort_values("verhouding")
                 )
             ],
         }

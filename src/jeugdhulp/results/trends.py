@@ -127,9 +127,7 @@ def matching(table: pd.DataFrame, query: str = "", trend: str = "") -> pd.DataFr
     if needle:
         names = table["gebied_naam"].astype(str).str.casefold()
         codes = table["gebied_code"].astype(str).str.casefold()
-        chosen &= names.str.contains(needle, regex=False) | codes.str.contains(
-            needle, regex=False
-        )
+        chosen &= names.str.contains(needle, regex=False) | codes.str.contains(needle, regex=False)
     if trend in TREND_ORDER:
         chosen &= table["trend"] == trend
     return table[chosen]
