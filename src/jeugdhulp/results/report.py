@@ -20,6 +20,7 @@ from jeugdhulp.results import dashboard, trends
 from jeugdhulp.results.indicators import (
     BY_KEY,
     CATEGORY_LABELS,
+    HIDDEN_COLOUR,
     TREND_LABELS,
     class_breaks,
     colour_of,
@@ -70,9 +71,13 @@ def static_map(
             for c, label in zip(shades, dashboard.class_labels(breaks, indicator), strict=True)
         ]
         if not np.isfinite(numbers).any():
-            legend = []  # no area has a value: only the hatching explains the map
+            legend = []  # no area has a value: no classes to explain
     hidden = frame["onvoldoende_gegevens"].fillna(True).astype(bool).to_numpy()
     frame.plot(ax=ax, color=colours, edgecolor="#777777", linewidth=0.2)
+    if indicator.scale != "categorical":
+        uncomputed = ~np.isfinite(frame[indicator.column].astype(float).to_numpy()) & ~hidden
+        if uncomputed.any():
+            legend.append(Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666", label="niet berekend"))
     if hidden.any():
         frame[hidden].plot(
             ax=ax, facecolor="white", edgecolor="#555555", hatch="////", linewidth=0.2
