@@ -2,18 +2,17 @@
 
 The page's Content-Security-Policy allows styles only from files ('self'): plotly.js injects
 ``<style>`` elements and style attributes, so the charts came out empty or broken. These
-charts are plain SVG markup with presentation attributes (``fill``, ``font-size``), which the
-policy does not concern, drawn the same in the browser, in the HTML report and in the PDF, and
-readable without JavaScript. Each bar carries a ``<title>`` (its value, as a tooltip and for
-screen readers); a missing (suppressed) value draws no bar but a dash, explained below the
-chart.
+charts are plain SVG with presentation attributes (``fill``, ``font-size``), which the policy
+does not concern, drawn the same in every browser and readable without JavaScript. The shapes
+are computed here and drawn by the template ``results/chart.svg``, which escapes every text.
+Each bar carries a ``<title>`` (its value, as a tooltip and for screen readers); a missing
+(suppressed) value draws no bar but a dash, explained below the chart.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from html import escape
 
 WIDTH = 560
 HEIGHT = 300
@@ -70,8 +69,10 @@ def bar_chart(
     y_title: str = "",
     category_titles: list[str] | None = None,
     missing_note: str = "",
-) -> str:
-    """SVG markup (already escaped) of a grouped or stacked bar chart.
+) -> dict:
+    """The shapes of a grouped or stacked bar chart, drawn by the auto-escaping template
+    ``results/chart.svg`` (:func:`render`): ``width``, ``height``, ``title``, ``grid`` (lines
+    with a tick label), ``bars``, ``missing`` (dashes), ``labels`` (x axis), ``legend``.
 
     ``categories`` are the x-axis labels, ``category_titles`` their longer names for the
     tooltips. A stacked chart stacks the series of a category; a category with a missing
@@ -89,94 +90,113 @@ def bar_chart(
     if stacked:
         totals = []
         for i in range(len(categories)):
-            parts = [s.values[i] if i < len(s.values) else None for s in series]
+            parts = [_at(s.values, i) for s in series]
             totals.append(sum(parts) if all(_finite(p) for p in parts) else None)
         top = max((t for t in totals if t is not None), default=0.0)
     else:
-        top = max(
-            (v for s in series for v in s.values if _finite(v)),
-            default=0.0,
-        )
+        top = max((v for s in series for v in s.values if _finite(v)), default=0.0)
     if percent:
         top = min(max(top, 0.01), 1.0)
     ticks = nice_ticks(top)
     y_max = ticks[-1] or 1.0
 
     def y_of(value: float) -> float:
-        return base_y - plot_h * value / y_max
+        return round(base_y - plot_h * value / y_max, 1)
 
-    parts: list[str] = []
     tick_decimals = decimals if ticks[1] < 1 and not percent else 0
-    for tick in ticks:
-        y = y_of(tick)
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#e0e0e0" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
-            f'fill="#444">{escape(value_text(tick, percent, tick_decimals))}</text>'
-        )
-    if y_title:
-        parts.append(
-            f'<text x="12" y="{TOP + plot_h / 2:.1f}" font-size="11" fill="#444" '
-            f'text-anchor="middle" transform="rotate(-90 12 {TOP + plot_h / 2:.1f})">'
-            f"{escape(y_title)}</text>"
-        )
+    grid = [
+        {
+            "y": y_of(t),
+            "text_y": round(y_of(t) + 4, 1),
+            "text": value_text(t, percent, tick_decimals),
+        }
+        for t in ticks
+    ]
     slot = plot_w / n_cat
     group_w = slot * 0.8
     bar_w = group_w if stacked or not series else group_w / len(series)
+    bars, missing, labels = [], [], []
     for i, category in enumerate(categories):
         x0 = LEFT + slot * i + (slot - group_w) / 2
-        label = escape(category_titles[i] if i < len(category_titles) else category)
-        values = [s.values[i] if i < len(s.values) else None for s in series]
+        label = category_titles[i] if i < len(category_titles) else category
+        values = [_at(s.values, i) for s in series]
         if stacked and not all(_finite(v) for v in values):
             values = [None] * len(values)
         level = 0.0
         for k, (one, value) in enumerate(zip(series, values, strict=True)):
             x = x0 if stacked else x0 + k * bar_w
-            tip = f"{label} · {escape(one.name)}: " if len(series) > 1 else f"{label}: "
+            tip = f"{label} · {one.name}: " if len(series) > 1 else f"{label}: "
             if not _finite(value):
                 if stacked and k:
                     continue
                 width = group_w if stacked else bar_w
-                parts.append(
-                    f'<text class="chart__missing" x="{x + width / 2:.1f}" y="{base_y - 4:.1f}" '
-                    f'font-size="11" text-anchor="middle" fill="#666">{MISSING}'
-                    f"<title>{tip}{escape(missing_note or MISSING)}</title></text>"
+                missing.append(
+                    {
+                        "x": round(x + width / 2, 1),
+                        "y": base_y - 4,
+                        "tip": tip + (missing_note or MISSING),
+                    }
                 )
                 continue
-            y_top = y_of(level + value)
-            y_bottom = y_of(level)
-            parts.append(
-                f'<rect class="chart__bar" x="{x:.1f}" y="{y_top:.1f}" '
-                f'width="{max(bar_w - 1, 1):.1f}" height="{max(y_bottom - y_top, 0):.1f}" '
-                f'fill="{escape(one.colour)}"><title>{tip}'
-                f"{escape(value_text(value, percent, decimals))}</title></rect>"
+            y_top, y_bottom = y_of(level + value), y_of(level)
+            bars.append(
+                {
+                    "x": round(x, 1),
+                    "y": y_top,
+                    "width": round(max(bar_w - 1, 1), 1),
+                    "height": round(max(y_bottom - y_top, 0), 1),
+                    "fill": one.colour,
+                    "tip": tip + value_text(value, percent, decimals),
+                }
             )
             if stacked:
                 level += value
-        parts.append(
-            f'<text x="{LEFT + slot * (i + 0.5):.1f}" y="{base_y + 16:.1f}" font-size="11" '
-            f'text-anchor="middle" fill="#222">{escape(category)}</text>'
-        )
-    parts.append(
-        f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base_y}" y2="{base_y}" '
-        f'stroke="#777" stroke-width="1"/>'
-    )
+        labels.append({"x": round(LEFT + slot * (i + 0.5), 1), "text": category})
+    legend = []
     if legend_rows:
         for k, one in enumerate(series):
             row, column = divmod(k, legend_columns)
-            x = LEFT + column * LEGEND_ITEM
-            y = HEIGHT - 10 + row * LEGEND_ROW
-            parts.append(
-                f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{escape(one.colour)}"/>'
-                f'<text x="{x + 16}" y="{y}" font-size="11" fill="#222">{escape(one.name)}</text>'
+            x, y = LEFT + column * LEGEND_ITEM, HEIGHT - 10 + row * LEGEND_ROW
+            legend.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "box_y": y - 10,
+                    "text_x": x + 16,
+                    "fill": one.colour,
+                    "text": one.name,
+                }
             )
-    return (
-        f'<svg class="chart__svg" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" role="img" '
-        f'aria-label="{escape(title)}" font-family="system-ui, sans-serif">'
-        f"<title>{escape(title)}</title>{''.join(parts)}</svg>"
-    )
+    return {
+        "title": title,
+        "width": WIDTH,
+        "height": height,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "base_y": base_y,
+        "label_y": base_y + 16,
+        "y_title": y_title,
+        "y_title_x": 12,
+        "y_title_y": round(TOP + plot_h / 2, 1),
+        "tick_x": LEFT - 6,
+        "grid": grid,
+        "bars": bars,
+        "missing": missing,
+        "missing_text": MISSING,
+        "labels": labels,
+        "legend": legend,
+    }
+
+
+def render(chart: dict) -> str:
+    """The chart as SVG markup, through Django's template engine: every text is escaped."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("results/chart.svg", {"chart": chart})
+
+
+def _at(values, i: int):
+    return values[i] if values and i < len(values) else None
 
 
 def has_missing(series: list[Series], n: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from jeugdhulp.results.charts import Series, bar_chart, has_missing
@@ -83,8 +82,9 @@ def board(run: AnalysisRun) -> dict:
 
 
 def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
-    """The dashboard's four bar charts as SVG markup (see :mod:`jeugdhulp.results.charts`):
-    ``key``, ``title``, ``svg`` and ``note`` (what a dash means, when a value is missing)."""
+    """The dashboard's four bar charts (see :mod:`jeugdhulp.results.charts`): ``key``,
+    ``title``, ``chart`` (its shapes, drawn by the template ``results/chart.svg``) and ``note``
+    (what a dash means, when a value is missing)."""
     bands = run.profiel.get("banden", [])
     distance_classes = run.profiel.get("afstandsklassen", [])
     specific = [f for f in forms if f["code"] != ALL_FORMS]
@@ -152,7 +152,7 @@ def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
     ]
     out = []
     for key, title, categories, titles, series, options in specs:
-        svg = bar_chart(
+        chart = bar_chart(
             str(title),
             categories,
             series,
@@ -165,7 +165,7 @@ def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
             if has_missing(series, len(categories))
             else ""
         )
-        out.append({"key": key, "title": str(title), "svg": mark_safe(svg), "note": note})  # noqa: S308 (escaped in bar_chart)
+        out.append({"key": key, "title": str(title), "chart": chart, "note": note})
     return out
 
 

@@ -10,16 +10,21 @@ import pandas as pd
 
 from jeugdhulp.analysis import report as file_report
 from jeugdhulp.results import trends
-from jeugdhulp.results.charts import Series, bar_chart, nice_ticks
+from jeugdhulp.results.charts import Series, bar_chart, nice_ticks, render
 from jeugdhulp.results.report import records
 
 
 def test_a_bar_chart_draws_one_bar_per_known_value_and_a_dash_per_missing_one():
-    svg = bar_chart(
-        "Bereik",
-        ["BI", "IA", "KP"],
-        [Series("0–2 jaar", [1.5, None, 3.0], "#443a83"), Series("3–5", [2.0, 1.0, 0.5], "#000")],
-        missing_note="verborgen (klein aantal)",
+    svg = render(
+        bar_chart(
+            "Bereik",
+            ["BI", "IA", "KP"],
+            [
+                Series("0–2 jaar", [1.5, None, 3.0], "#443a83"),
+                Series("3–5", [2.0, 1.0, 0.5], "#000"),
+            ],
+            missing_note="verborgen (klein aantal)",
+        )
     )
     assert svg.count('class="chart__bar"') == 5
     assert svg.count('class="chart__missing"') == 1
@@ -30,12 +35,14 @@ def test_a_bar_chart_draws_one_bar_per_known_value_and_a_dash_per_missing_one():
 
 
 def test_a_stacked_percent_chart_reads_in_dutch_percentages():
-    svg = bar_chart(
-        "Afstand",
-        ["BI", "IA"],
-        [Series("0–5 km", [0.25, None], "#111"), Series("> 5 km", [0.75, 0.5], "#222")],
-        stacked=True,
-        percent=True,
+    svg = render(
+        bar_chart(
+            "Afstand",
+            ["BI", "IA"],
+            [Series("0–5 km", [0.25, None], "#111"), Series("> 5 km", [0.75, 0.5], "#222")],
+            stacked=True,
+            percent=True,
+        )
     )
     assert "BI · 0–5 km: 25%" in svg and "BI · &gt; 5 km: 75%" in svg
     # A category with a missing part is one dash, not a partial stack.
@@ -44,7 +51,7 @@ def test_a_stacked_percent_chart_reads_in_dutch_percentages():
 
 
 def test_chart_texts_are_escaped():
-    svg = bar_chart("<b>titel</b>", ["<img>"], [Series("a&b", [1.0], "#000")])
+    svg = render(bar_chart("<b>titel</b>", ["<img>"], [Series("a&b", [1.0], "#000")]))
     assert "<img>" not in svg and "&lt;img&gt;" in svg and "<b>" not in svg
 
 
