@@ -32,6 +32,60 @@ svg path{stroke:#888;stroke-width:.3}
 """
 
 
+# Dutch names of the covariates the platform knows (others: the name, underscores as spaces).
+COVARIATE_LABELS = {
+    "(intercept)": "basisniveau (intercept)",
+    "median_income": "mediaan inkomen",
+    "mediaan_inkomen": "mediaan inkomen",
+    "single_parent_share": "aandeel eenoudergezinnen",
+    "unemployment_rate": "werkloosheidsgraad",
+    "deprivation": "kansarmoede-index",
+}
+COEFFICIENT_HEADS = {
+    "covariaat": "Achtergrondkenmerk",
+    "rate_ratio": "Verhouding per standaardafwijking",
+    "laag": "95%-interval laag",
+    "hoog": "95%-interval hoog",
+    "p": "p-waarde",
+}
+
+
+def covariate_label(name: str) -> str:
+    return COVARIATE_LABELS.get(name, str(name).replace("_", " "))
+
+
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` rounded to ``digits`` significant digits, Dutch notation (``0,128``; below
+    0,001 as ``< 0,001``)."""
+    if value is None or not np.isfinite(value):
+        return HIDDEN
+    if value == 0:
+        return "0"
+    if abs(value) < 0.001:
+        return "&lt; 0,001"
+    places = digits - 1 - int(np.floor(np.log10(abs(value))))
+    value = round(float(value), places)
+    text = f"{value:,.{max(0, places)}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _coefficient_table(rows: list[dict]) -> str:
+    """The covariate model's coefficients: Dutch names, 3 significant digits."""
+    head = "".join(f"<th>{COEFFICIENT_HEADS.get(c, html.escape(c))}</th>" for c in rows[0])
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(covariate_label(v))}</td>"
+            if c == "covariaat"
+            else f"<td>{significant(v)}</td>"
+            for c, v in row.items()
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
 def _fmt(value, decimals: int = 2) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)) or value is pd.NA:
         return HIDDEN
@@ -42,9 +96,27 @@ def _fmt(value, decimals: int = 2) -> str:
     return html.escape(str(value))
 
 
+CLUSTER_LABELS = {"hotspot": "hotspot", "blauwe_zone": "blauwe zone", "geen": "geen cluster"}
+# Column heads of the report's tables in words (others: the name, underscores as spaces).
+HEADS = {
+    "hulpvorm": "Hulpvorm",
+    "aantal_clienten": "Kinderen",
+    "inwoners": "Inwoners 0–24",
+    "bereik_per_1000": "Bereik per 1.000",
+    "categorie": "Categorie",
+    "hotspot": "Hotspots",
+    "blauwe_zone": "Blauwe zones",
+    "geen": "Geen cluster",
+}
+
+
+def _head(column) -> str:
+    return html.escape(HEADS.get(str(column), str(column).replace("_", " ")))
+
+
 def _table(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
     decimals = decimals or {}
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    head = "".join(f"<th>{_head(c)}</th>" for c in frame.columns)
     body = "".join(
         "<tr>"
         + "".join(
@@ -152,7 +224,7 @@ def render_report(result: AnalysisResult) -> str:
             paths,
             viewbox,
             [CLUSTER_COLOURS.get(c, "#f0f0f0") for c in cluster],
-            [f"{n}: {c}" for n, c in zip(names, cluster, strict=True)],
+            [f"{n}: {CLUSTER_LABELS.get(c, c)}" for n, c in zip(names, cluster, strict=True)],
             "hotspots en blauwe zones, alle hulpvormen",
         )
         + "<figcaption>Hotspots (oranje) en blauwe zones (blauw), alle hulpvormen.</figcaption>"
@@ -165,11 +237,12 @@ def render_report(result: AnalysisResult) -> str:
     counts = counts.reindex(result.hulpvormen).reset_index()
     model_parts = []
     for form, fit in result.models.items():
-        coefficients = pd.DataFrame(fit["coefficienten"])
+        rows = fit["coefficienten"]
         model_parts.append(
             f"<h3>{html.escape(form)}</h3><p>{fit['n_gebieden']} gebieden, dispersie "
-            f"{_fmt(fit['dispersie'])}, verklaarde deviantie {_fmt(fit['verklaarde_deviantie'])}"
-            f"</p>{_table(coefficients, {'p': 4})}"
+            f"{significant(fit['dispersie'])}, verklaarde deviantie "
+            f"{significant(fit['verklaarde_deviantie'])}</p>"
+            + (_coefficient_table(rows) if rows else "")
         )
     models = "".join(model_parts) or "<p>Geen covariaten gegeven: geen covariatenmodel.</p>"
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)

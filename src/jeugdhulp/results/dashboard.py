@@ -7,7 +7,8 @@ import itertools
 import numpy as np
 from django.utils.translation import gettext as _
 
-from jeugdhulp.results.indicators import Indicator
+from jeugdhulp.results.charts import Series, bar_chart, has_missing
+from jeugdhulp.results.indicators import SEQUENTIAL, Indicator
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
@@ -33,7 +34,7 @@ def class_labels(breaks: list[float], indicator: Indicator) -> list[str]:
         return _number(value * scale, indicator.decimals if indicator.percent else 2)
 
     if not breaks:
-        return ["alle waarden"]
+        return [str(_("alle gebieden met een waarde"))]
     labels = [f"≤ {fmt(breaks[0])}"]
     labels += [f"{fmt(lo)} – {fmt(hi)}" for lo, hi in itertools.pairwise(breaks)]
     labels.append(f"> {fmt(breaks[-1])}")
@@ -80,75 +81,105 @@ def board(run: AnalysisRun) -> dict:
     }
 
 
-def charts(run: AnalysisRun, forms: list[dict]) -> dict:
-    """Plotly figure specifications (data + layout), drawn by the bundled plotly.js."""
+def charts(run: AnalysisRun, forms: list[dict]) -> list[dict]:
+    """The dashboard's four bar charts (see :mod:`jeugdhulp.results.charts`): ``key``,
+    ``title``, ``chart`` (its shapes, drawn by the template ``results/chart.svg``) and ``note``
+    (what a dash means, when a value is missing)."""
     bands = run.profiel.get("banden", [])
     distance_classes = run.profiel.get("afstandsklassen", [])
     specific = [f for f in forms if f["code"] != ALL_FORMS]
     everything = next((f for f in forms if f["code"] == ALL_FORMS), {})
-    axis = {"automargin": True}
-    return {
-        "leeftijd": {
-            "data": [
-                {
-                    "type": "bar",
-                    "x": bands,
-                    "y": everything.get("aantal_per_band", []),
-                    "name": _("kinderen"),
-                    "marker": {"color": "#443a83"},
-                }
+    hidden = str(_("verborgen (klein aantal)"))
+    years = _("jaar")
+    band_colours = _colours(len(bands))
+    specs = [
+        (
+            "leeftijd",
+            _("Leeftijdsprofiel op de peildatum (alle hulpvormen)"),
+            [f"{b} {years}" for b in bands],
+            None,
+            [
+                Series(
+                    str(_("kinderen")),
+                    list(everything.get("aantal_per_band") or [None] * len(bands)),
+                    "#443a83",
+                )
             ],
-            "layout": {
-                "title": {"text": _("Leeftijdsprofiel op de peildatum (alle hulpvormen)")},
-                "xaxis": axis | {"title": {"text": _("leeftijd")}},
-                "yaxis": axis | {"title": {"text": _("kinderen")}},
-            },
-        },
-        "bereik_leeftijd": {
-            "data": [
-                {"type": "bar", "name": f["code"], "x": bands, "y": f.get("bereik_per_band", [])}
-                for f in forms
+            {"y_title": str(_("kinderen"))},
+        ),
+        (
+            "bereik_leeftijd",
+            _("Bereik per 1.000 jongeren per leeftijdsklasse en hulpvorm"),
+            [f["code"] for f in specific],
+            [f"{f['code']} ({f['label']})" for f in specific],
+            [
+                Series(
+                    f"{band} {years}",
+                    [_at(f.get("bereik_per_band"), i) for f in specific],
+                    colour,
+                )
+                for i, (band, colour) in enumerate(zip(bands, band_colours, strict=True))
             ],
-            "layout": {
-                "title": {"text": _("Bereik per 1.000 jongeren per leeftijdsklasse")},
-                "barmode": "group",
-                "xaxis": axis,
-                "yaxis": axis | {"title": {"text": _("per 1.000")}},
-            },
-        },
-        "afstand": {
-            "data": [
-                {
-                    "type": "bar",
-                    "name": label,
-                    "x": [f["code"] for f in forms],
-                    "y": [_share(f.get("afstand", []), i) for f in forms],
-                }
-                for i, label in enumerate(distance_classes)
+            {"y_title": str(_("per 1.000")), "decimals": 1},
+        ),
+        (
+            "afstand",
+            _("Afstand tot de hulp (aandeel van de kinderen per hulpvorm)"),
+            [f["code"] for f in forms],
+            [f"{f['code']} ({f['label']})" for f in forms],
+            [
+                Series(label, [_share(f.get("afstand", []), i) for f in forms], colour)
+                for i, (label, colour) in enumerate(
+                    zip(distance_classes, _colours(len(distance_classes)), strict=True)
+                )
             ],
-            "layout": {
-                "title": {"text": _("Afstand tot de hulp (aandeel van de kinderen)")},
-                "barmode": "stack",
-                "xaxis": axis,
-                "yaxis": axis | {"tickformat": ".0%"},
-            },
-        },
-        "crisis": {
-            "data": [
-                {
-                    "type": "bar",
-                    "x": [f["code"] for f in specific],
-                    "y": [f.get("aandeel_crisis") for f in specific],
-                    "marker": {"color": "#b35806"},
-                }
+            {"stacked": True, "percent": True, "y_title": str(_("aandeel"))},
+        ),
+        (
+            "crisis",
+            _("Aandeel instroom via crisis per hulpvorm"),
+            [f["code"] for f in specific],
+            [f"{f['code']} ({f['label']})" for f in specific],
+            [
+                Series(
+                    str(_("instroom via crisis")),
+                    [f.get("aandeel_crisis") for f in specific],
+                    "#b35806",
+                )
             ],
-            "layout": {
-                "title": {"text": _("Aandeel instroom via crisis per hulpvorm")},
-                "xaxis": axis,
-                "yaxis": axis | {"tickformat": ".0%"},
-            },
-        },
-    }
+            {"percent": True, "y_title": str(_("aandeel"))},
+        ),
+    ]
+    out = []
+    for key, title, categories, titles, series, options in specs:
+        chart = bar_chart(
+            str(title),
+            categories,
+            series,
+            category_titles=titles,
+            missing_note=hidden,
+            **options,
+        )
+        note = (
+            _("— = verborgen (klein aantal) of niet berekend")
+            if has_missing(series, len(categories))
+            else ""
+        )
+        out.append({"key": key, "title": str(title), "chart": chart, "note": note})
+    return out
+
+
+def _colours(n: int) -> list[str]:
+    """``n`` viridis colours, light to dark."""
+    if n <= 0:
+        return []
+    scale = SEQUENTIAL[1:]  # without the lightest yellow, which a white page swallows
+    picks = np.round(np.linspace(0, len(scale) - 1, n)).astype(int)
+    return [scale[i] for i in picks]
+
+
+def _at(values, i: int):
+    return values[i] if values and i < len(values) else None
 
 
 def _share(counts: list, i: int) -> float | None:

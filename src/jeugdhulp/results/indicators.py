@@ -38,6 +38,9 @@ class Indicator:
     interval: tuple[str, str] | None = None  # columns of the 95% interval
     categories: dict[str, str] = field(default_factory=dict)  # value -> colour (categorical)
     percent: bool = False
+    # False: computed per form of help only, never for ALLE (see pipeline._accessibility:
+    # capacities of different forms, places or cases per year, do not add up).
+    all_forms: bool = True
 
     def as_json(self) -> dict:
         return {
@@ -49,6 +52,7 @@ class Indicator:
             "scale": self.scale,
             "interval": list(self.interval) if self.interval else None,
             "percent": self.percent,
+            "allForms": self.all_forms,
             "categories": [
                 {"value": v, "label": str(CATEGORY_LABELS[v]), "colour": c}
                 for v, c in self.categories.items()
@@ -76,7 +80,7 @@ TREND_LABELS = {
 # Texts the map scripts write; sent with the page so they follow the UI language.
 MAP_TEXTS = {
     "hidden": _("te weinig gegevens"),
-    "allValues": _("alle waarden"),
+    "allValues": _("alle gebieden met een waarde"),
     "outlineHotspot": _("rand: hotspot"),
     "outlineBlue": _("rand: blauwe zone"),
     "outlineIncrease": _("rand: significante stijging"),
@@ -89,6 +93,17 @@ MAP_TEXTS = {
     "reach": _("Bereik per 1.000"),
     "smoothed": _("Gladgestreken verhouding"),
     "more": _("{n} meer: verfijn de zoekopdracht"),
+    "perForm": _("kies een hulpvorm"),
+    "perFormNote": _(
+        "Toegankelijkheid en onvervulde nood bestaan alleen per hulpvorm: het aanbod van "
+        "verschillende hulpvormen (plaatsen, begeleidingen per jaar) is niet op te tellen. "
+        "Kies een hulpvorm om ze te zien."
+    ),
+    "notComputed": _("niet berekend voor deze hulpvorm"),
+    "notComputedNote": _(
+        "Deze indicator is voor deze hulpvorm niet berekend (bijvoorbeeld: geen aanbod met "
+        "een gekende capaciteit in de regio)."
+    ),
 }
 
 
@@ -143,6 +158,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Toegankelijkheid van het aanbod (E2SFCA)"),
         _("per 1.000"),
         2,
+        all_forms=False,
     ),
     Indicator(
         "nood",
@@ -150,6 +166,7 @@ INDICATORS: tuple[Indicator, ...] = (
         _("Onvervulde nood per 1.000 jongeren"),
         _("per 1.000"),
         1,
+        all_forms=False,
     ),
 )
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

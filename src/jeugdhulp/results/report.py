@@ -11,12 +11,21 @@ import io
 
 import geopandas as gpd
 import matplotlib
+import numpy as np
 import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from jeugdhulp.results import dashboard, trends
-from jeugdhulp.results.indicators import BY_KEY, class_breaks, colour_of, palette
+from jeugdhulp.results.indicators import (
+    BY_KEY,
+    CATEGORY_LABELS,
+    HIDDEN_COLOUR,
+    TREND_LABELS,
+    class_breaks,
+    colour_of,
+    palette,
+)
 from jeugdhulp.results.models import AnalysisRun
 
 matplotlib.use("Agg")
@@ -49,7 +58,8 @@ def static_map(
         raw = frame[indicator.column].fillna("")
         colours = [indicator.categories.get(v, "#ffffff") for v in raw]
         legend = [
-            Patch(facecolor=c, edgecolor="#666", label=v) for v, c in indicator.categories.items()
+            Patch(facecolor=c, edgecolor="#666", label=str(CATEGORY_LABELS.get(v, v)))
+            for v, c in indicator.categories.items()
         ]
     else:
         numbers = frame[indicator.column].astype(float).to_numpy()
@@ -60,8 +70,14 @@ def static_map(
             Patch(facecolor=c, edgecolor="#666", label=label)
             for c, label in zip(shades, dashboard.class_labels(breaks, indicator), strict=True)
         ]
+        if not np.isfinite(numbers).any():
+            legend = []  # no area has a value: no classes to explain
     hidden = frame["onvoldoende_gegevens"].fillna(True).astype(bool).to_numpy()
     frame.plot(ax=ax, color=colours, edgecolor="#777777", linewidth=0.2)
+    if indicator.scale != "categorical":
+        uncomputed = ~np.isfinite(frame[indicator.column].astype(float).to_numpy()) & ~hidden
+        if uncomputed.any():
+            legend.append(Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666", label="niet berekend"))
     if hidden.any():
         frame[hidden].plot(
             ax=ax, facecolor="white", edgecolor="#555555", hatch="////", linewidth=0.2
@@ -75,7 +91,12 @@ def static_map(
             if len(chosen):
                 chosen.boundary.plot(ax=ax, color=colour, linewidth=1.6)
                 legend.append(
-                    Patch(facecolor="none", edgecolor=colour, linewidth=1.6, label=f"rand: {kind}")
+                    Patch(
+                        facecolor="none",
+                        edgecolor=colour,
+                        linewidth=1.6,
+                        label=f"rand: {CATEGORY_LABELS[kind]}",
+                    )
                 )
     ax.set_axis_off()
     ax.set_title(title, fontsize=10)
@@ -86,6 +107,14 @@ def static_map(
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts in which a missing or non-finite number is ``None``: the template shows
+    a Dutch phrase or a dash for it (a NaN would print as "nan")."""
+    plain = frame.replace([np.inf, -np.inf], np.nan).astype(object)
+    plain = plain.where(plain.notna(), None)
+    return plain.to_dict(orient="records")
 
 
 def report_context(run: AnalysisRun) -> dict:
@@ -115,15 +144,20 @@ def report_context(run: AnalysisRun) -> dict:
         change = {
             "run": previous,
             "counts": compared["trend"].value_counts().to_dict(),
-            "rows": compared[compared["trend"].isin([trends.INCREASE, trends.DECREASE])]
-            .sort_values("verhouding")
-            .to_dict(orient="records"),
+            "rows": [
+                row | {"trend_label": str(TREND_LABELS.get(row["trend"], row["trend"]))}
+                for row in records(
+                    compared[
+                        compared["trend"].isin([trends.INCREASE, trends.DECREASE])
+                    ].sort_values("verhouding")
+                )
+            ],
         }
     return {
         "run": run,
         "board": dashboard.board(run),
         "maps": maps,
-        "clusters": clusters.sort_values(["cluster", "gebied_naam"]).to_dict(orient="records"),
+        "clusters": records(clusters.sort_values(["cluster", "gebied_naam"])),
         "trend": change,
         "threshold": run.manifest.get("parameters", {}).get("threshold"),
         "params": run.manifest.get("parameters", {}),

@@ -6,6 +6,8 @@ line (whether other partners delivered is none of its business).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.results.models import AnalysisRun
@@ -25,3 +27,27 @@ def visible_responses(user, run: AnalysisRun) -> list:
         return overview
     own = scope_of(user).organisations(Role.MEDEWERKER_VOORZIENING)
     return [line for line in overview if line.partner.pk in own]
+
+
+@dataclass(frozen=True)
+class DeliveryState:
+    """How far a round's partners delivered, as the page that starts an analysis shows it."""
+
+    delivered: int
+    invited: int
+    missing: list[str]  # names of the invited partners without an accepted delivery
+
+    @property
+    def complete(self) -> bool:
+        return self.invited > 0 and self.delivered == self.invited
+
+
+def delivery_state(ronde) -> DeliveryState:
+    from jeugdhulp.rounds.services import response_overview
+
+    overview = response_overview(ronde)
+    return DeliveryState(
+        delivered=sum(line.delivered for line in overview),
+        invited=len(overview),
+        missing=[line.partner.naam for line in overview if not line.delivered],
+    )

@@ -100,3 +100,34 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, alpha: float = 0.05) -> p
     )
     order = ["gebied_code", "gebied_naam", "hulpvorm"]
     return merged[order + [c for c in merged.columns if c not in order]]
+
+
+SIGNIFICANT = (INCREASE, DECREASE)
+TREND_ORDER = {INCREASE: 0, DECREASE: 1, NO_CHANGE: 2, NOT_COMPARABLE: 3}
+
+
+def significant_first(table: pd.DataFrame) -> pd.DataFrame:
+    """Significant increases (largest ratio first), then decreases (smallest first), then the
+    rest by area name: what changed leads the page."""
+    order = table["trend"].map(TREND_ORDER).fillna(len(TREND_ORDER))
+    # Increases by descending ratio, the others by ascending: one key.
+    ratio = table["verhouding"].where(table["trend"] != INCREASE, -table["verhouding"])
+    return (
+        table.assign(_order=order, _ratio=ratio)
+        .sort_values(["_order", "_ratio", "gebied_naam"], na_position="last", kind="stable")
+        .drop(columns=["_order", "_ratio"])
+    )
+
+
+def matching(table: pd.DataFrame, query: str = "", trend: str = "") -> pd.DataFrame:
+    """Rows whose area name or code contains ``query`` (case-insensitive) and, when ``trend``
+    is a known trend, have that trend."""
+    chosen = pd.Series(True, index=table.index)
+    needle = query.strip().casefold()
+    if needle:
+        names = table["gebied_naam"].astype(str).str.casefold()
+        codes = table["gebied_code"].astype(str).str.casefold()
+        chosen &= names.str.contains(needle, regex=False) | codes.str.contains(needle, regex=False)
+    if trend in TREND_ORDER:
+        chosen &= table["trend"] == trend
+    return table[chosen]

@@ -3,10 +3,9 @@ the map and its data, trends, the report and the exports. What a user may not se
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +20,8 @@ from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import id_param, text_param
 from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
 from jeugdhulp.results.models import AnalysisRun, RunStatus
-from jeugdhulp.results.report import HTML_NAME, PDF_NAME
-from jeugdhulp.results.responses import visible_responses
+from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
+from jeugdhulp.results.responses import delivery_state, visible_responses
 
 
 def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
@@ -43,7 +42,7 @@ def run_list(request):
         if can(request.user, "results.view_summary", run)
     ]
     rounds = [
-        ronde
+        {"ronde": ronde, "state": delivery_state(ronde)}
         for ronde in Round.objects.select_related("organisatie").order_by("-peildatum")
         if can(request.user, "results.start_run", ronde)
     ]
@@ -52,12 +51,24 @@ def run_list(request):
 
 @require_POST
 def start(request, ronde_id: int):
-    """An analist or coördinator of the round's region starts (a new version of) its analysis."""
+    """An analist or coördinator of the round's region starts (a new version of) its analysis;
+    while partners have not delivered, only with the explicit confirmation of the form."""
     from jeugdhulp.rounds.models import Round
 
     ronde = get_object_or_404(Round, pk=ronde_id)
     if not can(request.user, "results.start_run", ronde):
         raise Http404
+    state = delivery_state(ronde)
+    if not state.complete and request.POST.get("onvolledig") != "ja":
+        messages.error(
+            request,
+            _(
+                "%(round)s: %(n)s van %(total)s partners leverden aan. Vink aan dat u de "
+                "analyse toch wilt starten zonder de ontbrekende partners."
+            )
+            % {"round": ronde.naam, "n": state.delivered, "total": state.invited},
+        )
+        return redirect("results:lijst")
     run = services.start_run(inputs.round_info(ronde), request.user)
     messages.success(request, _("De analyse staat in de wachtrij."))
     return redirect("results:detail", run.pk)
@@ -79,7 +90,6 @@ def run_detail(request, pk: int):
             "board": board,
             "full": full,
             "exports": exports.EXPORTS,
-            "charts": json.dumps(board["charts"]) if board else "{}",
             "previous": services.previous_run(run) if full else None,
             "responses": responses,
             "delivered": sum(line.delivered for line in responses),
@@ -181,22 +191,32 @@ def area_trend(request, pk: int):
     return JsonResponse({"punten": points})
 
 
+TREND_PAGE_SIZE = 25
+SIGNIFICANT_SHOWN = 50
+
+
 def trends_page(request, pk: int):
-    """This run against the latest run of an earlier round of the same region."""
+    """This run against the latest run of an earlier round of the same region: the significant
+    changes first, then every area, searchable by name and trend, a page at a time."""
     run = _run(request, pk)
     earlier = AnalysisRun.objects.filter(
         regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
     ).order_by("-peildatum", "-versie")
     chosen = id_param(request, "vorige")
     previous = earlier.filter(pk=chosen).first() if chosen else earlier.first()
-    form = request.GET.get("hulpvorm", "ALLE")
+    form = text_param(request, "hulpvorm", "ALLE")
     if form not in run.hulpvormen:
         raise Http404
+    query = text_param(request, "zoek")
+    wanted = text_param(request, "trend")
     table = None
     if previous is not None:
-        table = trends.compare(
-            services.published_frame(previous, form), services.published_frame(run, form)
-        ).sort_values(["trend", "verhouding"])
+        table = trends.significant_first(
+            trends.compare(
+                services.published_frame(previous, form), services.published_frame(run, form)
+            )
+        )
+    labels = indicators.map_texts()["trends"]
     config = {
         "geometry": reverse("results:geometry", args=[run.pk]),
         "trend": {
@@ -208,9 +228,18 @@ def trends_page(request, pk: int):
         "hidden": indicators.HIDDEN_COLOUR,
         "texts": indicators.map_texts(),
     }
-    rows = table.to_dict(orient="records") if table is not None else []
-    for row in rows:
-        row["trend_label"] = config["texts"]["trends"][row["trend"]]
+    counts, significant, page = {}, [], None
+    if table is not None:
+        counts = {key: int((table["trend"] == key).sum()) for key in trends.TREND_ORDER}
+        significant = _trend_rows(
+            table[table["trend"].isin(trends.SIGNIFICANT)].head(SIGNIFICANT_SHOWN), labels
+        )
+        found = trends.matching(table, query, wanted)
+        page = Paginator(range(len(found)), TREND_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        page.rows = _trend_rows(found.iloc[page.start_index() - 1 : page.end_index()], labels)
+        page.found = len(found)
+    keep = request.GET.copy()
+    keep.pop("pagina", None)
     return render(
         request,
         "results/trends.html",
@@ -220,10 +249,26 @@ def trends_page(request, pk: int):
             "earlier": earlier,
             "form": form,
             "forms": [(c, dashboard.form_label(c)) for c in run.hulpvormen],
-            "rows": rows,
+            "counts": counts,
+            "significant": significant,
+            "significant_more": counts.get(trends.INCREASE, 0)
+            + counts.get(trends.DECREASE, 0)
+            - len(significant),
+            "page": page,
+            "query": query,
+            "wanted": wanted,
+            "trend_choices": list(labels.items()),
+            "keep": keep.urlencode(),
             "config": config,
         },
     )
+
+
+def _trend_rows(frame, labels: dict[str, str]) -> list[dict]:
+    rows = records(frame)
+    for row in rows:
+        row["trend_label"] = labels[row["trend"]]
+    return rows
 
 
 def download(request, pk: int, key: str):

@@ -29,6 +29,7 @@ def test_map_detail_and_pdf_without_other_hosts(
     assert page.get_attribute("#map", "data-areas") == "25"
     assert page.locator("#map canvas").count() == 1
     assert "Bereik per 1.000" in page.inner_text("#legend")
+    page.locator("#map").scroll_into_view_if_needed()  # below the fold under the ALLE note
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert "Kinderen in hulp" in page.inner_text("#detail")

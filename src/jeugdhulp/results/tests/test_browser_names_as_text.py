@@ -112,7 +112,4 @@ def test_html_in_round_and_area_names_is_shown_as_text_on_the_map(
         page.screenshot(path=str(SHOTS / "map-390.png"), full_page=True)
     assert page.locator("main img").count() == 0  # no element was made from a name
     assert page.evaluate("document.body.dataset.pwned") is None
-    # plotly's charts inject <style> elements, which the CSP refuses (issue #14, item 3: a known
-    # defect of the results pages, not of this test's subject); everything else counts.
-    problems = [p for p in problems if not p.startswith("Applying inline style violates")]
     assert not problems, problems

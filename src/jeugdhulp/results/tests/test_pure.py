@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jeugdhulp.analysis.profile import region_profile
@@ -40,6 +40,7 @@ def test_rate_ratio_uses_the_populations():
     assert p[0] > 0.9
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # scipy's first call, on a busy machine
 @given(st.integers(0, 200), st.integers(0, 200), st.integers(50, 5000), st.integers(50, 5000))
 def test_rate_ratio_interval_contains_the_estimate(o1, o2, p1, p2):
     ratio, low, high, p = trends.rate_ratio_test(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
+import numpy as np
 import pytest
 from django.urls import reverse
 
@@ -222,8 +224,14 @@ def test_an_analist_starts_a_new_version_from_the_round(client, done_run, users)
     client.force_login(users["partner"])
     assert client.post(url).status_code == 404
     client.force_login(users["analist"])
-    assert "Foto 2026 (test)" in client.get(reverse("results:lijst")).content.decode()
-    response = client.post(url)
+    page = client.get(reverse("results:lijst")).content.decode()
+    assert "Foto 2026 (test)" in page
+    # Nobody delivered yet: the page says so, and starting needs the explicit confirmation.
+    assert "0 van 1 partners leverden aan." in page and 'name="onvolledig"' in page
+    refused = client.post(url, follow=True).content.decode()
+    assert "0 van 1 partners leverden aan. Vink aan" in refused
+    assert not AnalysisRun.objects.filter(ronde_id=ronde.pk).exists()
+    response = client.post(url, {"onvolledig": "ja"})
     run = AnalysisRun.objects.get(ronde_id=ronde.pk)
     assert response.status_code == 302 and response["Location"].endswith(f"/analyse/{run.pk}/")
     assert (run.versie, run.status, run.regio) == (1, RunStatus.QUEUED, done_run["region"])
@@ -339,3 +347,128 @@ def test_the_dashboard_in_english_names_its_charts_in_english(client, done_run, 
     html = page.content.decode()
     assert "A difference between expected and actual use is a question, not a judgement." in html
     assert "Age profile on the reference date (all forms of help)" in html
+
+
+def test_the_dashboard_draws_its_four_charts_as_svg_without_plotly(client, done_run, users):
+    client.force_login(users["analist"])
+    html = client.get(reverse("results:detail", args=[done_run["run"].pk])).content.decode()
+    for key in ("leeftijd", "bereik_leeftijd", "afstand", "crisis"):
+        figure = html.split(f'id="chart-{key}"')[1].split("</figure>")[0]
+        assert "<svg" in figure and 'class="chart__bar"' in figure, key
+    assert "plotly" not in html and "chart-data" not in html
+    # Numbers and words apart in the headline cards; no raw NaN anywhere.
+    assert re.search(r"</span> kinderen en jongeren in hulp", html)
+    assert "nan" not in re.sub(r"[a-z]nan|nan[a-z]", "", html.lower())
+
+
+def _earlier_run_with_less_use(run, factor: float = 3.0):
+    """A finished run a year before ``run`` whose counts are ``factor`` times lower in the
+    first row of areas (A0x): those areas rose significantly since."""
+    earlier = AnalysisRun.objects.get(pk=run.pk)
+    earlier.pk = None
+    earlier.peildatum = run.peildatum.replace(year=run.peildatum.year - 1)
+    earlier.ronde_id, earlier.ronde_naam = 6, "Foto 2024 (test)"
+    earlier.save()
+    rows = list(run.rows.all())
+    for row in rows:
+        row.pk, row.run = None, earlier
+        if row.gebied_code.startswith("A0") and row.aantal_clienten:
+            row.aantal_clienten = round(row.aantal_clienten / factor)
+            row.bereik_per_1000 = (row.bereik_per_1000 or 0) / factor
+    earlier.rows.model.objects.bulk_create(rows)
+    return earlier
+
+
+def test_trends_lead_with_the_significant_changes_and_page_the_rest(client, done_run, users):
+    run = done_run["run"]
+    _earlier_run_with_less_use(run)
+    client.force_login(users["analist"])
+    url = _urls(run)["evolutie"]
+    html = client.get(url).content.decode()
+    significant = html.split('id="trend-significant"')[1].split("</table>")[0]
+    assert "significante stijging" in significant and "A00" in significant
+    assert "geen significante verandering" not in significant
+    assert html.index('id="trend-significant"') < html.index('id="trend-table"')
+    # 25 areas: one page; the search narrows it by name or code and by trend.
+    assert "25 gebieden gevonden." in html
+    found = client.get(url + "?zoek=a01").content.decode()
+    assert "1 gebied gevonden." in found
+    only = client.get(url + "?trend=stijging").content.decode()
+    table = only.split('id="trend-table"')[1].split("</table>")[0]
+    assert "geen significante verandering" not in table
+    assert "nan" not in html.lower().replace("naam", "")
+
+
+def test_trend_areas_come_a_page_at_a_time(client, done_run, users, monkeypatch):
+    from jeugdhulp.results import views
+
+    monkeypatch.setattr(views, "TREND_PAGE_SIZE", 10)
+    run = done_run["run"]
+    _earlier_run_with_less_use(run)
+    client.force_login(users["analist"])
+    url = _urls(run)["evolutie"]
+    first = client.get(url).content.decode()
+    rows = first.split('id="trend-table"')[1].split("</table>")[0].count("<tr>")
+    assert rows == 1 + 10 and "pagina 1 van 3" in first
+    last = client.get(url + "?pagina=3").content.decode()
+    assert "pagina 3 van 3" in last
+    assert last.split('id="trend-table"')[1].split("</table>")[0].count("<tr>") == 1 + 5
+    # A page number that is no number gives the first page, not an error.
+    assert client.get(url + "?pagina=x").status_code == 200
+
+
+def test_the_report_shows_no_raw_values(done_run, monkeypatch):
+    """A blue zone whose ratio is hidden reads "verborgen (klein aantal)", never "nan"."""
+    from jeugdhulp.results import report
+
+    run = done_run["run"]
+    _earlier_run_with_less_use(run)
+    real = services.published_frame
+
+    def with_hidden_cluster(r, form=None):
+        frame = real(r, form)
+        frame.loc[frame.index[:2], "cluster"] = "blauwe_zone"
+        frame.loc[frame.index[:2], ["ratio_eb", "kans_boven_1"]] = np.nan
+        return frame
+
+    monkeypatch.setattr(services, "published_frame", with_hidden_cluster)
+    html = report.render_html(run)
+    text = re.sub(r"data:image/png;base64,[^\"]+", "", html)
+    assert "verborgen (klein aantal)" in text
+    assert not re.search(r"\bnan\b", text, re.IGNORECASE)
+    assert "significante stijging" in text and ">stijging<" not in text
+
+
+def test_the_map_offers_accessibility_and_unmet_need_per_form_only(client, done_run, users):
+    client.force_login(users["analist"])
+    page = client.get(_urls(done_run["run"])["kaart"]).content.decode()
+    config = json.loads(
+        page.split('id="map-config" type="application/json">')[1].split("</script>")[0]
+    )
+    per_form = {i["key"] for i in config["indicators"] if not i["allForms"]}
+    assert per_form == {"toegankelijkheid", "nood"}
+    assert "niet op te tellen" in config["texts"]["perFormNote"]
+
+
+def test_a_round_where_every_partner_delivered_starts_without_confirmation(
+    client, done_run, users, responded
+):
+    from jeugdhulp.rounds.models import Round, Upload
+
+    ronde = Round.objects.get(pk=done_run["run"].ronde_id)
+    ronde.partners.remove(*[p for p in ronde.partners.all() if p != responded["partner"]])
+    assert Upload.objects.filter(ronde=ronde, actief=True).exists()
+    client.force_login(users["analist"])
+    page = client.get(reverse("results:lijst")).content.decode()
+    assert "1 van 1 partners leverden aan." in page and 'name="onvolledig"' not in page
+    response = client.post(reverse("results:start", args=[ronde.pk]))
+    assert response.status_code == 302
+    assert AnalysisRun.objects.filter(ronde_id=ronde.pk).count() == 2
+
+
+def test_an_incomplete_round_names_the_missing_partners(client, done_run, users, responded):
+    client.force_login(users["analist"])
+    page = client.get(reverse("results:lijst")).content.decode()
+    assert "1 van 2 partners leverden aan." in page
+    assert "Nog niet aangeleverd:" in page and responded["silent"].naam in page
+    assert 'name="onvolledig" value="ja" required' in page

@@ -1,5 +1,5 @@
-/* The run page: poll the status while the analysis runs, then draw the charts with the
-   bundled plotly.js. */
+/* The run page: poll the status while the analysis runs (the charts are SVG from the
+   server: see jeugdhulp.results.charts). */
 "use strict";
 
 (function () {
@@ -19,15 +19,4 @@
     };
     window.setTimeout(poll, 1000);
   }
-  const source = document.getElementById("chart-data");
-  if (!source || !window.Plotly) return;
-  const charts = JSON.parse(source.textContent);
-  document.querySelectorAll("[data-chart]").forEach(function (element) {
-    const spec = charts[element.getAttribute("data-chart")];
-    if (!spec) return;
-    const layout = Object.assign({ height: 320, margin: { t: 48, r: 10, b: 40, l: 50 },
-      font: { family: "system-ui, sans-serif", size: 12 } }, spec.layout);
-    window.Plotly.newPlot(element, spec.data, layout, { displaylogo: false, responsive: true,
-      modeBarButtonsToRemove: ["toImage"] });
-  });
 })();

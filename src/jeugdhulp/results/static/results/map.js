@@ -15,6 +15,7 @@
   const listBody = document.getElementById("area-rows");
   const filter = document.getElementById("area-filter");
   const mapElement = document.getElementById("map");
+  const note = document.getElementById("indicator-note");
   const view = H.newMap(mapElement);
   const HATCH = H.hatch("#555555");
   let layer = null;
@@ -34,6 +35,27 @@
     return row ? row[column[name]] : null;
   }
 
+  function offered(ind) {
+    return ind.allForms || formSelect.value !== "ALLE";
+  }
+
+  function syncIndicators() {
+    // ALLE has no accessibility nor unmet need (capacities of different forms do not add up):
+    // those options are disabled for it, with the reason, rather than a map of hatching.
+    let switched = false;
+    Array.prototype.forEach.call(indicatorSelect.options, function (option) {
+      const ind = config.indicators.find(function (i) { return i.key === option.value; });
+      const available = offered(ind);
+      option.disabled = !available;
+      option.textContent = available ? ind.label : ind.label + " (" + T.perForm + ")";
+      if (!available && option.selected) switched = true;
+    });
+    if (switched) indicatorSelect.value = config.indicators[0].key;
+    const hidden = config.indicators.filter(function (i) { return !offered(i); });
+    note.hidden = !hidden.length;
+    note.textContent = hidden.length ? T.perFormNote : "";
+  }
+
   function scale(ind) {
     if (ind.scale === "categorical") {
       const colours = {};
@@ -42,6 +64,14 @@
                items: ind.categories.map(function (c) { return [c.colour, c.label]; }) };
     }
     let breaks, colours;
+    const known = Object.keys(data.rows).some(function (c) {
+      const v = value(c, ind.column);
+      return v !== null && v !== undefined;
+    });
+    if (!known) {
+      // Nothing to class: no colour items, the hatching says why.
+      return { colourOf: function () { return config.hidden; }, items: [], empty: true };
+    }
     if (ind.scale === "diverging") {
       breaks = config.ratioBreaks;
       colours = config.ratioColours;
@@ -88,12 +118,13 @@
 
   function drawLegend(ind, s) {
     const items = s.items.map(function (item) { return H.legendItem("", item[0], item[1]); });
-    items.push(H.legendItem("swatch--hatch", null, HIDDEN_TEXT));
+    items.push(H.legendItem("swatch--hatch", null, s.empty ? T.notComputed : HIDDEN_TEXT));
     items.push(H.legendItem("swatch--hotspot", null, T.outlineHotspot));
     items.push(H.legendItem("swatch--blue", null, T.outlineBlue));
     const title = H.el("h2", {}, [ind.label]);
     if (ind.unit) title.append(" ", H.el("span", { class: "muted" }, ["(" + ind.unit + ")"]));
     legend.replaceChildren(title, H.el("ul", {}, items));
+    if (s.empty) legend.append(H.el("p", { class: "muted" }, [T.notComputedNote]));
     H.paintSwatches(legend);
   }
 
@@ -127,6 +158,8 @@
       let text;
       if (i.scale === "categorical") {
         text = categoryLabel(i, v);
+      } else if (!offered(i)) {
+        text = T.perForm;
       } else {
         text = H.format(v, i.decimals, i.percent);
         if (text === null) text = HIDDEN_TEXT;
@@ -211,7 +244,8 @@
   });
   filter.addEventListener("input", function () { drawList(indicator()); });
   indicatorSelect.addEventListener("change", redraw);
-  formSelect.addEventListener("change", loadValues);
+  formSelect.addEventListener("change", function () { syncIndicators(); loadValues(); });
+  syncIndicators();
 
   // Outlines and values at once; the areas are drawn once, already styled.
   Promise.all([fetchJSON(config.geometry), fetchJSON(valuesURL())]).then(function (loaded) {
