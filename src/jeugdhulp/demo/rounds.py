@@ -1,4 +1,4 @@
-"""The demo's snapshot rounds: "Foto 2024" and "Foto 2025 Demoprovincie — fictief", a year apart,
+"""The demo's snapshot rounds: "Foto 2024" and "Foto 2025 Demoprovincie" (fictief), a year apart,
 delivered by about 30 fictional partners through the same import as a real upload. In 2025 a
 few partners have not delivered yet and one had its first file refused and delivered a corrected
 second one; 2024 is complete and closed.
@@ -29,7 +29,7 @@ from jeugdhulp.rounds.models import Round, SnapshotRow
 from jeugdhulp.rounds.services import import_file
 from jeugdhulp.snapshot.synthetic import synthetic_snapshot
 
-ROUND_NAME = "Foto 2025 Demoprovincie — fictief"
+ROUND_NAME = "Foto 2025 Demoprovincie"  # the round is marked fictief: its pages say so
 PEILDATUM = dt.date(2025, 2, 10)
 PARTNERS = 30
 NOT_DELIVERED = 3
@@ -53,7 +53,7 @@ class DemoRound:
 
 
 ROUNDS = (
-    DemoRound("Foto 2024 Demoprovincie — fictief", dt.date(2024, 2, 12), 0.94, True),
+    DemoRound("Foto 2024 Demoprovincie", dt.date(2024, 2, 12), 0.94, True),
     DemoRound(ROUND_NAME, PEILDATUM, 1.0, False),
 )
 

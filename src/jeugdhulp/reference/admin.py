@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.analysis.report import covariate_label, significant
 from jeugdhulp.reference.models import (
     Area,
     AreaSet,
@@ -61,11 +62,19 @@ class PopulationCountAdmin(admin.ModelAdmin):
 
 @admin.register(CovariateValue)
 class CovariateValueAdmin(admin.ModelAdmin):
-    list_display = ["area", "year", "name", "value", "approximate"]
+    list_display = ["area", "year", "kenmerk", "waarde", "approximate"]
     list_filter = ["year", "name", "approximate", "area__vintage"]
     search_fields = ["area__code", "area__naam", "name"]
     list_select_related = ["area"]
     raw_id_fields = ["area"]
+
+    @admin.display(description=_("kenmerk"), ordering="name")
+    def kenmerk(self, obj: CovariateValue) -> str:
+        return covariate_label(obj.name)
+
+    @admin.display(description=_("waarde"), ordering="value")
+    def waarde(self, obj: CovariateValue) -> str:
+        return significant(obj.value, 4)
 
 
 @admin.register(HulpVorm)
