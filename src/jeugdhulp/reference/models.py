@@ -10,6 +10,7 @@ import json
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AreaLevel(models.TextChoices):
@@ -43,7 +44,9 @@ class Area(models.Model):
         verbose_name=_("ligt in"),
     )
     vintage = models.CharField(
-        _("versie"), max_length=20, help_text=_("Jaar vanaf wanneer deze grenzen gelden, bv. 2025.")
+        pgettext_lazy("gebiedsindeling", "versie"),
+        max_length=20,
+        help_text=_("Jaar vanaf wanneer deze grenzen gelden, bv. 2025."),
     )
     geometry = models.TextField(_("geometrie (GeoJSON, WGS84)"), blank=True)
     geometry_simplified = models.TextField(
