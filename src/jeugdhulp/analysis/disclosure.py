@@ -8,13 +8,14 @@ within ±1 from anything published.
 The mechanism has five parts, each a function here:
 
 - :func:`suppress_table` — primary suppression of the counts 1 … ``threshold − 1`` and secondary
-  suppression by the hypercube method (Giessing & Repsilber 2002, *Inference Control in
-  Statistical Databases*, LNCS 2316; Hundepool et al. 2012, *Statistical Disclosure Control*,
-  §5.4) with a *protection interval* against the lower bound 1: every primary cell is a corner of
-  a rectangle of hidden cells along which it can be moved up to the threshold and by at least
-  ``protection`` (default 3), every hidden corner staying ≥ 1 and every published figure
-  unchanged. One such move proves that the attacker's integer interval for each corner has a
-  width of at least ``protection`` and, for a primary cell, reaches the threshold.
+  suppression with a *protection interval* against the lower bound 1: every primary cell has a
+  witness, a move of it and a few other hidden cells that keeps every published figure and every
+  hidden cell ≥ 1, up by a and down by b with ``a + b ≥ protection`` (default 3), so the
+  attacker's integer interval of each moved cell holds at least ``protection + 1`` values. The
+  witness is a rectangle of the hypercube method (Giessing & Repsilber 2002, *Inference
+  Control in Statistical Databases*, LNCS 2316; Hundepool et al. 2012, *Statistical
+  Disclosure Control*, §5.4) or, where ``ALLE`` (distinct children) is no exact row sum, a
+  move within one column.
 - :func:`protected_counts` — what derived statistics (model, smoothing, clusters) are computed
   from: the published counts, with each hidden cell replaced by its share of its column's hidden
   remainder in proportion to its expected count. Anything computed from it is a function of
@@ -49,19 +50,26 @@ def small(values: np.ndarray, threshold: int) -> np.ndarray:
 def _moves(
     values: np.ndarray, threshold: int, protection: int, two_way: bool
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per primary cell of value ``x``, the ways its rectangle may move it, tried in order: up by
-    ``a`` (to reach the threshold) and down by ``b`` (at most to 1), with ``a + b ≥ protection``.
+    """Per primary cell of value ``x``, the ways its witness may move it, tried in order: up by
+    ``a`` and down by ``b`` (at most to 1), always with ``a + b ≥ protection``.
 
-    One way (``b = 0``) asks the corners that go down to hold ``1 + a``. Two ways lets a count
-    of 3 or 4 go up only to the threshold and the rest down, which asks less room above the
-    cells that go up: what counts where each cell is bounded by its row's ``ALLE``. Where no
-    rectangle allows two ways (a row of ones, say), one way is tried next."""
+    First the ways that also reach the threshold (the attacker cannot even tell that the cell
+    is small): one way up (``b = 0``) where every row total is an exact sum, else also up to
+    the threshold and the rest down, which asks less room above the cells that go up (each is
+    bounded by its row's ``ALLE``). Then, where ``ALLE`` bounds the rows, the splits of
+    ``protection`` between up and down that need not reach the threshold: the promise (no
+    count known to within ±1) holds with them too, and a row of ones or a rare form often has
+    no witness that reaches it."""
     x = np.asarray(values, float)
     one_way = (np.maximum(threshold - x, protection), np.zeros_like(x))
     if not two_way:
         return [one_way]
     up = np.maximum(threshold - x, protection - (x - 1))
-    return [(up, np.maximum(protection - up, 0.0)), one_way]
+    options = [(up, np.maximum(protection - up, 0.0)), one_way]
+    for down in range(protection, -1, -1):
+        b = np.minimum(float(down), x - 1)
+        options.append((protection - b, b))
+    return options
 
 
 def suppress_table(
@@ -89,13 +97,15 @@ def suppress_table(
 
     A rectangle has rows {i, r} and columns {j, c}; moving the primary cell (i, j) up by a moves
     each corner by ±a (an inner corner opposite the primary down, a margin corner with its
-    inner partner), moving it down by b moves each corner the other way. Every corner stays ≥ 1
-    and, where the last column counts distinct children, every inner cell stays at most its
-    row's ``ALLE`` and ``ALLE`` at least every cell (:func:`_moves` gives a and b). Both moves
-    keep every published figure, so the attacker's interval of each corner spans at least
-    ``a + b ≥ protection`` and, for a primary cell, reaches the threshold. Per primary cell the
-    partner column is the cheapest admissible cell of its row, then the partner row the
-    cheapest admissible pair; the cost of a cell is 0 when it is hidden anyway, else its value.
+    inner partner), moving it down by b moves each corner the other way. Where the last column
+    counts distinct children, a move within one column suffices (two cells, not four), and
+    every inner cell stays at most its row's ``ALLE``, ``ALLE`` at least every cell and at most
+    their sum. Every moved cell stays ≥ 1 (:func:`_moves` gives a and b). Both moves keep every
+    published figure, so the attacker's interval of each moved cell spans at least
+    ``a + b ≥ protection``. Per primary cell the partner column is the cheapest admissible cell
+    of its row, then the partner row the cheapest admissible one (or pair); the cost of a cell
+    is 0 when it is hidden anyway, else its value; a region total only when no witness within
+    the areas exists.
     Returns a boolean mask of the same shape.
     """
     table = np.asarray(table, float)
@@ -127,19 +137,26 @@ def suppress_table(
     pc = np.full(len(pi), -1)
     options = _moves(table[pi, pj], threshold, protection, two_way=not total_is_sum)
     if not total_is_sum:
-        # ALLE is no exact sum, so a form's cell can move against one other cell of its column
-        # alone, in a row whose forms count at least a children twice (Σ forms − ALLE ≥ a).
+        # ALLE is no exact sum, so a form's cell can move with one other cell of its column
+        # alone: an inner cell against another inner cell (opposite ways), a region total with
+        # an inner cell (the same way). A cell that goes down by d needs a row whose forms
+        # count at least d children twice (Σ forms − ALLE ≥ d); one that goes up stays ≤ ALLE.
         slack = table[:, :last_col].sum(axis=1) - table[:, last_col]
         form_cell = pj < last_col
+        inner_row = rows < last_row
         for up, down in options:
-            todo = np.flatnonzero((pr < 0) & form_cell & (room[pi, pj] >= up) & (slack[pi] >= down))
-            keys = np.c_[pj[todo], up[todo], down[todo]]
+            todo = (pr < 0) & form_cell & (room[pi, pj] >= up) & (slack[pi] >= down)
+            todo = np.flatnonzero(todo)
             if len(todo) == 0:
                 continue
+            keys = np.c_[pj[todo], up[todo], down[todo], pi[todo] == last_row]
             groups, group_of = np.unique(keys, axis=0, return_inverse=True)
-            for g, (j, u, d) in enumerate(groups.astype(int)):
+            for g, (j, u, d, i_margin) in enumerate(groups.astype(int)):
                 members = todo[group_of.ravel() == g]
-                ok = (table[:, j] >= 1 + u) & (slack >= u) & (room[:, j] >= d)
+                goes_down = d if i_margin else u  # the partner's way down (and up: the other)
+                goes_up = u if i_margin else d
+                ok = inner_row & (table[:, j] >= 1 + goes_down) & (slack >= goes_down)
+                ok &= room[:, j] >= goes_up
                 partner_cost = np.where(ok, cost[:, j], np.inf)
                 best = np.lexsort((rows, partner_cost))[:2]
                 first, second = best[0], best[1] if len(best) > 1 else best[0]
@@ -147,7 +164,8 @@ def suppress_table(
                 good = np.isfinite(partner_cost[choice]) & (choice != pi[members])
                 pr[members[good]] = choice[good]
                 pc[members[good]] = pj[members[good]]
-    for up, down in options:
+    # A region total is hidden only where no witness within the areas exists.
+    for within_areas, (up, down) in [(True, o) for o in options] + [(False, o) for o in options]:
         # Column step: which columns c can partner the primary in its own row.
         with_alle = (pj[:, None] == last_col) | (cols[None, :] == last_col)
         beta = np.where(with_alle, 1, -1)
@@ -172,6 +190,8 @@ def suppress_table(
                 alpha = np.where((rows < last_row) & (i_margin == 0), -1, 1)
                 sign_j, sign_c = alpha, alpha * (1 if pair_alle else -1)
                 ok = (table[:, j] > 0) & (table[:, c] > 0)
+                if within_areas:
+                    ok &= rows < last_row
                 for q, sign in ((j, sign_j), (c, sign_c)):
                     ok &= fits(table[:, q], room[:, q], alle_room, sign, pair_alle, u, d)
                 pair_cost = np.where(ok, cost[:, j] + cost[:, c], np.inf)

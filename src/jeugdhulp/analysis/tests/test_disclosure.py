@@ -178,3 +178,15 @@ def test_a_form_cell_moves_against_one_cell_of_its_column_where_children_count_t
     expected = np.zeros(table.shape, bool)
     expected[[0, 1], [0, 0]] = True
     assert (hidden == expected).all()
+
+
+def test_a_rare_form_keeps_its_region_total_when_a_witness_within_the_areas_exists():
+    # Form 0 has 1 and 4 children: the 1 moves up 3 against the 4 (whose row counts 3 children
+    # twice), the 4 down 3 against the 1. Neither needs the region total, which stays shown.
+    table = np.array([[1, 9, 9], [4, 9, 10], [0, 9, 9], [5, 27, 28]])
+    hidden = suppress_table(table, 5, total_is_sum=False)
+    expected = np.zeros(table.shape, bool)
+    expected[[0, 1], [0, 0]] = True
+    assert (hidden == expected).all()
+    for (low, high), value in zip(distinct_children_bounds(table, hidden), [1, 4], strict=True):
+        assert (low, high) == (1, 4) and low <= value <= high
