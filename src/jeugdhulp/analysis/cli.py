@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing
+import os
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -121,11 +122,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         bar.close()
 
 
+def output_problem(out: Path) -> str | None:
+    """Why ``out`` cannot be the output folder (in Dutch), checked before the analysis runs;
+    ``None`` when it can. Nothing is created here."""
+    if out.exists():
+        if not out.is_dir():
+            return "bestaat al en is geen map: geef bij --out een map"
+        return None if os.access(out, os.W_OK) else "geen schrijfrechten in deze map"
+    ancestor = out.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        return f"de map kan niet gemaakt worden: {ancestor} is een bestand"
+    if not os.access(ancestor, os.W_OK):
+        return f"de map kan niet gemaakt worden: geen schrijfrechten in {ancestor}"
+    return None
+
+
 def _run(args: argparse.Namespace, step) -> int:
     for path in [args.areas, args.population, args.covariates, args.sites, *args.snapshot]:
         if path is not None and not path.is_file():
             print(f"{path}: bestand niet gevonden", file=sys.stderr)
             return 1
+    problem = output_problem(args.out)
+    if problem:
+        print(f"{args.out}: {problem}", file=sys.stderr)
+        return 1
     # The population, covariates and snapshot files are read in two forked processes while
     # this one reads the areas and sites (the snapshot checks need the site codes): about a
     # second less on two cores. Problems are reported in the order of a serial run.
@@ -212,9 +234,13 @@ def _run(args: argparse.Namespace, step) -> int:
         else f"standaard: genoeg voor clusters van {SMALLEST_CLUSTER} gebieden onder "
         f"Benjamini-Hochberg bij alpha {args.alpha} (minstens 999)",
     }
-    written = write_all(
-        result, args.out, inputs, sep=args.sep, rows_read=rows_read, options=options
-    )
+    try:
+        written = write_all(
+            result, args.out, inputs, sep=args.sep, rows_read=rows_read, options=options
+        )
+    except OSError as error:  # a disk that fills up, a folder removed meanwhile
+        print(f"{args.out}: kan niet schrijven ({error.strerror or error})", file=sys.stderr)
+        return 1
     if not args.quiet:
         for path in written:
             print(f"geschreven: {path}", file=sys.stderr)

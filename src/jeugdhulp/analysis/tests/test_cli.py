@@ -1,6 +1,8 @@
 """``jeugdhulp analyze`` end to end on files."""
 
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -192,3 +194,38 @@ def test_problems_in_files_read_side_by_side_come_in_reading_order(round_files, 
     assert main(arguments(round_files, round_files / "uit")) == 1
     err = capsys.readouterr().err
     assert "vestigingen.csv: rij 2" in err and "'Q'" not in err
+
+
+@pytest.mark.parametrize(
+    ("make_out", "message"),
+    [
+        (lambda folder: folder / "partner1.csv", "bestaat al en is geen map"),
+        (lambda folder: folder / "partner1.csv" / "uit", "partner1.csv is een bestand"),
+    ],
+    ids=["a-file", "under-a-file"],
+)
+def test_an_output_path_that_cannot_be_a_folder_gets_a_dutch_message_before_the_run(
+    round_files, capsys, make_out, message
+):
+    out = make_out(round_files)
+    assert main(arguments(round_files, out)) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert (round_files / "partner1.csv").is_file()
+
+
+def test_an_output_folder_without_write_rights_gets_a_dutch_message(
+    round_files, capsys, monkeypatch
+):
+    # The suite runs as root, who may write anywhere: the rights are refused through os.access.
+    locked = round_files / "alleen-lezen"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        "jeugdhulp.analysis.cli.os.access",
+        lambda path, mode: real_access(path, mode) and Path(path) != locked,
+    )
+    assert main(arguments(round_files, locked / "uit")) == 1
+    assert f"geen schrijfrechten in {locked}" in capsys.readouterr().err
+    assert main(arguments(round_files, locked)) == 1
+    assert "geen schrijfrechten in deze map" in capsys.readouterr().err
