@@ -239,6 +239,11 @@ def run_analysis(
             warnings.append(f"{form}: te weinig gegevens voor gladstrijken en model")
             continue
         eb, prob, m, var = empirical_bayes(protected, rows["verwacht"])
+        if var == 0 and np.isfinite(m):
+            warnings.append(
+                f"{form}: de gebieden verschillen niet meer dan toeval verklaart (A = 0); elk "
+                "gebied krijgt de regioverhouding en kans_boven_1 is 0"
+            )
         table.loc[rows.index, "ratio_eb"] = eb
         table.loc[rows.index, "kans_boven_1"] = prob
         smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}

@@ -33,8 +33,10 @@ def empirical_bayes(
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Smoothed ratio and ``P(θ > 1)`` per area; NaN where E = 0. Also returns ``(m, A)``.
 
-    When ``A`` is 0 the areas vary no more than chance alone explains: every area gets the
-    prior mean and a probability of 1 or 0 (the prior is a point mass at ``m``).
+    When ``A`` is 0 the areas vary no more than chance alone explains: the prior is a point
+    mass at ``m``, so every area gets ``m`` and the probability that ``m`` exceeds 1. Under
+    indirect standardisation ``m`` is 1 up to rounding (ΣE = ΣO), so that probability is 0: a
+    relative tolerance of 1e-9 keeps floating point from deciding it.
     """
     observed = np.asarray(observed, float)
     expected = np.asarray(expected, float)
@@ -51,5 +53,5 @@ def empirical_bayes(
         probability[use] = gammaincc(shape, 1.0 / (1.0 / rate))
     elif np.isfinite(m):
         smoothed[use] = m
-        probability[use] = float(m > 1)
+        probability[use] = float(m > 1 + 1e-9)
     return smoothed, probability, m, variance

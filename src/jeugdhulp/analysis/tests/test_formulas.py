@@ -261,3 +261,13 @@ def test_interval_probability_and_q_values_are_scipy_stats_to_the_bit():
     p = np.r_[rng.integers(1, 1000, size=300) / 1000, [0.001, 0.001, 1.0]]
     np.testing.assert_array_equal(benjamini_hochberg(p), stats.false_discovery_control(p))
     assert benjamini_hochberg(np.array([0.3])).tolist() == [0.3]
+
+
+def test_without_variation_between_areas_every_probability_above_1_is_0_whatever_the_rounding():
+    # O/E equal in every area (A = 0); ΣO/ΣE = 1.0000000000000002 in floating point.
+    observed = np.array([1.0, 1.0, 1.0])
+    expected = np.full(3, np.nextafter(1.0, 0.0))
+    m, variance = marshall_moments(observed, expected)
+    assert variance == 0 and m != 1.0 and abs(m - 1) < 1e-12
+    smoothed, probability, _, _ = empirical_bayes(observed, expected)
+    assert np.allclose(smoothed, m) and (probability == 0).all()
