@@ -223,6 +223,7 @@ def run_analysis(
 
     step("verwacht gebruik: indirecte standaardisatie")
     table = _indicator_table(counted, codes, areas, strata, hulpvormen, params.threshold)
+    warnings.extend(input_warnings(population, codes, table))
     # Disclosure control decides first which counts are hidden: every derived statistic is then
     # computed from the protected counts (published cells, hidden ones imputed from what is
     # published), so none of them says more about a hidden cell than the table does.
@@ -401,6 +402,42 @@ def _pooled_expected(observed: np.ndarray, strata: Strata, threshold: int) -> np
     return indirect_expected(by_band.sum(axis=1, keepdims=True), strata.total[:, None])
 
 
+def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFrame) -> list[str]:
+    """Signs that the inputs do not fit together (Dutch, for the manifest and the report).
+
+    Population codes that match no area (another area version?), areas with children in care
+    but no residents (counted in no rate), and a reach above 1,000 per 1,000 (more children in
+    care than live there: a wrong residence or population file)."""
+    found = []
+    unknown = pd.Index(population["area_code"].astype(str).unique()).difference(codes)
+    if len(unknown):
+        shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
+        found.append(
+            f"bevolking: {len(unknown)} gebiedscode(s) horen bij geen gebied ({shown}); "
+            "controleer de gebiedsversie"
+        )
+    everyone = table[table["hulpvorm"] == ALL_FORMS]
+    without = everyone[(everyone["aantal_clienten"] > 0) & ~(everyone["inwoners"] > 0)]
+    if len(without):
+        found.append(
+            f"{len(without)} gebied(en) met cliënten maar zonder inwoners in het "
+            f"bevolkingsbestand (bv. {without['gebied_code'].iloc[0]}): ze tellen in geen bereik"
+        )
+    reach = np.divide(
+        1000.0 * everyone["aantal_clienten"].to_numpy(float),
+        everyone["inwoners"].to_numpy(float),
+        out=np.zeros(len(everyone)),
+        where=everyone["inwoners"].to_numpy(float) > 0,
+    )
+    implausible = everyone["gebied_code"].to_numpy()[reach > 1000]
+    if len(implausible):
+        found.append(
+            f"{len(implausible)} gebied(en) met meer kinderen in hulp dan inwoners (bv. "
+            f"{implausible[0]}): controleer de woonplaats in de foto en het bevolkingsbestand"
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Suppression:
     """The decision of disclosure control on the area × form table, in the table's row order."""
@@ -466,6 +503,9 @@ def _fit_models(
         protected = rows["geschat_aantal"].to_numpy(float)
         if not np.isfinite(protected).all():
             continue  # the form's region total is hidden: no model (warned with smoothing)
+        if protected.sum() == 0:
+            warnings.append(f"{form}: geen kinderen in de gebieden; geen covariatenmodel")
+            continue
         fit = fit_expected_use(protected, rows["inwoners"].to_numpy(float), x)
         if fit is None:
             warnings.append(f"{form}: te weinig gebieden met covariaten voor het model")

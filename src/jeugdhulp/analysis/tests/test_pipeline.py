@@ -130,3 +130,56 @@ def test_same_inputs_and_seed_give_identical_indicators():
     a = run(areas, snapshot, permutations=99, seed=8).published
     b = run(areas, snapshot.sample(frac=1, random_state=1), permutations=99, seed=8).published
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_inputs_that_do_not_fit_together_are_named_in_the_warnings():
+    areas = grid_areas(3)
+    codes = areas["code"]
+    population = population_of(codes)
+    # A code from another area version, and the first area without residents.
+    population = pd.concat(
+        [population[population["area_code"] != codes[0]],
+         population_of(["99999X999"])], ignore_index=True,
+    )  # fmt: skip
+    # Area 1: 40 children, against population_of's residents there (reach above 1,000 ‰).
+    snapshot = random_snapshot(codes, 200, seed=1)
+    crowded = snapshot.iloc[:1].copy()
+    crowded = pd.concat([crowded] * 4000, ignore_index=True)
+    crowded["client_pseudoniem"] = [pseudonym(10_000 + k) for k in range(len(crowded))]
+    crowded["woonplaats"] = codes[1]
+    snapshot = pd.concat([snapshot, crowded], ignore_index=True)
+    result = run_analysis(
+        areas, population, snapshot, AnalysisParams(PEILDATUM, permutations=9),
+        centroids=centroids_of(areas), sites=sites_for(areas),
+    )  # fmt: skip
+    text = "\n".join(result.warnings)
+    assert "1 gebiedscode(s) horen bij geen gebied (99999X999)" in text
+    assert f"met cliënten maar zonder inwoners in het bevolkingsbestand (bv. {codes[0]})" in text
+    assert f"meer kinderen in hulp dan inwoners (bv. {codes[1]})" in text
+
+
+def test_inputs_that_fit_give_no_input_warning():
+    areas = grid_areas(3)
+    result = run(areas, random_snapshot(areas["code"], 300, seed=1), permutations=9)
+    text = "\n".join(result.warnings)
+    assert "horen bij geen gebied" not in text and "zonder inwoners" not in text
+    assert "meer kinderen in hulp dan inwoners" not in text
+
+
+def test_a_form_whose_children_all_live_outside_the_areas_gets_no_model_and_a_warning():
+    areas = grid_areas(4)
+    snapshot = random_snapshot(areas["code"], 400, seed=2)
+    outside = snapshot["hulpvorm"] == "CB"
+    snapshot.loc[outside, "client_pseudoniem"] = [
+        pseudonym(50_000 + k) for k in range(int(outside.sum()))
+    ]
+    snapshot.loc[outside, "woonplaats"] = "99999X999"
+    covariates = pd.DataFrame(
+        {"area_code": areas["code"], "inkomen": np.linspace(20, 40, len(areas))}
+    )
+    result = run_analysis(
+        areas, population_of(areas["code"]), snapshot, AnalysisParams(PEILDATUM, permutations=9),
+        centroids=centroids_of(areas), sites=sites_for(areas), covariates=covariates,
+    )  # fmt: skip
+    assert "CB" not in result.models and "BH" in result.models
+    assert "CB: geen kinderen in de gebieden; geen covariatenmodel" in result.warnings
