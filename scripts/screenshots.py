@@ -17,21 +17,15 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# The browser set-up of the browser tests (the repository root is on the path: run from there,
+# as `make screenshots` does).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from conftest import BROWSER_ARGS, CHROMIUM
+
 from jeugdhulp.tests import crawl
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def page_name(url: str) -> str:

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from jeugdhulp.accounts.grants import grant
 from jeugdhulp.accounts.models import Membership, Organisation, User
 
+# Who asked for a role and who decided: shown, never edited (grant() and the approvals page
+# set them).
+DECISION_FIELDS = ["status", "aangevraagd_door", "aangevraagd_op", "beslist_door", "beslist_op"]
+
 
 class MembershipInline(admin.TabularInline):
     """Roles of a user. A new or changed role goes through ``accounts.grants.grant``, like an
@@ -17,16 +21,8 @@ class MembershipInline(admin.TabularInline):
     fk_name = "user"
     extra = 1
     autocomplete_fields = ["organisatie"]
-    fields = [
-        "organisatie",
-        "rol",
-        "status",
-        "aangevraagd_door",
-        "aangevraagd_op",
-        "beslist_door",
-        "beslist_op",
-    ]
-    readonly_fields = ["status", "aangevraagd_door", "aangevraagd_op", "beslist_door", "beslist_op"]
+    fields = ["organisatie", "rol", *DECISION_FIELDS]
+    readonly_fields = DECISION_FIELDS
 
 
 @admin.register(Organisation)
@@ -104,17 +100,8 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisatie__naam"]
     list_select_related = ["user", "organisatie", "beslist_door"]
     autocomplete_fields = ["user", "organisatie"]
-    fields = [
-        "user",
-        "organisatie",
-        "rol",
-        "status",
-        "aangevraagd_door",
-        "aangevraagd_op",
-        "beslist_door",
-        "beslist_op",
-    ]
-    readonly_fields = ["status", "aangevraagd_door", "aangevraagd_op", "beslist_door", "beslist_op"]
+    fields = ["user", "organisatie", "rol", *DECISION_FIELDS]
+    readonly_fields = DECISION_FIELDS
 
     def save_model(self, request, obj, form, change):
         if change and not {"user", "organisatie", "rol"} & set(form.changed_data):
