@@ -87,8 +87,10 @@ def pseudonym(key: bytes, insz: str) -> str:
 def key_fingerprint(key: bytes) -> str:
     """A short check value of the round key (``3f5a-09c1-7be2-d480``), to compare keys without
     showing them: the first 64 bits of HMAC-SHA256(key, a fixed text), the way a key check value
-    is made. It may be written on the platform: it reveals no more of the key than the
-    pseudonyms the platform already holds."""
+    is made. It may be written on the platform for a key that ``--new-key`` made (256 random
+    bits: no guess can be checked against it in any useful time). A key a person chose can be
+    guessed, and each guess checked against the fingerprint offline without an INSZ: use only
+    keys this program makes."""
     digest = hmac.new(key, FINGERPRINT_TEXT, hashlib.sha256).hexdigest()[:16]
     return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
 
