@@ -304,7 +304,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 JEUGDHULP_PASSWORD_RESET_LIMITS = envconfig.password_reset_limits(ENV)
 # Every uploaded file stops at JEUGDHULP_MAX_UPLOAD_BYTES while the request is read.
 FILE_UPLOAD_HANDLERS = [
-    "jeugdhulp.core.uploads.LimitedUploadHandler",
+    "jeugdhulp.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -27,8 +27,8 @@ from jeugdhulp.accounts.invitations import (
 )
 from jeugdhulp.accounts.models import Role, User
 from jeugdhulp.accounts.permissions import can
-from jeugdhulp.core.uploads import refused_upload
 from jeugdhulp.data.errors import InputError
+from jeugdhulp.uploads import refused_upload
 
 
 class InviteForm(forms.Form):

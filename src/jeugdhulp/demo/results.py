@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from jeugdhulp.results import services
+from jeugdhulp.results import report, services
 from jeugdhulp.results.inputs import round_info
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 
@@ -23,7 +23,7 @@ def build_results(seed: int) -> list[str]:
         if run is None:
             run = services.create_run(round_info(ronde), seed=seed)
             services.execute_run(run.pk)
-            services.render_report(run.pk)
+            report.render_report(run.pk)
             run.refresh_from_db()
         if run.status != RunStatus.DONE:
             lines.append(f"{ronde.naam}: analyse mislukt: {run.foutmelding}")

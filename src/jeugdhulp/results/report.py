@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 
 import geopandas as gpd
 import matplotlib
@@ -16,7 +17,7 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from jeugdhulp.results import dashboard, trends
+from jeugdhulp.results import dashboard, services, storage, trends
 from jeugdhulp.results.indicators import (
     BY_KEY,
     CATEGORY_LABELS,
@@ -26,23 +27,17 @@ from jeugdhulp.results.indicators import (
     colour_of,
     palette,
 )
-from jeugdhulp.results.models import AnalysisRun
+from jeugdhulp.results.models import AnalysisRun, RunStatus
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
+logger = logging.getLogger(__name__)
+
 HTML_NAME = "rapport.html"
 PDF_NAME = "rapport.pdf"
 OUTLINE = {"hotspot": "#7f3b08", "blauwe_zone": "#08306b"}
-
-
-def areas_of(run: AnalysisRun) -> gpd.GeoDataFrame:
-    """The run's simplified outlines, as stored for the map (``code``, ``naam``)."""
-    from jeugdhulp.results.services import GEOJSON
-
-    frame = gpd.read_file(run.folder / GEOJSON, engine="pyogrio")
-    return frame.rename(columns={"id": "code"})[["code", "naam", "geometry"]]
 
 
 def static_map(
@@ -118,10 +113,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def report_context(run: AnalysisRun) -> dict:
-    from jeugdhulp.results.services import previous_run, published_frame
-
-    everything = published_frame(run, "ALLE")
-    areas = areas_of(run)
+    everything = services.published_frame(run, "ALLE")
+    areas = storage.read_outlines(run.folder)
     maps = [
         static_map(
             areas,
@@ -137,10 +130,10 @@ def report_context(run: AnalysisRun) -> dict:
         ),
     ]
     clusters = everything[everything["cluster"].isin(["hotspot", "blauwe_zone"])]
-    previous = previous_run(run)
+    previous = services.previous_run(run)
     change = None
     if previous is not None:
-        compared = trends.compare(published_frame(previous, "ALLE"), everything)
+        compared = trends.compare(services.published_frame(previous, "ALLE"), everything)
         change = {
             "run": previous,
             "counts": compared["trend"].value_counts().to_dict(),
@@ -180,3 +173,21 @@ def write_report(run: AnalysisRun) -> None:
     # Only the embedded data: URIs may be read; nothing from a network or the disk.
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
     HTML(string=html, url_fetcher=fetcher).write_pdf(run.folder / PDF_NAME)
+
+
+def render_report(run_id: int) -> None:
+    """The HTML and PDF report of a finished run (worker side)."""
+    run = AnalysisRun.objects.get(pk=run_id)
+    if run.status != RunStatus.DONE:
+        return
+    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.RUNNING, rapport_fout="")
+    try:
+        write_report(run)
+    except Exception:
+        logger.exception("report of run %s failed", run_id)
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            rapport_status=RunStatus.FAILED,
+            rapport_fout="Het rapport kon niet gemaakt worden; zie het logboek van de server.",
+        )
+        return
+    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.DONE)

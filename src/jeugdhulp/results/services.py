@@ -1,12 +1,11 @@
-"""Starting, executing and reading analysis runs. The views and the demo call these; the queue
-(``results.tasks``) calls :func:`execute_run` and :func:`render_report`."""
+"""Creating, executing and reading analysis runs. The views and the demo call these; the queue
+(:mod:`jeugdhulp.results.tasks`, the one module that queues jobs) calls :func:`execute_run`.
+This module queues nothing."""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -22,15 +21,13 @@ from jeugdhulp.analysis.profile import region_profile
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.core.bulk import insert_rows
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.results import exports, indicators
+from jeugdhulp.results import exports, indicators, storage
 from jeugdhulp.results.geometry import compact_geojson
 from jeugdhulp.results.inputs import RoundInfo, RoundInputs, round_inputs
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow, RunStatus
 
 logger = logging.getLogger(__name__)
 
-GEOJSON = "gebieden.geojson"
-GEOJSON_GZ = GEOJSON + ".gz"
 DEFAULT_PERMUTATIONS = 999
 # Model fields that hold a published column of the same name.
 ROW_FIELDS = [
@@ -38,18 +35,6 @@ ROW_FIELDS = [
     for f in IndicatorRow._meta.get_fields()
     if f.concrete and f.name not in ("id", "run", "extra")
 ]
-
-
-def start_run(
-    info: RoundInfo, user=None, *, seed: int = 0, permutations: int = DEFAULT_PERMUTATIONS
-) -> AnalysisRun:
-    """A new version of the round's analysis, queued once the transaction commits."""
-    from jeugdhulp.results.tasks import analysis_job
-
-    with transaction.atomic():
-        run = create_run(info, user, seed=seed, permutations=permutations)
-        transaction.on_commit(lambda: analysis_job(run.pk))
-    return run
 
 
 def create_run(
@@ -97,11 +82,12 @@ def frame_sha256(frame: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def execute_run(run_id: int) -> None:
-    """Run the analysis of ``run_id`` and store its published result (worker side)."""
+def execute_run(run_id: int) -> bool:
+    """Run the analysis of ``run_id`` and store its published result (worker side); whether it
+    was stored (a run that is not queued, or that fails, is not)."""
     run = AnalysisRun.objects.get(pk=run_id)
     if run.status != RunStatus.QUEUED:
-        return
+        return False
     run.status, run.gestart_op, run.stap = RunStatus.RUNNING, timezone.now(), ""
     run.save(update_fields=["status", "gestart_op", "stap"])
     try:
@@ -130,14 +116,12 @@ def execute_run(run_id: int) -> None:
         store_result(run, result, inputs)
     except (AnalysisError, InputError, PopulationError) as error:
         _fail(run, str(error))
-        return
+        return False
     except Exception:
         logger.exception("analysis run %s failed", run_id)
         _fail(run, "Onverwachte fout in de analyse; de beheerder vindt de details in het logboek.")
-        return
-    from jeugdhulp.results.tasks import report_job
-
-    report_job(run.pk)
+        return False
+    return True
 
 
 def _fail(run: AnalysisRun, message: str) -> None:
@@ -189,13 +173,9 @@ def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) 
     data["invoer"] = inputs.describe(frame_sha256)
     data["uitvoer"] = [export.filename for export in exports.EXPORTS]
     data["kolommen"] = list(published.columns)
-    folder = run.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    exports.write_exports(result, folder, data)
-    outlines = compact_geojson(inputs.map_areas).encode("utf-8")
-    (folder / GEOJSON).write_bytes(outlines)
-    (folder / GEOJSON_GZ).write_bytes(gzip.compress(outlines, mtime=0))
+    storage.clear_folder(run.folder)
+    exports.write_exports(result, run.folder, data)
+    storage.write_outlines(run.folder, compact_geojson(inputs.map_areas))
 
     run.manifest = data
     run.hulpvormen = result.hulpvormen
@@ -269,23 +249,3 @@ def previous_run(run: AnalysisRun) -> AnalysisRun | None:
         .order_by("-peildatum", "-versie")
         .first()
     )
-
-
-def render_report(run_id: int) -> None:
-    """The HTML and PDF report of a finished run (worker side)."""
-    from jeugdhulp.results.report import write_report
-
-    run = AnalysisRun.objects.get(pk=run_id)
-    if run.status != RunStatus.DONE:
-        return
-    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.RUNNING, rapport_fout="")
-    try:
-        write_report(run)
-    except Exception:
-        logger.exception("report of run %s failed", run_id)
-        AnalysisRun.objects.filter(pk=run.pk).update(
-            rapport_status=RunStatus.FAILED,
-            rapport_fout="Het rapport kon niet gemaakt worden; zie het logboek van de server.",
-        )
-        return
-    AnalysisRun.objects.filter(pk=run.pk).update(rapport_status=RunStatus.DONE)

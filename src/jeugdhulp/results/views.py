@@ -18,7 +18,16 @@ from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import id_param, text_param
-from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
+from jeugdhulp.results import (
+    dashboard,
+    exports,
+    indicators,
+    inputs,
+    services,
+    storage,
+    tasks,
+    trends,
+)
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
 from jeugdhulp.results.responses import delivery_state, visible_responses
@@ -69,7 +78,7 @@ def start(request, ronde_id: int):
             % {"round": ronde.naam, "n": state.delivered, "total": state.invited},
         )
         return redirect("results:lijst")
-    run = services.start_run(inputs.round_info(ronde), request.user)
+    run = tasks.start_run(inputs.round_info(ronde), request.user)
     messages.success(request, _("De analyse staat in de wachtrij."))
     return redirect("results:detail", run.pk)
 
@@ -136,15 +145,15 @@ def geometry(request, pk: int):
     """The run's compact GeoJSON (written once by the worker, also gzipped; the browser may
     cache it)."""
     run = _run(request, pk)
-    path = run.folder / services.GEOJSON
-    packed = run.folder / services.GEOJSON_GZ
+    path = run.folder / storage.GEOJSON
+    packed = run.folder / storage.GEOJSON_GZ
     if not path.is_file():
         raise Http404
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "") and packed.is_file()
     response = FileResponse(
         (packed if gzipped else path).open("rb"),
         content_type="application/geo+json",
-        filename=services.GEOJSON,
+        filename=storage.GEOJSON,
     )
     if gzipped:
         response["Content-Encoding"] = "gzip"

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy
 
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.core.bulk import insert_rows
-from jeugdhulp.core.uploads import refused_upload
 from jeugdhulp.data.bounded import Bounds, run_bounded
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.postcodes import municipality_for_postcode
@@ -33,6 +32,7 @@ from jeugdhulp.rounds.models import Round, SnapshotRow, Upload, UploadStatus
 from jeugdhulp.snapshot.reader import FRAME_DTYPES, SnapshotResult, empty_frame, read_snapshot
 from jeugdhulp.snapshot.report import report_lines, summary
 from jeugdhulp.snapshot.schema import LOCAL_PREFIX
+from jeugdhulp.uploads import refused_upload
 
 CLOSED_MESSAGE = gettext_lazy(
     "Deze ronde is gesloten voor aanlevering; er is niets ingelezen. Vraag de coördinator van "
@@ -199,7 +199,7 @@ def _named(problems: list[Problem], stored: str, shown: str) -> list[Problem]:
 
 def refused_as_too_large(request, field: str = "bestand") -> str | None:
     """The Dutch message when the request's file was stopped at the size limit while it was
-    read (:mod:`jeugdhulp.core.uploads`), else ``None``."""
+    read (:mod:`jeugdhulp.uploads`), else ``None``."""
     name = refused_upload(request, field)
     if name is None:
         return None

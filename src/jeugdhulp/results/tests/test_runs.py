@@ -43,7 +43,7 @@ def _start(region_setup, capture):
         region_setup["region"], [region_setup["partner"]], codes=region_setup["codes"]
     )
     with capture(execute=True):
-        return services.start_run(info, permutations=49)
+        return tasks.start_run(info, permutations=49)
 
 
 def test_a_run_stores_published_rows_manifest_and_files(
