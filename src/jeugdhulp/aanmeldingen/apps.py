@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.core.navigation import Entry, register
+
 
 class AanmeldingenConfig(AppConfig):
     name = "jeugdhulp.aanmeldingen"
@@ -8,9 +10,9 @@ class AanmeldingenConfig(AppConfig):
     verbose_name = _("Aanmeldingen (1G1P)")
 
     def ready(self) -> None:
+        # Django: these import models, which may be imported only once the apps are loaded.
         from jeugdhulp.aanmeldingen import checks  # noqa: F401 - registers the system checks
         from jeugdhulp.accounts import invitations  # noqa: F401 - registers its permission
-        from jeugdhulp.core.navigation import Entry, register
 
         register(
             Entry(

@@ -67,7 +67,7 @@ def spatial_weights(
     areas: gpd.GeoDataFrame, *, k_fallback: int = 4, code_column: str = "code"
 ) -> W:
     """:func:`queen_adjacency` as a libpysal ``W`` (for use with libpysal and esda)."""
-    from libpysal.weights import WSP
+    from libpysal.weights import WSP  # only here: importing libpysal.weights takes 4 s
 
     adjacency = queen_adjacency(areas, k_fallback=k_fallback, code_column=code_column)
     return WSP(adjacency.sparse, id_order=adjacency.id_order).to_W(silence_warnings=True)

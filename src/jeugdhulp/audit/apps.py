@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
+        # Django: signals import models, which may be imported only once the apps are loaded.
         from jeugdhulp.audit import signals
 
         signals.connect()

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.core.navigation import Entry, register
+
 
 class CoreConfig(AppConfig):
     name = "jeugdhulp.core"
@@ -8,7 +10,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self) -> None:
-        from jeugdhulp.core.navigation import Entry, register
 
         register(
             Entry(

@@ -14,6 +14,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from jeugdhulp.data.postcodes import postcode_table
+
 _FLOAT_CODE = re.compile(r"^(\d+)\.0*$")
 _SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE]\+?\d+$")
 _BLANKS = re.compile(r"[\s\u00a0\u200b\ufeff]+")
@@ -91,8 +93,6 @@ def normalise_area_codes(values: Iterable[object]) -> list[str]:
 
 @cache
 def _known_postcodes() -> frozenset[str]:
-    from jeugdhulp.data.postcodes import postcode_table
-
     return frozenset(postcode_table()["postcode"])
 
 

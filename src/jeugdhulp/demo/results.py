@@ -8,11 +8,10 @@ from django.urls import reverse
 from jeugdhulp.results import report, services
 from jeugdhulp.results.inputs import round_info
 from jeugdhulp.results.models import AnalysisRun, RunStatus
+from jeugdhulp.rounds.models import Round
 
 
 def build_results(seed: int) -> list[str]:
-    from jeugdhulp.rounds.models import Round
-
     lines = []
     for ronde in Round.objects.filter(fictief=True).order_by("peildatum"):
         run = (

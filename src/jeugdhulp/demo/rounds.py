@@ -23,7 +23,7 @@ from django.db import transaction
 from jeugdhulp.accounts.models import Organisation, OrganisationKind
 from jeugdhulp.data.demo_region import LOCAL_CRS, DemoRegion
 from jeugdhulp.demo.organisations import REGION_CODE
-from jeugdhulp.demo.region import VINTAGE, _area_set
+from jeugdhulp.demo.region import VINTAGE, area_set
 from jeugdhulp.reference.models import Area, AreaSet, AreaSetKind, HulpVorm, Site
 from jeugdhulp.rounds.models import Round, SnapshotRow
 from jeugdhulp.rounds.services import import_file
@@ -132,7 +132,7 @@ def subarea_set(region: DemoRegion) -> AreaSet:
     analysis runs on the sub-areas (see ``results.inputs.analysis_areas``)."""
     areas = Area.objects.filter(vintage=VINTAGE, code__in=list(region.subareas["code"]))
     naam = "IROJ-regio Demoprovincie, deelgebieden — fictief"
-    return _area_set(SUBAREA_SET, naam, AreaSetKind.IROJ, REGION_CODE, areas)
+    return area_set(SUBAREA_SET, naam, AreaSetKind.IROJ, REGION_CODE, areas)
 
 
 def build_rounds(seed: int, region: DemoRegion) -> list[str]:

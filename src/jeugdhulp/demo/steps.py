@@ -10,6 +10,15 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from jeugdhulp.demo.organisations import build_organisations_and_accounts
+from jeugdhulp.demo.region import build_region
+from jeugdhulp.demo.requests import build_requests
+from jeugdhulp.demo.results import build_results
+from jeugdhulp.demo.rounds import build_rounds
+from jeugdhulp.demo.triage import build_triage
+
 
 @dataclass
 class DemoContext:
@@ -24,16 +33,12 @@ class DemoContext:
 
 
 def _organisations(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.organisations import build_organisations_and_accounts
-
     result = build_organisations_and_accounts(ctx.password)
     ctx.shared["new_accounts"] = result.created
     return []
 
 
 def _region(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.region import build_region
-
     # numpy wants an integer seed; derive it from the step's own generator.
     shared = build_region(ctx.rng("region").randrange(2**32))
     ctx.shared.update(shared)
@@ -47,9 +52,6 @@ def _region(ctx: DemoContext) -> list[str]:
 
 
 def _requests(ctx: DemoContext) -> list[str]:
-    from django.utils import timezone
-
-    from jeugdhulp.demo.requests import build_requests
 
     network = ctx.shared["network_area_set"]
     codes = sorted(network.areas.values_list("code", flat=True))
@@ -57,20 +59,14 @@ def _requests(ctx: DemoContext) -> list[str]:
 
 
 def _triage(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.triage import build_triage
-
     return build_triage(ctx.rng("triage"))
 
 
 def _round(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.rounds import build_rounds
-
     return build_rounds(ctx.rng("round").randrange(2**31), ctx.shared["region"])
 
 
 def _results(ctx: DemoContext) -> list[str]:
-    from jeugdhulp.demo.results import build_results
-
     return build_results(ctx.rng("results").randrange(2**31))
 
 

@@ -36,7 +36,13 @@ from jeugdhulp.reference.models import (
     Site,
     SiteOffer,
 )
-from jeugdhulp.reference.services import centroids_frame, latest_vintage
+from jeugdhulp.reference.services import (
+    ALL_AGES,
+    areas_frame,
+    centroids_frame,
+    latest_vintage,
+    youth_population,
+)
 
 WGS84 = "EPSG:4326"
 # Douglas-Peucker tolerance for the map geometry, in metres, per level.
@@ -230,8 +236,6 @@ def refresh_centroids(vintage: str) -> int:
     parent_ids = set(with_population.values_list("parent_id", flat=True))
     if not parent_ids:
         return 0
-    from jeugdhulp.reference.services import ALL_AGES, areas_frame, youth_population
-
     parents = list(Area.objects.filter(id__in=parent_ids))
     codes = [p.code for p in parents]
     coarse = areas_frame(codes, vintage=vintage)

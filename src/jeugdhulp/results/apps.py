@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.core.navigation import Entry, register
+
 
 class ResultsConfig(AppConfig):
     name = "jeugdhulp.results"
@@ -8,7 +10,6 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Resultaten")
 
     def ready(self) -> None:
-        from jeugdhulp.core.navigation import Entry, register
 
         register(
             Entry(

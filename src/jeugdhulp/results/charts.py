@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+
 WIDTH = 560
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 44
@@ -190,8 +192,6 @@ def bar_chart(
 
 def render(chart: dict) -> str:
     """The chart as SVG markup, through Django's template engine: every text is escaped."""
-    from django.template.loader import render_to_string
-
     return render_to_string("results/chart.svg", {"chart": chart})
 
 

@@ -17,7 +17,10 @@ from jeugdhulp.data.mergers import MERGERS_2025
 from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.reference import services as reference
 from jeugdhulp.reference.models import Area
+from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.results.geometry import simplified
+from jeugdhulp.rounds.models import Round
+from jeugdhulp.rounds.services import round_snapshot
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 
@@ -114,8 +117,6 @@ def reference_inputs(
 
 def round_info(ronde) -> RoundInfo:
     """What a run keeps of a ``rounds.Round``."""
-    from jeugdhulp.reference.services import area_set_codes
-
     return RoundInfo(
         ronde_id=ronde.pk,
         naam=ronde.naam,
@@ -129,9 +130,6 @@ def round_info(ronde) -> RoundInfo:
 
 def round_inputs(run) -> RoundInputs:
     """The inputs of a run: the round's active snapshot rows on the reference data."""
-    from jeugdhulp.rounds.models import Round
-    from jeugdhulp.rounds.services import round_snapshot
-
     snapshot = round_snapshot(Round.objects.get(pk=run.ronde_id))
     return reference_inputs(
         list(run.parameters["gemeenten"]),

@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.results.models import AnalysisRun
+from jeugdhulp.rounds.models import Round
+from jeugdhulp.rounds.services import response_overview
 
 
 def visible_responses(user, run: AnalysisRun) -> list:
     """``rounds.services.PartnerResponse`` lines of the run's round that ``user`` may see
     (empty when the round no longer exists)."""
-    from jeugdhulp.rounds.models import Round
-    from jeugdhulp.rounds.services import response_overview
-
     ronde = Round.objects.filter(pk=run.ronde_id).first()
     if ronde is None:
         return []
@@ -43,8 +42,6 @@ class DeliveryState:
 
 
 def delivery_state(ronde) -> DeliveryState:
-    from jeugdhulp.rounds.services import response_overview
-
     overview = response_overview(ronde)
     return DeliveryState(
         delivered=sum(line.delivered for line in overview),

@@ -31,6 +31,7 @@ from jeugdhulp.results import (
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
 from jeugdhulp.results.responses import delivery_state, visible_responses
+from jeugdhulp.rounds.models import Round
 
 
 def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
@@ -41,8 +42,6 @@ def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
 
 
 def run_list(request):
-    from jeugdhulp.rounds.models import Round
-
     if not can(request.user, "results.list_runs"):
         raise PermissionDenied
     runs = [
@@ -62,8 +61,6 @@ def run_list(request):
 def start(request, ronde_id: int):
     """An analist or coördinator of the round's region starts (a new version of) its analysis;
     while partners have not delivered, only with the explicit confirmation of the form."""
-    from jeugdhulp.rounds.models import Round
-
     ronde = get_object_or_404(Round, pk=ronde_id)
     if not can(request.user, "results.start_run", ronde):
         raise Http404

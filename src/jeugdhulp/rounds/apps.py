@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.core.navigation import Entry, register
+
 
 class RoundsConfig(AppConfig):
     name = "jeugdhulp.rounds"
@@ -8,7 +10,6 @@ class RoundsConfig(AppConfig):
     verbose_name = _("Rondes (foto)")
 
     def ready(self) -> None:
-        from jeugdhulp.core.navigation import Entry, register
 
         register(
             Entry(

@@ -8,6 +8,7 @@ import rules
 
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import has_role, in_reach, is_beheerder, scope_of
+from jeugdhulp.rounds.models import Round
 
 ORGANISING_ROLES = (Role.COORDINATOR, Role.ANALIST)
 DELIVERING_ROLES = (Role.MEDEWERKER_VOORZIENING, Role.COORDINATOR, Role.ANALIST)
@@ -31,8 +32,6 @@ def is_open(user, ronde) -> bool:
 
 @rules.predicate
 def delivers_somewhere(user) -> bool:
-    from jeugdhulp.rounds.models import Round
-
     own = scope_of(user).organisations(*DELIVERING_ROLES)
     return bool(own) and Round.objects.filter(partners__in=own).exists()
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.core.navigation import Entry, register
+
 
 class TriageConfig(AppConfig):
     name = "jeugdhulp.triage"
@@ -8,7 +10,6 @@ class TriageConfig(AppConfig):
     verbose_name = _("Triage en cliëntroutes")
 
     def ready(self) -> None:
-        from jeugdhulp.core.navigation import Entry, register
 
         register(
             Entry(

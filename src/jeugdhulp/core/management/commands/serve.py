@@ -22,6 +22,8 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        # Not at the top: importing the WSGI module builds the application (Django set-up,
+        # middleware), which gunicorn does in each worker after forking, not in the command.
         from jeugdhulp.wsgi import application
 
         return application
