@@ -25,11 +25,6 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-try:
-    from stdnum.be import bis, nn
-except ImportError:  # a partner's plain Python: the standard-library check below
-    bis = nn = None
-
 PSEUDONYM_COLUMN = "client_pseudoniem"
 MIN_KEY_BYTES = 16
 FINGERPRINT_TEXT = b"jeugdhulp rondesleutel vingerafdruk"
@@ -65,11 +60,14 @@ def _is_valid_stdlib(number: str) -> bool:
     return born_2000s_possible and 97 - int("2" + number[:9]) % 97 == check
 
 
-def _is_valid_stdnum(number: str) -> bool:
-    return nn.is_valid(number) or bis.is_valid(number)
+try:
+    from stdnum.be import bis, nn
+except ImportError:  # a partner's plain Python
+    is_valid_insz_compact = _is_valid_stdlib
+else:
 
-
-is_valid_insz_compact = _is_valid_stdlib if nn is None else _is_valid_stdnum
+    def is_valid_insz_compact(number: str) -> bool:
+        return nn.is_valid(number) or bis.is_valid(number)
 
 
 def is_insz(value: str) -> bool:
@@ -160,7 +158,7 @@ def _read_xlsx(path: Path) -> _Table:
         title = next((t for t in book.sheetnames if t.strip().lower() == "data"), None)
         sheet = book[title or book.sheetnames[0]]
         sheet.reset_dimensions()
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows: list[list[object]] = [list(r) for r in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
     rows = [r for r in rows if any(c is not None and str(c).strip() for c in r)]

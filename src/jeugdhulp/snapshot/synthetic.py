@@ -88,7 +88,7 @@ def synthetic_snapshot(
 
     peil = pd.Timestamp(peildatum)
     birth = pd.Timestamp(age_reference or peildatum) - pd.to_timedelta(age_days[child], unit="D")
-    since_birth = (peil - birth).days.to_numpy()
+    since_birth = (peil - birth).days.to_numpy()  # pyright: ignore[reportAttributeAccessIssue] - pandas types Timestamp - DatetimeIndex as a number
     born = since_birth >= 0
     running = np.minimum(rng.exponential(300, size=rows).astype(int), np.maximum(since_birth, 0))
     start = peil - pd.to_timedelta(running, unit="D")
@@ -117,6 +117,6 @@ def synthetic_snapshot(
     # The same child twice at one site in one form of help is a duplicate: keep the first.
     return (
         frame[born]
-        .drop_duplicates(["client_pseudoniem", "vestiging", "hulpvorm"])
+        .drop_duplicates(["client_pseudoniem", "vestiging", "hulpvorm"])  # pyright: ignore[reportCallIssue] - pandas types list[str] as no Sequence[Hashable]
         .reset_index(drop=True)
     )

@@ -65,7 +65,7 @@ def write_xlsx(
     Dutch instructions and the code lists; with ``sites``, a ``vestigingen`` sheet that the
     ``vestiging`` column picks from; ``key_fingerprint`` is named in the instructions."""
     book = Workbook()
-    data = book.active
+    data = book.worksheets[0]  # a new workbook's one sheet
     data.title = DATA_SHEET
     codes_sheet = book.create_sheet(CODES_SHEET)
     if sites:
