@@ -80,7 +80,7 @@ def parameters_read_by(module) -> set[str]:
 def test_the_collector_finds_the_parameters_the_views_read():
     results = importlib.import_module("jeugdhulp.results.views")
     monitor = importlib.import_module("jeugdhulp.aanmeldingen.views")
-    api = importlib.import_module("jeugdhulp.api.views")
+    api = importlib.import_module("jeugdhulp.aanmeldingen.api.views")
     assert {"vorige", "hulpvorm", "gebied"} <= parameters_read_by(results)
     assert {"weergave", "status", "pagina", "gezin", "van", "tot", "partner"} <= (
         parameters_read_by(monitor)
