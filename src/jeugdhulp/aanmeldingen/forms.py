@@ -153,7 +153,13 @@ class ContactPointForm(forms.Form):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partners = partners
         self.fields["aanspreekpunt_organisatie"].choices = [(o.pk, o.naam) for o in partners]
+
+    def organisation(self):
+        """The chosen partner (of a valid form)."""
+        chosen = self.cleaned_data["aanspreekpunt_organisatie"]
+        return next(p for p in self.partners if str(p.pk) == chosen)
 
 
 class PlanForm(forms.Form):
@@ -167,7 +173,12 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partners = partners
         self.fields["organisaties"].choices = [(str(o.pk), o.naam) for o in partners]
+
+    def chosen(self) -> list:
+        """The partners taking part in the plan (of a valid form)."""
+        return [p for p in self.partners if str(p.pk) in self.cleaned_data["organisaties"]]
 
 
 class DashboardForm(forms.Form):

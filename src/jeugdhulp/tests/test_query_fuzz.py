@@ -133,7 +133,8 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         values[f"results:{name}"] = {"pk": run.pk}
     for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}
-    values["aanmeldingen:detail"] = {"pk": request_in.pk}
+    for name in ("detail", "gebeurtenis", "aanspreekpunt", "gezinsplan"):
+        values[f"aanmeldingen:{name}"] = {"pk": request_in.pk}
     return values
 
 
