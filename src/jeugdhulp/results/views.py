@@ -18,7 +18,15 @@ from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import id_param, text_param
-from jeugdhulp.results import dashboard, exports, indicators, inputs, services, trends
+from jeugdhulp.results import (
+    client_routes,
+    dashboard,
+    exports,
+    indicators,
+    inputs,
+    services,
+    trends,
+)
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import HTML_NAME, PDF_NAME, records
 from jeugdhulp.results.responses import delivery_state, visible_responses
@@ -290,3 +298,11 @@ def download(request, pk: int, key: str):
     return FileResponse(
         path.open("rb"), content_type=content_type, as_attachment=True, filename=stem
     )
+
+
+def client_routes_page(request):
+    """The client routes across rounds and requests (served under /triage/routes/)."""
+    if not can(request.user, "results.view_client_routes"):
+        raise PermissionDenied
+    context = client_routes.page_context(request.user, request.GET.get("regio"))
+    return render(request, "results/client_routes.html", context)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class TriageConfig(AppConfig):
     name = "jeugdhulp.triage"
     label = "triage"
-    verbose_name = _("Triage en cliëntroutes")
+    verbose_name = _("Triage")
 
     def ready(self) -> None:
         from jeugdhulp.core.navigation import Entry, register
@@ -35,14 +35,5 @@ class TriageConfig(AppConfig):
                 url_name="triage:rapport",
                 permission="triage.view_report",
                 order=320,
-            )
-        )
-        register(
-            Entry(
-                title=_("Cliëntroutes"),
-                description=_("De meest voorkomende opeenvolgingen van hulpvormen."),
-                url_name="triage:routes",
-                permission="triage.view_routes",
-                order=330,
             )
         )

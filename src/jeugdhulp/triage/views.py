@@ -1,5 +1,6 @@
-"""Screens under /triage/: record an assessment and its decision, rule sets, reports, routes.
-Thin: the rules live in ``engine``, ``services``, ``reports`` and ``client_routes``."""
+"""Screens under /triage/: record an assessment and its decision, rule sets, reports. Thin: the
+rules live in ``engine``, ``services`` and ``reports``. (The client routes under /triage/routes/
+are reporting over rounds and requests: ``results.client_routes``.)"""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from jeugdhulp.aanmeldingen import access, areas
 from jeugdhulp.aanmeldingen.models import Gezin
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.services import record_view
-from jeugdhulp.triage import client_routes, engine, reports, services
+from jeugdhulp.triage import engine, reports, services
 from jeugdhulp.triage.codes import STEP_ITEMS, STEP_SCALES, capj_label
 from jeugdhulp.triage.forms import (
     AssessmentForm,
@@ -274,9 +275,3 @@ def report(request):
             "hidden_up_to": reports.threshold() - 1,
         },
     )
-
-
-def routes(request):
-    _require(request.user, "triage.view_routes")
-    context = client_routes.page_context(request.user, request.GET.get("regio"))
-    return render(request, "triage/routes.html", context)

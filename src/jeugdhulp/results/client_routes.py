@@ -1,5 +1,5 @@
-"""The client-routes page, as tables and flow diagrams drawn on the server (SVG, no script), all
-disclosure-controlled:
+"""The client-routes page: reporting over snapshot rounds and requests, as tables and flow
+diagrams drawn on the server (SVG, no script), all disclosure-controlled:
 
 - children's routes across snapshot rounds (per pseudonym, from ``rounds.services
   .round_snapshot``): the most common sequences of forms of help, the step-ups (RTJH → NRTJH)
@@ -30,6 +30,8 @@ from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis, GebeurtenisTy
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.analysis import routes
+from jeugdhulp.rounds.models import Round
+from jeugdhulp.rounds.services import round_snapshot
 from jeugdhulp.snapshot.schema import LOCAL_PREFIX
 
 WIDTH, HEIGHT, NODE_WIDTH, GAP = 760.0, 360.0, 14.0, 10.0
@@ -38,8 +40,6 @@ TOP_ROUTES = 20  # most common routes shown; the rest is not listed (never a sma
 
 def followed_rounds(user) -> dict:
     """The user's followed rounds per organising region: {region: [rounds by peildatum]}."""
-    from jeugdhulp.rounds.models import Round
-
     regions: dict = {}
     for ronde in Round.objects.select_related("organisatie").order_by("peildatum", "pk"):
         if can(user, "rounds.follow_round", ronde):
@@ -51,8 +51,6 @@ def round_states(rounds: list) -> pd.DataFrame:
     """One row per child × round: its forms of help and access on that round's peildatum. The
     period is the round's position in ``rounds`` (in time order): an integer column keeps the
     groupby reductions in ``analysis.routes`` vectorised, where date objects would not be."""
-    from jeugdhulp.rounds.services import round_snapshot
-
     rows = routes.stack_rounds([(i, round_snapshot(ronde)) for i, ronde in enumerate(rounds)])
     rows = rows[~rows[routes.CLIENT].astype(str).str.startswith(LOCAL_PREFIX)]
     if rows.empty:
