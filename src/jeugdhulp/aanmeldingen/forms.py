@@ -7,9 +7,10 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jeugdhulp.aanmeldingen import access, areas
+from jeugdhulp.aanmeldingen import access
 from jeugdhulp.aanmeldingen.models import Domein, GebeurtenisType, Kanaal, Urgentie
 from jeugdhulp.aanmeldingen.workflow import Event, InvalidInput, Registration
+from jeugdhulp.reference import lookups
 
 
 class DateInput(forms.DateInput):
@@ -69,7 +70,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, user, gezin=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.gezin = user, gezin
-        self.fields["gemeente"].choices = [("", "—"), *areas.municipality_choices()]
+        self.fields["gemeente"].choices = [("", "—"), *lookups.municipality_choices()]
         self.fields["partners"].choices = [
             (o.code, o.naam) for o in access.addressable_partners(user)
         ]
@@ -131,7 +132,7 @@ class EventForm(forms.Form):
         self.fields["organisatie"].choices = [("", "—")] + [
             (o.code, o.naam) for o in aanmelding.partners.all()
         ]
-        self.fields["hulpvorm"].choices = [("", "—"), *areas.hulpvorm_choices()]
+        self.fields["hulpvorm"].choices = [("", "—"), *lookups.hulpvorm_choices()]
 
     def event(self) -> Event:
         d = self.cleaned_data

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from jeugdhulp.aanmeldingen import access, areas, dashboard, disclosure, kpi, workflow
+from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.forms import (
     ContactPointForm,
     DashboardForm,
@@ -34,6 +34,7 @@ from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record, record_view
 from jeugdhulp.core.params import id_param
 from jeugdhulp.data.cells import safe_row
+from jeugdhulp.reference import lookups
 
 # list view -> (title, role that has it), in the order of the tabs: a provider's inbox is the
 # work waiting for them, so it comes (and opens) first.
@@ -73,7 +74,7 @@ def request_list(request):
     if status in Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
-    names = areas.municipality_names({a.gemeente for a in page})
+    names = lookups.municipality_names({a.gemeente for a in page})
     for a in page:
         a.gemeente_naam = names.get(a.gemeente, a.gemeente)
     return render(
@@ -131,7 +132,7 @@ def _visible_or_404(user, pk: int) -> Aanmelding:
 def _history(aanmelding: Aanmelding) -> list:
     """The request's events, each with the name of its form of help (never only its code)."""
     events = list(aanmelding.gebeurtenissen.select_related("organisatie", "door"))
-    names = areas.hulpvorm_names({e.hulpvorm for e in events if e.hulpvorm})
+    names = lookups.hulpvorm_names({e.hulpvorm for e in events if e.hulpvorm})
     for event in events:
         event.hulpvorm_naam = names.get(event.hulpvorm, event.hulpvorm)
     return events
@@ -173,7 +174,7 @@ def _page(request, aanmelding: Aanmelding, **bound) -> HttpResponse:
         "aanmeldingen/detail.html",
         {
             "a": aanmelding,
-            "gemeente": areas.municipality_name(aanmelding.gemeente),
+            "gemeente": lookups.municipality_name(aanmelding.gemeente),
             "gezin": gezin,
             "show_contact": show_contact,
             "partners": partners,

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access, areas, figures_cache
+from jeugdhulp.aanmeldingen import access, figures_cache
 from jeugdhulp.aanmeldingen.models import (
     Aanmelding,
     AanmeldingDomein,
@@ -32,6 +32,7 @@ from jeugdhulp.aanmeldingen.models import (
     Urgentie,
 )
 from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
+from jeugdhulp.reference import lookups
 
 S, E = Status, GebeurtenisType
 MAX_CHILD_AGE = 25
@@ -111,7 +112,7 @@ def _registration_errors(
         fail("kanaal", _("Kies 'hulpverlener_met_gezin' of 'voorziening'."))
     if day > today():
         fail("aangemeld_op", _("De aanmelddatum ligt in de toekomst."))
-    if not areas.is_municipality(data.gemeente):
+    if not lookups.is_municipality(data.gemeente):
         fail("gemeente", _("'%(code)s' is geen gekende gemeentecode.") % {"code": data.gemeente})
     if not data.geboortejaren:
         fail("geboortejaren", _("Geef het geboortejaar van minstens één kind."))
@@ -231,7 +232,7 @@ def _planned_contact(aanmelding: Aanmelding, event: Event, org: Organisation | N
 def _known_hulpvorm(aanmelding: Aanmelding, event: Event, org: Organisation | None):
     if not event.hulpvorm:
         event.fail("hulpvorm", _("Geef de hulpvorm."))
-    elif not areas.is_hulpvorm(event.hulpvorm):
+    elif not lookups.is_hulpvorm(event.hulpvorm):
         event.fail("hulpvorm", _("'%(code)s' is geen gekende hulpvorm.") % {"code": event.hulpvorm})
 
 
