@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.forms import (
@@ -195,7 +195,7 @@ def _page(request, aanmelding: Aanmelding, **bound) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def detail(request, pk: int):
     return _page(request, _visible_or_404(request.user, pk))
 
