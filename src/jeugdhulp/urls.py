@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from jeugdhulp.core import views as core_views
 from jeugdhulp.core.password_reset import RateLimitedPasswordResetView
+from jeugdhulp.results.views import client_routes_page
 
 urlpatterns = [
     # Django's language switch, with the page to return to read in its own language.
@@ -25,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("resultaten/", include("jeugdhulp.results.urls")),
     path("aanmeldingen/", include("jeugdhulp.aanmeldingen.urls")),
     path("triage/", include("jeugdhulp.triage.urls")),
+    # Reporting over rounds and requests (the results app), at its address since it began.
+    path("triage/routes/", client_routes_page, name="client_routes"),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
 )

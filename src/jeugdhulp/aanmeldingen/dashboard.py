@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from jeugdhulp.aanmeldingen import areas, figures_cache, kpi
+from jeugdhulp.aanmeldingen import figures_cache, kpi
 from jeugdhulp.aanmeldingen.models import Domein
 from jeugdhulp.accounts.models import Organisation
+from jeugdhulp.reference import lookups
 from jeugdhulp.reference.services import youth_population
 
 PER = 1000
@@ -57,8 +58,8 @@ def compute(
     figures = kpi.network_kpis(network, van, tot, partner, partners)
     # The network's own municipalities count too when nobody there was registered: where
     # help does not reach is the point of the map.
-    municipal = dict.fromkeys(areas.network_municipalities(network), 0) | figures.per_gemeente
-    names = areas.municipality_names(municipal)
+    municipal = dict.fromkeys(lookups.network_municipalities(network), 0) | figures.per_gemeente
+    names = lookups.municipality_names(municipal)
     youth = youth_population(list(municipal)) if municipal else {}
     per_municipality = sorted(
         (
@@ -98,7 +99,7 @@ def municipality_map(board: Dashboard) -> dict:
     and the API). Municipalities without an outline in the reference data are counted in
     ``zonder_grens``."""
     rows = board.per_municipality
-    shapes = areas.municipality_shapes(code for code, *_ in rows)
+    shapes = lookups.municipality_shapes(code for code, *_ in rows)
     features = [
         {
             "type": "Feature",

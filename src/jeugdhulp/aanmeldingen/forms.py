@@ -7,9 +7,10 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jeugdhulp.aanmeldingen import access, areas
+from jeugdhulp.aanmeldingen import access
 from jeugdhulp.aanmeldingen.models import Domein, GebeurtenisType, Kanaal, Urgentie
 from jeugdhulp.aanmeldingen.workflow import Event, InvalidInput, Registration
+from jeugdhulp.reference import lookups
 
 
 class DateInput(forms.DateInput):
@@ -69,7 +70,7 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, user, gezin=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.gezin = user, gezin
-        self.fields["gemeente"].choices = [("", "—"), *areas.municipality_choices()]
+        self.fields["gemeente"].choices = [("", "—"), *lookups.municipality_choices()]
         self.fields["partners"].choices = [
             (o.code, o.naam) for o in access.addressable_partners(user)
         ]
@@ -131,7 +132,7 @@ class EventForm(forms.Form):
         self.fields["organisatie"].choices = [("", "—")] + [
             (o.code, o.naam) for o in aanmelding.partners.all()
         ]
-        self.fields["hulpvorm"].choices = [("", "—"), *areas.hulpvorm_choices()]
+        self.fields["hulpvorm"].choices = [("", "—"), *lookups.hulpvorm_choices()]
 
     def event(self) -> Event:
         d = self.cleaned_data
@@ -153,7 +154,13 @@ class ContactPointForm(forms.Form):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partners = partners
         self.fields["aanspreekpunt_organisatie"].choices = [(o.pk, o.naam) for o in partners]
+
+    def organisation(self):
+        """The chosen partner (of a valid form)."""
+        chosen = self.cleaned_data["aanspreekpunt_organisatie"]
+        return next(p for p in self.partners if str(p.pk) == chosen)
 
 
 class PlanForm(forms.Form):
@@ -167,7 +174,12 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partners = partners
         self.fields["organisaties"].choices = [(str(o.pk), o.naam) for o in partners]
+
+    def chosen(self) -> list:
+        """The partners taking part in the plan (of a valid form)."""
+        return [p for p in self.partners if str(p.pk) in self.cleaned_data["organisaties"]]
 
 
 class DashboardForm(forms.Form):

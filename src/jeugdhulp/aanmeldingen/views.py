@@ -1,5 +1,6 @@
-"""Screens of the request monitor: register, my requests / inbox / network, a request's page,
-the network dashboard and its export. Thin: rules live in ``workflow``, ``access`` and ``kpi``."""
+"""Screens of the request monitor: register, my requests / inbox / network, a request's page and
+one view per form on it (event, contact point, family plan), the network dashboard and its
+export. Thin: rules live in ``workflow``, ``access`` and ``kpi``."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
-from jeugdhulp.aanmeldingen import access, areas, dashboard, disclosure, kpi, workflow
+from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
 from jeugdhulp.aanmeldingen.forms import (
     ContactPointForm,
     DashboardForm,
@@ -32,6 +34,7 @@ from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record, record_view
 from jeugdhulp.core.params import id_param
 from jeugdhulp.data.cells import safe_row
+from jeugdhulp.reference import lookups
 
 # list view -> (title, role that has it), in the order of the tabs: a provider's inbox is the
 # work waiting for them, so it comes (and opens) first.
@@ -71,7 +74,7 @@ def request_list(request):
     if status in Status.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("pagina"))
-    names = areas.municipality_names({a.gemeente for a in page})
+    names = lookups.municipality_names({a.gemeente for a in page})
     for a in page:
         a.gemeente_naam = names.get(a.gemeente, a.gemeente)
     return render(
@@ -129,70 +132,39 @@ def _visible_or_404(user, pk: int) -> Aanmelding:
 def _history(aanmelding: Aanmelding) -> list:
     """The request's events, each with the name of its form of help (never only its code)."""
     events = list(aanmelding.gebeurtenissen.select_related("organisatie", "door"))
-    names = areas.hulpvorm_names({e.hulpvorm for e in events if e.hulpvorm})
+    names = lookups.hulpvorm_names({e.hulpvorm for e in events if e.hulpvorm})
     for event in events:
         event.hulpvorm_naam = names.get(event.hulpvorm, event.hulpvorm)
     return events
 
 
-def detail(request, pk: int):
-    aanmelding = _visible_or_404(request.user, pk)
+def _page(request, aanmelding: Aanmelding, **bound) -> HttpResponse:
+    """The request's page. Its three forms (event, contact point, family plan) POST to their
+    own views; one that came back with errors is passed in ``bound`` and shown as it was."""
     user = request.user
-    may_act = can(user, "aanmeldingen.add_gebeurtenis", aanmelding)
-    partners = list(aanmelding.partners.all())
-    event_form = EventForm(aanmelding=aanmelding, initial={"versie": aanmelding.versie})
     gezin = aanmelding.gezin
-    contact_form = ContactPointForm(
-        partners=partners,
-        initial={
-            "versie": gezin.versie,
-            "aanspreekpunt_organisatie": gezin.aanspreekpunt_organisatie_id,
-            "aanspreekpunt_persoon": gezin.aanspreekpunt_persoon,
-        },
-    )
+    partners = list(aanmelding.partners.all())
     plan = Gezinsplan.objects.filter(gezin=gezin).prefetch_related("organisaties").first()
-    plan_form = PlanForm(
-        partners=partners,
-        initial={
-            "doelen": plan.doelen if plan else "",
-            "organisaties": [str(o.pk) for o in plan.organisaties.all()] if plan else [],
-            "versie": plan.versie if plan else None,
-        },
-    )
-    if request.method == "POST":
-        if not may_act:
-            raise PermissionDenied
-        action = request.POST.get("actie")
-        try:
-            if action == "gebeurtenis":
-                event_form = EventForm(request.POST, aanmelding=aanmelding)
-                if event_form.is_valid():
-                    workflow.add_event(
-                        user, aanmelding.pk, event_form.event(), event_form.cleaned_data["versie"]
-                    )
-                    messages.success(request, _("Gebeurtenis geregistreerd."))
-                    return redirect("aanmeldingen:detail", pk=pk)
-            elif action == "aanspreekpunt":
-                contact_form = ContactPointForm(request.POST, partners=partners)
-                if contact_form.is_valid():
-                    d = contact_form.cleaned_data
-                    org = next(p for p in partners if str(p.pk) == d["aanspreekpunt_organisatie"])
-                    workflow.set_contact_point(gezin, org, d["aanspreekpunt_persoon"], d["versie"])
-                    messages.success(request, _("Aanspreekpunt bewaard."))
-                    return redirect("aanmeldingen:detail", pk=pk)
-            elif action == "gezinsplan":
-                plan_form = PlanForm(request.POST, partners=partners)
-                if plan_form.is_valid():
-                    d = plan_form.cleaned_data
-                    chosen = [p for p in partners if str(p.pk) in d["organisaties"]]
-                    workflow.save_plan(gezin, d["doelen"], chosen, d["versie"])
-                    messages.success(request, _("Gezinsplan bewaard."))
-                    return redirect("aanmeldingen:detail", pk=pk)
-        except workflow.InvalidInput as error:
-            apply_errors(event_form, error)
-        except (workflow.TransitionNotAllowed, workflow.VersionConflict) as error:
-            messages.error(request, str(error))
-            return redirect("aanmeldingen:detail", pk=pk)
+    forms = {
+        "event_form": EventForm(aanmelding=aanmelding, initial={"versie": aanmelding.versie}),
+        "contact_form": ContactPointForm(
+            partners=partners,
+            initial={
+                "versie": gezin.versie,
+                "aanspreekpunt_organisatie": gezin.aanspreekpunt_organisatie_id,
+                "aanspreekpunt_persoon": gezin.aanspreekpunt_persoon,
+            },
+        ),
+        "plan_form": PlanForm(
+            partners=partners,
+            initial={
+                "doelen": plan.doelen if plan else "",
+                "organisaties": [str(o.pk) for o in plan.organisaties.all()] if plan else [],
+                "versie": plan.versie if plan else None,
+            },
+        ),
+        **bound,
+    }
     show_contact = can(user, "aanmeldingen.view_contact", aanmelding)
     may_view_assessments = can(user, "triage.list_assessment")
     if show_contact:
@@ -202,24 +174,99 @@ def detail(request, pk: int):
         "aanmeldingen/detail.html",
         {
             "a": aanmelding,
-            "gemeente": areas.municipality_name(aanmelding.gemeente),
+            "gemeente": lookups.municipality_name(aanmelding.gemeente),
             "gezin": gezin,
             "show_contact": show_contact,
             "partners": partners,
             "domeinen": [r.get_domein_display() for r in aanmelding.domein_rijen.all()],
             "events": _history(aanmelding),
-            "family_requests": access.visible_requests(user).filter(gezin=gezin).exclude(pk=pk),
+            "family_requests": access.visible_requests(user)
+            .filter(gezin=gezin)
+            .exclude(pk=aanmelding.pk),
             "plan": plan,
-            "may_act": may_act,
+            "may_act": can(user, "aanmeldingen.add_gebeurtenis", aanmelding),
             "may_assess": can(user, "triage.add_assessment", aanmelding),
             "assessments": (
                 aanmelding.taxaties.order_by("-gemaakt_op", "-id") if may_view_assessments else []
             ),
             "may_register": show_contact and can(user, "aanmeldingen.add_aanmelding"),
-            "event_form": event_form,
-            "contact_form": contact_form,
-            "plan_form": plan_form,
+            **forms,
         },
+    )
+
+
+@require_safe
+def detail(request, pk: int):
+    return _page(request, _visible_or_404(request.user, pk))
+
+
+def _acting(request, pk: int) -> Aanmelding:
+    """The request a form acts on: 404 when not visible, 403 for someone who may not act."""
+    aanmelding = _visible_or_404(request.user, pk)
+    if not can(request.user, "aanmeldingen.add_gebeurtenis", aanmelding):
+        raise PermissionDenied
+    return aanmelding
+
+
+def _act(request, aanmelding: Aanmelding, name: str, form, save, done: str) -> HttpResponse:
+    """Save a valid ``form`` with ``save(cleaned_data)`` and go back to the request's page with
+    ``done``; the service's field errors come back on the page next to the fields, a refused
+    transition or a version conflict as a message above it."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except workflow.InvalidInput as error:
+            apply_errors(form, error)
+        except (workflow.TransitionNotAllowed, workflow.VersionConflict) as error:
+            messages.error(request, str(error))
+            return redirect("aanmeldingen:detail", pk=aanmelding.pk)
+        else:
+            messages.success(request, done)
+            return redirect("aanmeldingen:detail", pk=aanmelding.pk)
+    return _page(request, aanmelding, **{name: form})
+
+
+@require_POST
+def add_event(request, pk: int):
+    aanmelding = _acting(request, pk)
+    form = EventForm(request.POST, aanmelding=aanmelding)
+    return _act(
+        request,
+        aanmelding,
+        "event_form",
+        form,
+        lambda d: workflow.add_event(request.user, aanmelding.pk, form.event(), d["versie"]),
+        _("Gebeurtenis geregistreerd."),
+    )
+
+
+@require_POST
+def set_contact_point(request, pk: int):
+    aanmelding = _acting(request, pk)
+    form = ContactPointForm(request.POST, partners=list(aanmelding.partners.all()))
+    return _act(
+        request,
+        aanmelding,
+        "contact_form",
+        form,
+        lambda d: workflow.set_contact_point(
+            aanmelding.gezin, form.organisation(), d["aanspreekpunt_persoon"], d["versie"]
+        ),
+        _("Aanspreekpunt bewaard."),
+    )
+
+
+@require_POST
+def save_plan(request, pk: int):
+    aanmelding = _acting(request, pk)
+    form = PlanForm(request.POST, partners=list(aanmelding.partners.all()))
+    return _act(
+        request,
+        aanmelding,
+        "plan_form",
+        form,
+        lambda d: workflow.save_plan(aanmelding.gezin, d["doelen"], form.chosen(), d["versie"]),
+        _("Gezinsplan bewaard."),
     )
 
 

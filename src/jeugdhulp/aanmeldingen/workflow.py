@@ -8,6 +8,7 @@ editing the same request never silently overwrite each other.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access, areas, figures_cache
+from jeugdhulp.aanmeldingen import access, figures_cache
 from jeugdhulp.aanmeldingen.models import (
     Aanmelding,
     AanmeldingDomein,
@@ -31,36 +32,9 @@ from jeugdhulp.aanmeldingen.models import (
     Urgentie,
 )
 from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
+from jeugdhulp.reference import lookups
 
 S, E = Status, GebeurtenisType
-# current status -> events allowed from it
-ALLOWED: dict[str, set[str]] = {
-    S.AANGEMELD: {
-        E.EERSTE_CONTACT_GEPLAND,
-        E.EERSTE_GESPREK,
-        E.DOORVERWEZEN,
-        E.WACHTLIJST,
-        E.AFGESLOTEN,
-    },
-    S.EERSTE_CONTACT_GEPLAND: {
-        E.EERSTE_CONTACT_GEPLAND,
-        E.EERSTE_GESPREK,
-        E.DOORVERWEZEN,
-        E.WACHTLIJST,
-        E.AFGESLOTEN,
-    },
-    S.EERSTE_GESPREK: {E.HULP_GESTART, E.DOORVERWEZEN, E.WACHTLIJST, E.AFGESLOTEN},
-    S.WACHTLIJST: {
-        E.EERSTE_CONTACT_GEPLAND,
-        E.EERSTE_GESPREK,
-        E.HULP_GESTART,
-        E.DOORVERWEZEN,
-        E.AFGESLOTEN,
-    },
-    S.HULP_GESTART: {E.AFGESLOTEN},
-    S.DOORVERWEZEN: {E.AFGESLOTEN},
-    S.AFGESLOTEN: set(),
-}
 MAX_CHILD_AGE = 25
 
 
@@ -138,7 +112,7 @@ def _registration_errors(
         fail("kanaal", _("Kies 'hulpverlener_met_gezin' of 'voorziening'."))
     if day > today():
         fail("aangemeld_op", _("De aanmelddatum ligt in de toekomst."))
-    if not areas.is_municipality(data.gemeente):
+    if not lookups.is_municipality(data.gemeente):
         fail("gemeente", _("'%(code)s' is geen gekende gemeentecode.") % {"code": data.gemeente})
     if not data.geboortejaren:
         fail("geboortejaren", _("Geef het geboortejaar van minstens één kind."))
@@ -236,18 +210,78 @@ def _organisation(code: str) -> Organisation | None:
     )
 
 
-def _check_event(aanmelding: Aanmelding, event: Event) -> Organisation | None:
-    """Validate ``event`` against the request; returns the organisation it names."""
-    if event.type not in E.values:
-        event.fail("type", _("Onbekende soort gebeurtenis '%(type)s'.") % {"type": event.type})
-        raise InvalidInput(event.errors)
-    if event.type not in ALLOWED[aanmelding.status]:
-        raise TransitionNotAllowed(
-            _("'%(event)s' kan niet wanneer de aanmelding de status '%(status)s' heeft.")
-            % {"event": E(event.type).label, "status": Status(aanmelding.status).label}
+def _addressed_organisation(aanmelding: Aanmelding, event: Event, org: Organisation | None):
+    if not event.organisatie:
+        event.fail("organisatie", _("Geef de organisatie."))
+    elif org is not None and not aanmelding.partners.filter(pk=org.pk).exists():
+        event.fail(
+            "organisatie",
+            _("'%(code)s' is niet aangesproken in deze aanmelding.") % {"code": org.code},
         )
-    if event.type == E.HULP_GESTART and aanmelding.eerste_gesprek_op is None:
-        raise TransitionNotAllowed(_("Hulp kan pas starten na een eerste gesprek."))
+
+
+def _planned_contact(aanmelding: Aanmelding, event: Event, org: Organisation | None):
+    if event.gepland_op is None:
+        event.fail("gepland_op", _("Geef de datum van het geplande contact."))
+    elif event.gepland_op < aanmelding.aangemeld_op:
+        event.fail("gepland_op", _("Het geplande contact ligt vóór de aanmelding."))
+    if not event.persoon.strip():
+        event.fail("persoon", _("Geef de persoon bij wie het gezin terecht kan."))
+
+
+def _known_hulpvorm(aanmelding: Aanmelding, event: Event, org: Organisation | None):
+    if not event.hulpvorm:
+        event.fail("hulpvorm", _("Geef de hulpvorm."))
+    elif not lookups.is_hulpvorm(event.hulpvorm):
+        event.fail("hulpvorm", _("'%(code)s' is geen gekende hulpvorm.") % {"code": event.hulpvorm})
+
+
+def _referred_to(aanmelding: Aanmelding, event: Event, org: Organisation | None):
+    if not (event.organisatie or event.reden.strip()):
+        event.fail("organisatie", _("Zeg naar wie doorverwezen werd (organisatie, of in 'reden')."))
+
+
+def _closing_reason(aanmelding: Aanmelding, event: Event, org: Organisation | None):
+    if not event.reden.strip():
+        event.fail("reden", _("Geef de reden van afsluiten."))
+
+
+Check = Callable[[Aanmelding, Event, Organisation | None], None]
+
+
+@dataclass(frozen=True)
+class EventRule:
+    """What one type of event asks: the statuses it may follow, whether it needs a first
+    conversation before it, and the checks of its fields (each adds its messages to the event).
+    Who may record it is the same for every type: the permission ``aanmeldingen.add_gebeurtenis``,
+    which the caller checks."""
+
+    after: frozenset[str]
+    checks: tuple[Check, ...] = ()
+    needs_first_conversation: bool = False
+
+
+OPEN = frozenset({S.AANGEMELD, S.EERSTE_CONTACT_GEPLAND, S.WACHTLIJST})
+# event type -> its rule; the workflow of DESIGN.md: aangemeld → eerste contact gepland → eerste
+# gesprek → hulp gestart | doorverwezen | wachtlijst | afgesloten, and nothing after afgesloten.
+RULES: dict[str, EventRule] = {
+    E.EERSTE_CONTACT_GEPLAND: EventRule(OPEN, (_addressed_organisation, _planned_contact)),
+    E.EERSTE_GESPREK: EventRule(OPEN),
+    E.HULP_GESTART: EventRule(
+        frozenset({S.EERSTE_GESPREK, S.WACHTLIJST}),
+        (_addressed_organisation, _known_hulpvorm),
+        needs_first_conversation=True,
+    ),
+    E.DOORVERWEZEN: EventRule(OPEN | {S.EERSTE_GESPREK}, (_referred_to,)),
+    E.WACHTLIJST: EventRule(frozenset({S.AANGEMELD, S.EERSTE_CONTACT_GEPLAND, S.EERSTE_GESPREK})),
+    E.AFGESLOTEN: EventRule(
+        OPEN | {S.EERSTE_GESPREK, S.HULP_GESTART, S.DOORVERWEZEN}, (_closing_reason,)
+    ),
+}
+
+
+def _check_date(aanmelding: Aanmelding, event: Event) -> None:
+    """Every event: not in the future, not before the request nor before the previous event."""
     day = event.datum
     last = aanmelding.gebeurtenissen.order_by("-datum").values_list("datum", flat=True).first()
     if day > today():
@@ -258,39 +292,31 @@ def _check_event(aanmelding: Aanmelding, event: Event) -> Organisation | None:
         )
     elif last is not None and day < last:
         event.fail("datum", _("De datum ligt vóór de vorige gebeurtenis (%(d)s).") % {"d": last})
-    partner_ids = set(aanmelding.partners.values_list("pk", flat=True))
+
+
+def _check_event(aanmelding: Aanmelding, event: Event) -> Organisation | None:
+    """Validate ``event`` against the request by the rule of its type; returns the organisation
+    it names."""
+    rule = RULES.get(event.type)
+    if rule is None:
+        event.fail("type", _("Onbekende soort gebeurtenis '%(type)s'.") % {"type": event.type})
+        raise InvalidInput(event.errors)
+    if aanmelding.status not in rule.after:
+        raise TransitionNotAllowed(
+            _("'%(event)s' kan niet wanneer de aanmelding de status '%(status)s' heeft.")
+            % {"event": E(event.type).label, "status": Status(aanmelding.status).label}
+        )
+    if rule.needs_first_conversation and aanmelding.eerste_gesprek_op is None:
+        raise TransitionNotAllowed(_("Hulp kan pas starten na een eerste gesprek."))
+    _check_date(aanmelding, event)
     org = _organisation(event.organisatie) if event.organisatie else None
     if event.organisatie and org is None:
         event.fail(
             "organisatie",
             _("'%(code)s' is geen gekende organisatie.") % {"code": event.organisatie},
         )
-    if event.type in {E.EERSTE_CONTACT_GEPLAND, E.HULP_GESTART}:
-        if not event.organisatie:
-            event.fail("organisatie", _("Geef de organisatie."))
-        elif org is not None and org.pk not in partner_ids:
-            event.fail(
-                "organisatie",
-                _("'%(code)s' is niet aangesproken in deze aanmelding.") % {"code": org.code},
-            )
-    if event.type == E.EERSTE_CONTACT_GEPLAND:
-        if event.gepland_op is None:
-            event.fail("gepland_op", _("Geef de datum van het geplande contact."))
-        elif event.gepland_op < aanmelding.aangemeld_op:
-            event.fail("gepland_op", _("Het geplande contact ligt vóór de aanmelding."))
-        if not event.persoon.strip():
-            event.fail("persoon", _("Geef de persoon bij wie het gezin terecht kan."))
-    if event.type == E.HULP_GESTART:
-        if not event.hulpvorm:
-            event.fail("hulpvorm", _("Geef de hulpvorm."))
-        elif not areas.is_hulpvorm(event.hulpvorm):
-            event.fail(
-                "hulpvorm", _("'%(code)s' is geen gekende hulpvorm.") % {"code": event.hulpvorm}
-            )
-    if event.type == E.DOORVERWEZEN and not (event.organisatie or event.reden.strip()):
-        event.fail("organisatie", _("Zeg naar wie doorverwezen werd (organisatie, of in 'reden')."))
-    if event.type == E.AFGESLOTEN and not event.reden.strip():
-        event.fail("reden", _("Geef de reden van afsluiten."))
+    for check in rule.checks:
+        check(aanmelding, event, org)
     if event.errors:
         raise InvalidInput(event.errors)
     return org

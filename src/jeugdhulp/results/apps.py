@@ -23,3 +23,12 @@ class ResultsConfig(AppConfig):
                 order=300,
             )
         )
+        register(
+            Entry(
+                title=_("Cliëntroutes"),
+                description=_("De meest voorkomende opeenvolgingen van hulpvormen."),
+                url_name="client_routes",
+                permission="results.view_client_routes",
+                order=330,
+            )
+        )

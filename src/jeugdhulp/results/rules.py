@@ -5,6 +5,8 @@
 - ``results.view_summary`` (region-level figures of the dashboard and the own delivery):
   the above, and a medewerker_voorziening of an organisation invited to the round.
 - ``results.start_run``: analists and coördinators of the round's region.
+- ``results.view_client_routes`` (aggregated, disclosure-controlled client routes across rounds
+  and requests): coördinators and analists; the page counts what their roles reach.
 Nobody else; the views answer 404.
 """
 
@@ -30,3 +32,4 @@ rules.add_perm("results.list_runs", has_role(*REGION_ROLES, Role.MEDEWERKER_VOOR
 rules.add_perm("results.view_run", of_region)
 rules.add_perm("results.start_run", of_region)
 rules.add_perm("results.view_summary", of_region | is_invited_partner)
+rules.add_perm("results.view_client_routes", has_role(*REGION_ROLES))

@@ -19,6 +19,7 @@ from jeugdhulp.audit.models import AuditAction
 from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import id_param, text_param
 from jeugdhulp.results import (
+    client_routes,
     dashboard,
     exports,
     indicators,
@@ -296,3 +297,11 @@ def download(request, pk: int, key: str):
     return FileResponse(
         path.open("rb"), content_type=content_type, as_attachment=True, filename=stem
     )
+
+
+def client_routes_page(request):
+    """The client routes across rounds and requests (served under /triage/routes/)."""
+    if not can(request.user, "results.view_client_routes"):
+        raise PermissionDenied
+    context = client_routes.page_context(request.user, request.GET.get("regio"))
+    return render(request, "results/client_routes.html", context)

@@ -80,7 +80,7 @@ def parameters_read_by(module) -> set[str]:
 def test_the_collector_finds_the_parameters_the_views_read():
     results = importlib.import_module("jeugdhulp.results.views")
     monitor = importlib.import_module("jeugdhulp.aanmeldingen.views")
-    api = importlib.import_module("jeugdhulp.api.views")
+    api = importlib.import_module("jeugdhulp.aanmeldingen.api.views")
     assert {"vorige", "hulpvorm", "gebied"} <= parameters_read_by(results)
     assert {"weergave", "status", "pagina", "gezin", "van", "tot", "partner"} <= (
         parameters_read_by(monitor)
@@ -133,7 +133,8 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         values[f"results:{name}"] = {"pk": run.pk}
     for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}
-    values["aanmeldingen:detail"] = {"pk": request_in.pk}
+    for name in ("detail", "gebeurtenis", "aanspreekpunt", "gezinsplan"):
+        values[f"aanmeldingen:{name}"] = {"pk": request_in.pk}
     return values
 
 

@@ -7,7 +7,7 @@ from jeugdhulp.core.navigation import Entry, register
 class TriageConfig(AppConfig):
     name = "jeugdhulp.triage"
     label = "triage"
-    verbose_name = _("Triage en cliëntroutes")
+    verbose_name = _("Triage")
 
     def ready(self) -> None:
 
@@ -36,14 +36,5 @@ class TriageConfig(AppConfig):
                 url_name="triage:rapport",
                 permission="triage.view_report",
                 order=320,
-            )
-        )
-        register(
-            Entry(
-                title=_("Cliëntroutes"),
-                description=_("De meest voorkomende opeenvolgingen van hulpvormen."),
-                url_name="triage:routes",
-                permission="triage.view_routes",
-                order=330,
             )
         )

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from jeugdhulp.aanmeldingen import areas
 from jeugdhulp.accounts.models import GROUPING_KIND_VALUES, Organisation
+from jeugdhulp.reference import lookups
 from jeugdhulp.triage import engine
 from jeugdhulp.triage.codes import CAPJ_AXES, CAPJ_GROUPS, STEP_ITEMS, STEP_SCALES
 from jeugdhulp.triage.models import Route
@@ -98,7 +98,7 @@ class RuleSetForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gemeente"].choices = [("", "—"), *areas.municipality_choices()]
+        self.fields["gemeente"].choices = [("", "—"), *lookups.municipality_choices()]
 
     def clean(self):
         data = super().clean()

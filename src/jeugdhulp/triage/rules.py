@@ -4,8 +4,7 @@
   request; it is seen by whoever may see the request (a coordinator too: it holds no contact
   details);
 - rule sets are read by coordinators, analists and beheerders, changed by a beheerder;
-- the reports and the client routes (aggregated, disclosure-controlled) are for coordinators
-  and analists.
+- the reports (aggregated, disclosure-controlled) are for coordinators and analists.
 """
 
 import rules
@@ -46,4 +45,3 @@ rules.add_perm("triage.decide_assessment", may_decide)
 rules.add_perm("triage.view_ruleset", is_beheerder | reads_aggregates)
 rules.add_perm("triage.change_ruleset", is_beheerder)
 rules.add_perm("triage.view_report", reads_aggregates)
-rules.add_perm("triage.view_routes", reads_aggregates)

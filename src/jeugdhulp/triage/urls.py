@@ -19,5 +19,4 @@ urlpatterns = [
     path("regelsets/<int:pk>/", views.ruleset_detail, name="regelset"),
     path("regelsets/<int:pk>/bewerken/", views.ruleset_edit, name="regelset_bewerken"),
     path("rapport/", views.report, name="rapport"),
-    path("routes/", views.routes, name="routes"),
 ]

@@ -1,5 +1,6 @@
-"""Screens under /triage/: record an assessment and its decision, rule sets, reports, routes.
-Thin: the rules live in ``engine``, ``services``, ``reports`` and ``client_routes``."""
+"""Screens under /triage/: record an assessment and its decision, rule sets, reports. Thin: the
+rules live in ``engine``, ``services`` and ``reports``. (The client routes under /triage/routes/
+are reporting over rounds and requests: ``results.client_routes``.)"""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access, areas
+from jeugdhulp.aanmeldingen import access
 from jeugdhulp.aanmeldingen.models import Gezin
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.audit.services import record_view
-from jeugdhulp.triage import client_routes, engine, reports, services
+from jeugdhulp.reference import lookups
+from jeugdhulp.triage import engine, reports, services
 from jeugdhulp.triage.codes import STEP_ITEMS, STEP_SCALES, capj_label
 from jeugdhulp.triage.forms import (
     AssessmentForm,
@@ -76,7 +78,7 @@ def new(request, kind: str, pk: int):
             "target": target,
             "kind": kind,
             "ruleset": ruleset,
-            "gemeente": areas.municipality_name(gemeente),
+            "gemeente": lookups.municipality_name(gemeente),
         },
     )
 
@@ -146,7 +148,7 @@ def detail(request, pk: int):
 def ruleset_list(request):
     _require(request.user, "triage.view_ruleset")
     rulesets = list(RuleSet.objects.select_related("organisatie").prefetch_related("versies"))
-    names = areas.municipality_names({r.gemeente for r in rulesets if r.gemeente})
+    names = lookups.municipality_names({r.gemeente for r in rulesets if r.gemeente})
     for ruleset in rulesets:
         ruleset.gemeente_naam = names.get(ruleset.gemeente, ruleset.gemeente)
     return render(
@@ -274,9 +276,3 @@ def report(request):
             "hidden_up_to": reports.threshold() - 1,
         },
     )
-
-
-def routes(request):
-    _require(request.user, "triage.view_routes")
-    context = client_routes.page_context(request.user, request.GET.get("regio"))
-    return render(request, "triage/routes.html", context)

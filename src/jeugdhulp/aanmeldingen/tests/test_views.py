@@ -95,10 +95,9 @@ def test_provider_plans_the_first_contact_and_a_stale_form_gets_a_clear_message(
     client, world, request_in
 ):
     client.force_login(world["voorziening"])
-    url = reverse("aanmeldingen:detail", args=[request_in.pk])
+    url = reverse("aanmeldingen:gebeurtenis", args=[request_in.pk])
     planned = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     form = {
-        "actie": "gebeurtenis",
         "type": "eerste_contact_gepland",
         "datum": dt.date.today().isoformat(),
         "gepland_op": planned,
@@ -116,34 +115,50 @@ def test_provider_plans_the_first_contact_and_a_stale_form_gets_a_clear_message(
         "Els",
     )
     client.force_login(world["aanmelder"])
-    assert "Els" in client.get(url).content.decode()
+    page = reverse("aanmeldingen:detail", args=[request_in.pk])
+    assert "Els" in client.get(page).content.decode()
 
 
 def test_coordinator_cannot_change_a_request(client, world, request_in):
     client.force_login(world["coordinator"])
-    url = reverse("aanmeldingen:detail", args=[request_in.pk])
-    assert (
-        client.post(url, {"actie": "gebeurtenis", "type": "wachtlijst", "versie": 1}).status_code
-        == 403
-    )
+    url = reverse("aanmeldingen:gebeurtenis", args=[request_in.pk])
+    assert client.post(url, {"type": "wachtlijst", "versie": 1}).status_code == 403
 
 
 def test_contact_point_and_family_plan_screens(client, world, request_in):
     client.force_login(world["voorziening"])
-    url = reverse("aanmeldingen:detail", args=[request_in.pk])
     partner = world["partner"]
     client.post(
-        url,
+        reverse("aanmeldingen:aanspreekpunt", args=[request_in.pk]),
         {
-            "actie": "aanspreekpunt",
             "aanspreekpunt_organisatie": partner.pk,
             "aanspreekpunt_persoon": "Els",
             "versie": 1,
         },
     )
-    client.post(url, {"actie": "gezinsplan", "doelen": "Rust", "organisaties": [partner.pk]})
+    url = reverse("aanmeldingen:gezinsplan", args=[request_in.pk])
+    client.post(url, {"doelen": "Rust", "organisaties": [partner.pk]})
     gezin = Gezin.objects.get()
     assert gezin.aanspreekpunt_persoon == "Els" and gezin.plan.doelen == "Rust"
+
+
+def test_each_form_posts_to_its_own_view_and_the_page_itself_only_reads(client, world, request_in):
+    client.force_login(world["voorziening"])
+    page = reverse("aanmeldingen:detail", args=[request_in.pk])
+    text = client.get(page).content.decode()
+    for name in ("gebeurtenis", "aanspreekpunt", "gezinsplan"):
+        assert f'action="{reverse(f"aanmeldingen:{name}", args=[request_in.pk])}"' in text
+        assert client.get(reverse(f"aanmeldingen:{name}", args=[request_in.pk])).status_code == 405
+    assert client.post(page, {"type": "wachtlijst", "versie": 1}).status_code == 405
+    # an event the service refuses comes back on the page, the message next to its field
+    refused = client.post(
+        reverse("aanmeldingen:gebeurtenis", args=[request_in.pk]),
+        {"type": "afgesloten", "datum": dt.date.today().isoformat(), "versie": 1},
+    )
+    assert refused.status_code == 200
+    assert "reden" in refused.context["event_form"].errors
+    request_in.refresh_from_db()
+    assert request_in.status == "aangemeld"
 
 
 @pytest.fixture

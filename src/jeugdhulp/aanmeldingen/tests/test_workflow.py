@@ -2,9 +2,16 @@ import datetime as dt
 
 import pytest
 
-from jeugdhulp.aanmeldingen.models import AanmeldingDomein, Gebeurtenis, Status
+from jeugdhulp.aanmeldingen.models import (
+    Aanmelding,
+    AanmeldingDomein,
+    Gebeurtenis,
+    GebeurtenisType,
+    Status,
+)
 from jeugdhulp.aanmeldingen.tests.conftest import registration
 from jeugdhulp.aanmeldingen.workflow import (
+    RULES,
     Event,
     InvalidInput,
     TransitionNotAllowed,
@@ -148,6 +155,66 @@ def test_invalid_events_are_refused(world, request_in, event, field):
         add_event(world["voorziening"], request_in.pk, event)
     assert field in error.value.errors
     assert not Gebeurtenis.objects.exists()
+
+
+# The workflow as DESIGN.md draws it, written out by hand: status -> the events that may follow.
+FOLLOWS = {
+    "aangemeld": {
+        "eerste_contact_gepland",
+        "eerste_gesprek",
+        "doorverwezen",
+        "wachtlijst",
+        "afgesloten",
+    },
+    "eerste_contact_gepland": {
+        "eerste_contact_gepland",
+        "eerste_gesprek",
+        "doorverwezen",
+        "wachtlijst",
+        "afgesloten",
+    },
+    "eerste_gesprek": {"hulp_gestart", "doorverwezen", "wachtlijst", "afgesloten"},
+    "wachtlijst": {
+        "eerste_contact_gepland",
+        "eerste_gesprek",
+        "hulp_gestart",
+        "doorverwezen",
+        "afgesloten",
+    },
+    "hulp_gestart": {"afgesloten"},
+    "doorverwezen": {"afgesloten"},
+    "afgesloten": set(),
+}
+# A complete, valid event of each type (keyword arguments of ``Event``).
+VALID = {
+    "eerste_contact_gepland": {"gepland_op": TODAY, "organisatie": "IN-1", "persoon": "Els"},
+    "eerste_gesprek": {},
+    "hulp_gestart": {"organisatie": "IN-1", "hulpvorm": "KP"},
+    "doorverwezen": {"reden": "naar het CAW"},
+    "wachtlijst": {},
+    "afgesloten": {"reden": "gezin zag af"},
+}
+
+
+@pytest.mark.parametrize("event_type", GebeurtenisType.values)
+def test_every_event_type_has_a_rule_over_known_statuses(event_type):
+    assert set(RULES) == set(GebeurtenisType.values)
+    assert RULES[event_type].after <= set(Status.values)
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("event_type", GebeurtenisType.values)
+def test_an_event_follows_exactly_the_statuses_the_workflow_allows(
+    world, request_in, status, event_type
+):
+    # a first conversation took place (help may start), the request now has ``status``
+    Aanmelding.objects.filter(pk=request_in.pk).update(status=status, eerste_gesprek_op=TODAY)
+    event = Event(event_type, **VALID[event_type])
+    if event_type in FOLLOWS[status]:
+        assert add_event(world["voorziening"], request_in.pk, event).status == event_type
+    else:
+        with pytest.raises(TransitionNotAllowed, match="kan niet wanneer"):
+            add_event(world["voorziening"], request_in.pk, event)
 
 
 def test_a_planned_contact_may_lie_in_the_future_but_an_event_not_before_the_previous(

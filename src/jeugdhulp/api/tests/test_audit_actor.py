@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from jeugdhulp.aanmeldingen.tests.conftest import registration
-from jeugdhulp.api.tests.test_api import api, body
+from jeugdhulp.aanmeldingen.tests.test_api import body
+from jeugdhulp.api.tests.test_api import api
 from jeugdhulp.audit.models import AuditEvent
 from jeugdhulp.rounds.tests import conftest as rounds_fixtures
 

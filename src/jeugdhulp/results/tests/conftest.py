@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - the client-routes tests' world
+    field_keys,
+    municipalities,
+    request_in,
+    world,
+)
 from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
 from jeugdhulp.analysis.tests import fixtures
 

@@ -1,14 +1,11 @@
 """Assessments, rule-set choice and versioning, decisions, permissions, reports and pages."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
-from jeugdhulp.aanmeldingen.models import Gebeurtenis, GebeurtenisType
 from jeugdhulp.aanmeldingen.tests.conftest import registration
 from jeugdhulp.aanmeldingen.workflow import register
-from jeugdhulp.triage import client_routes, engine, reports, services
+from jeugdhulp.triage import engine, reports, services
 from jeugdhulp.triage.codes import STEP_ITEM_CODES
 from jeugdhulp.triage.models import Assessment, RuleSet
 
@@ -133,7 +130,7 @@ def test_who_may_assess_view_and_decide(world, request_in):
         assert not world[name].has_perm("triage.add_assessment", request_in), name
     assert world["beheerder"].has_perm("triage.change_ruleset")
     assert not world["coordinator"].has_perm("triage.change_ruleset")
-    assert world["analist"].has_perm("triage.view_routes")
+    assert world["analist"].has_perm("results.view_client_routes")
     assert not world["aanmelder"].has_perm("triage.view_report")
 
 
@@ -222,51 +219,6 @@ def test_report_shares_and_routes_by_domain_and_municipality(world, client):
     assert "67%" in page
     client.force_login(world["aanmelder"])
     assert client.get(reverse("triage:rapport")).status_code == 403
-
-
-def test_family_routes_table_and_flow_diagram(world, client):
-    provider = world["voorziening"]
-    # 6 families KP then CB, 5 only KP, 1 only BI
-    sequences = [("KP", "CB")] * 6 + [("KP",)] * 5 + [("BI",)]
-    for i, forms in enumerate(sequences):
-        a = register(world["aanmelder"], registration(naam=f"R{i}"))
-        for step, form in enumerate(forms):
-            Gebeurtenis.objects.create(
-                aanmelding=a,
-                type=GebeurtenisType.HULP_GESTART,
-                datum=dt.date(2025, 1, 1) + dt.timedelta(days=40 * step),
-                hulpvorm=form,
-                door=provider,
-            )
-    context = client_routes.page_context(world["coordinator"])
-    # BI (1) alone would show a small count, so the smallest shown route (KP, 5) joins it
-    assert [(r["route"], r["aantal"], r["aantal_routes"]) for r in context["routes"]] == [
-        ("KP → CB", 6, 1),
-        ("overige routes", 6, 2),
-    ]
-    # BI → — (1) is hidden, and with it KP → — (secondary); the diagram shows KP → CB only
-    assert {(n.state, n.count) for n in context["nodes"]} == {("KP", 6), ("CB", 6)}
-    assert client_routes.page_context(world["andere_coordinator"])["routes"] == []
-    client.force_login(world["analist"])
-    page = client.get(reverse("triage:routes")).content.decode()
-    assert "KP → CB" in page and "<svg" in page
-
-
-def test_the_diagram_numbers_stay_numbers_on_a_dutch_page(world, client):
-    """A Dutch page writes 880,0 for a float; an SVG attribute needs 880 or 880.0."""
-    import re
-
-    test_family_routes_table_and_flow_diagram(world, client)
-    client.force_login(world["analist"])
-    page = client.get(reverse("triage:routes"), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
-    boxes = re.findall(r'viewBox="([^"]*)"', page)
-    assert boxes and all(re.fullmatch(r"-?[\d.]+( -?[\d.]+){3}", b) for b in boxes)
-    for attribute in ("x", "y", "width", "height", "stroke-width"):
-        for value in re.findall(rf' {attribute}="([^"]*)"', page):
-            assert "," not in value, (attribute, value)
-    # the forms of help in the routes are explained by name
-    legend = page.split('id="hulpvormen-legende"')[1].split("</details>")[0]
-    assert "KP" in legend and "CB" in legend
 
 
 def test_the_report_names_the_highest_hidden_count(world, client, settings):

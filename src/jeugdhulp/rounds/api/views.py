@@ -9,8 +9,8 @@ screen and the CLI: 201 when the file was accepted, 422 when it was refused (not
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -19,46 +19,9 @@ from rest_framework.views import APIView
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.accounts.permissions import can
 from jeugdhulp.rounds import services
+from jeugdhulp.rounds.api.serializers import CLOSED, DELIVERY, UploadSerializer
 from jeugdhulp.rounds.models import Round, Upload, UploadStatus
 from jeugdhulp.rounds.rules import delivering_partner_ids
-
-
-class UploadSerializer(serializers.ModelSerializer):
-    partner = serializers.CharField(source="partner.code")
-    rapport = serializers.ListField(source="report_lines", child=serializers.CharField())
-
-    class Meta:
-        model = Upload
-        fields = [
-            "id",
-            "partner",
-            "versie",
-            "status",
-            "actief",
-            "bestandsnaam",
-            "rijen_gelezen",
-            "rijen",
-            "unieke_kinderen",
-            "fouten",
-            "waarschuwingen",
-            "rapport",
-            "samenvatting",
-            "geupload_op",
-        ]
-
-
-_DELIVERY = inline_serializer(
-    "Aanlevering",
-    {
-        "bestand": serializers.FileField(help_text="CSV or XLSX in the data-request format v1"),
-        "partner": serializers.CharField(
-            required=False, help_text="organisation code, when delivering for several partners"
-        ),
-    },
-)
-
-
-_CLOSED = inline_serializer("RondeGesloten", {"detail": serializers.CharField()})
 
 
 class UploadApiView(APIView):
@@ -81,7 +44,7 @@ class UploadApiView(APIView):
         return Response(UploadSerializer(uploads.select_related("partner"), many=True).data)
 
     @extend_schema(
-        request=_DELIVERY, responses={201: UploadSerializer, 422: UploadSerializer, 409: _CLOSED}
+        request=DELIVERY, responses={201: UploadSerializer, 422: UploadSerializer, 409: CLOSED}
     )
     def post(self, request, pk: int):
         ronde = self._round(request, pk)

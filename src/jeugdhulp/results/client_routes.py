@@ -1,5 +1,5 @@
-"""The client-routes page, as tables and flow diagrams drawn on the server (SVG, no script), all
-disclosure-controlled:
+"""The client-routes page: reporting over snapshot rounds and requests, as tables and flow
+diagrams drawn on the server (SVG, no script), all disclosure-controlled:
 
 - children's routes across snapshot rounds (per pseudonym, from ``rounds.services
   .round_snapshot``): the most common sequences of forms of help, the step-ups (RTJH → NRTJH)
@@ -25,11 +25,12 @@ import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from jeugdhulp.aanmeldingen import access, areas
+from jeugdhulp.aanmeldingen import access
 from jeugdhulp.aanmeldingen.models import Aanmelding, Gebeurtenis, GebeurtenisType
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.accounts.permissions import can, scope_of
 from jeugdhulp.analysis import routes
+from jeugdhulp.reference import lookups
 from jeugdhulp.rounds.models import Round
 from jeugdhulp.rounds.services import round_snapshot
 from jeugdhulp.snapshot.schema import LOCAL_PREFIX
@@ -192,7 +193,7 @@ def help_legend(*texts: str) -> list[tuple[str, str]]:
     """(code, name) of the forms of help named by code in ``texts`` (routes, states): the page
     shows the codes compactly and says once what each one is."""
     tokens = {token for text in texts for token in re.findall(r"[\w-]+", str(text))}
-    return sorted(areas.hulpvorm_names(tokens).items())
+    return sorted(lookups.hulpvorm_names(tokens).items())
 
 
 def view_box() -> str:

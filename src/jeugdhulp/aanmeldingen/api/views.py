@@ -1,5 +1,6 @@
-"""API v1 of the request monitor. Every endpoint asks the same permission layer as the screens;
-what a user may not see answers 404."""
+"""The request monitor's part of API v1: requests, their events and a network's KPIs. Every
+endpoint asks the same permission layer as the screens (``permissions``); what a user may not
+see answers 404."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jeugdhulp.aanmeldingen import access, dashboard, disclosure, kpi, workflow
+from jeugdhulp.aanmeldingen.api import serializers as s
+from jeugdhulp.aanmeldingen.api.permissions import MayAddEvent, MayRegister
 from jeugdhulp.aanmeldingen.models import Gebeurtenis
-from jeugdhulp.accounts.models import Organisation
-from jeugdhulp.accounts.permissions import can, scope_of, visible_organisations
-from jeugdhulp.api import serializers as s
 from jeugdhulp.audit.services import record_view
 
 CONFLICT = OpenApiResponse(
@@ -38,34 +38,6 @@ def _field_errors(error: workflow.InvalidInput) -> dict:
     return out
 
 
-class IkView(APIView):
-    @extend_schema(responses=s.IkSerializer, summary="De aangemelde gebruiker")
-    def get(self, request):
-        scope = scope_of(request.user)
-        orgs = Organisation.objects.filter(pk__in=scope.organisations())
-        networks = Organisation.objects.filter(pk__in=scope.networks)
-        return Response(
-            s.IkSerializer(
-                {
-                    "gebruikersnaam": request.user.get_username(),
-                    "rollen": sorted(scope.roles),
-                    "organisaties": sorted(orgs.values_list("code", flat=True)),
-                    "netwerken": sorted(networks.values_list("code", flat=True)),
-                }
-            ).data
-        )
-
-
-class OrganisatieViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    serializer_class = s.OrganisatieSerializer
-    pagination_class = None
-
-    def get_queryset(self):
-        return (
-            visible_organisations(self.request.user).prefetch_related("netwerken").order_by("code")
-        )
-
-
 @extend_schema(tags=["aanmeldingen"])
 class AanmeldingViewSet(
     mixins.ListModelMixin,
@@ -74,6 +46,10 @@ class AanmeldingViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = s.AanmeldingSerializer
+
+    def get_permissions(self):
+        extra = {"create": [MayRegister()], "gebeurtenissen": [MayAddEvent()]}
+        return [*super().get_permissions(), *extra.get(self.action, [])]
 
     def get_queryset(self):
         return (
@@ -134,10 +110,6 @@ class AanmeldingViewSet(
         summary="Een aanmelding registreren",
     )
     def create(self, request, *args, **kwargs):
-        if not can(request.user, "aanmeldingen.add_aanmelding"):
-            raise PermissionDenied(
-                "Enkel aanmelders en medewerkers van een voorziening melden aan."
-            )
         body = s.RegistrationSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -161,11 +133,7 @@ class AanmeldingViewSet(
     )
     @action(detail=True, methods=["post"], url_path="gebeurtenissen")
     def gebeurtenissen(self, request, pk=None):
-        aanmelding = self.get_object()
-        if not can(request.user, "aanmeldingen.add_gebeurtenis", aanmelding):
-            raise PermissionDenied(
-                "Enkel de aangesproken voorzieningen registreren gebeurtenissen."
-            )
+        aanmelding = self.get_object()  # 404 when not visible, 403 when not addressed
         body = s.EventSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

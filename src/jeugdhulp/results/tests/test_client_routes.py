@@ -1,13 +1,16 @@
-"""Children's routes across snapshot rounds on the client-routes page: counts, step-ups and
-step-downs, disclosure control and who sees them."""
+"""The client-routes page: children's routes across snapshot rounds (counts, step-ups and
+step-downs), families' routes across their requests, disclosure control and who sees them."""
 
 import datetime as dt
 
 import pytest
 from django.urls import reverse
 
+from jeugdhulp.aanmeldingen.models import Gebeurtenis, GebeurtenisType
+from jeugdhulp.aanmeldingen.tests.conftest import registration
+from jeugdhulp.aanmeldingen.workflow import register
+from jeugdhulp.results import client_routes
 from jeugdhulp.snapshot.synthetic import synthetic_pseudonym, synthetic_snapshot
-from jeugdhulp.triage import client_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -110,8 +113,53 @@ def test_step_ups_and_step_downs_between_rounds_with_suppression(world, two_roun
 def test_only_followers_of_the_region_see_its_rounds(world, two_rounds, client):
     assert client_routes.page_context(world["andere_coordinator"])["across"]["regions"] == []
     client.force_login(world["analist"])
-    page = client.get(reverse("triage:routes")).content.decode()
+    page = client.get(reverse("client_routes")).content.decode()
     assert "KP → VB" in page and 'id="rondes-diagram"' in page
     assert "Opschaling (RTJH → NRTJH)" in page
     client.force_login(world["aanmelder"])
-    assert client.get(reverse("triage:routes")).status_code == 403
+    assert client.get(reverse("client_routes")).status_code == 403
+
+
+def test_family_routes_table_and_flow_diagram(world, client):
+    provider = world["voorziening"]
+    # 6 families KP then CB, 5 only KP, 1 only BI
+    sequences = [("KP", "CB")] * 6 + [("KP",)] * 5 + [("BI",)]
+    for i, forms in enumerate(sequences):
+        a = register(world["aanmelder"], registration(naam=f"R{i}"))
+        for step, form in enumerate(forms):
+            Gebeurtenis.objects.create(
+                aanmelding=a,
+                type=GebeurtenisType.HULP_GESTART,
+                datum=dt.date(2025, 1, 1) + dt.timedelta(days=40 * step),
+                hulpvorm=form,
+                door=provider,
+            )
+    context = client_routes.page_context(world["coordinator"])
+    # BI (1) alone would show a small count, so the smallest shown route (KP, 5) joins it
+    assert [(r["route"], r["aantal"], r["aantal_routes"]) for r in context["routes"]] == [
+        ("KP → CB", 6, 1),
+        ("overige routes", 6, 2),
+    ]
+    # BI → — (1) is hidden, and with it KP → — (secondary); the diagram shows KP → CB only
+    assert {(n.state, n.count) for n in context["nodes"]} == {("KP", 6), ("CB", 6)}
+    assert client_routes.page_context(world["andere_coordinator"])["routes"] == []
+    client.force_login(world["analist"])
+    page = client.get(reverse("client_routes")).content.decode()
+    assert "KP → CB" in page and "<svg" in page
+
+
+def test_the_diagram_numbers_stay_numbers_on_a_dutch_page(world, client):
+    """A Dutch page writes 880,0 for a float; an SVG attribute needs 880 or 880.0."""
+    import re
+
+    test_family_routes_table_and_flow_diagram(world, client)
+    client.force_login(world["analist"])
+    page = client.get(reverse("client_routes"), HTTP_ACCEPT_LANGUAGE="nl-BE").content.decode()
+    boxes = re.findall(r'viewBox="([^"]*)"', page)
+    assert boxes and all(re.fullmatch(r"-?[\d.]+( -?[\d.]+){3}", b) for b in boxes)
+    for attribute in ("x", "y", "width", "height", "stroke-width"):
+        for value in re.findall(rf' {attribute}="([^"]*)"', page):
+            assert "," not in value, (attribute, value)
+    # the forms of help in the routes are explained by name
+    legend = page.split('id="hulpvormen-legende"')[1].split("</details>")[0]
+    assert "KP" in legend and "CB" in legend

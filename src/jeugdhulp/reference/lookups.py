@@ -1,4 +1,6 @@
-"""The reference data the request monitor leans on: municipalities and forms of help."""
+"""Look-ups in the reference data for the screens: municipalities (names, outlines, a network's
+own) and forms of help (names, choices), as the request monitor, triage and the client routes
+show them."""
 
 from __future__ import annotations
 

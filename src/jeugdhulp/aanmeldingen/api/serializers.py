@@ -1,4 +1,5 @@
-"""Serializers of API v1 (FORMATS.md, "REST API of the request monitor")."""
+"""Serializers of the request monitor's part of API v1 (FORMATS.md, "REST API of the request
+monitor"): requests, their events and the network KPIs."""
 
 from __future__ import annotations
 
@@ -142,24 +143,6 @@ class AanmeldingSerializer(serializers.ModelSerializer):
             return None
         self.context.setdefault("contact_shown", []).append(obj)
         return {"naam": obj.gezin.naam, "telefoon": obj.gezin.telefoon, "email": obj.gezin.email}
-
-
-class IkSerializer(serializers.Serializer):
-    gebruikersnaam = serializers.CharField()
-    rollen = serializers.ListField(child=serializers.CharField())
-    organisaties = serializers.ListField(child=serializers.CharField())
-    netwerken = serializers.ListField(child=serializers.CharField())
-
-
-class OrganisatieSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    naam = serializers.CharField()
-    soort = serializers.CharField()
-    netwerken = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_netwerken(self, obj) -> list[str]:
-        return sorted(n.code for n in obj.netwerken.all())
 
 
 class FiguresSerializer(serializers.Serializer):
