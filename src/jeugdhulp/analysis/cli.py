@@ -20,16 +20,18 @@ from tqdm import tqdm
 
 from jeugdhulp.analysis.clusters import permutations_for
 from jeugdhulp.analysis.output import write_all
-from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import (
+    AnalysisError,
+    AnalysisInputs,
+    AnalysisParams,
+    run_analysis,
+)
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.data.areas import centroids, read_areas
 from jeugdhulp.data.covariates import read_covariates
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.data.mergers import MERGERS_2025
 from jeugdhulp.data.population import read_population
-from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.data.sites import read_sites
-from jeugdhulp.snapshot.catalogue import HULPVORMEN
 from jeugdhulp.snapshot.reader import read_snapshot
 
 
@@ -209,7 +211,7 @@ def _run(args: argparse.Namespace, step) -> int:
         catchment_per_form=tuple(sorted(args.catchment)),
         decay=args.decay,
     )
-    result = run_analysis(
+    inputs = AnalysisInputs.flemish(
         areas,
         population,
         pd.concat(frames, ignore_index=True),
@@ -217,16 +219,13 @@ def _run(args: argparse.Namespace, step) -> int:
         centroids=centres,
         sites=sites,
         covariates=covariates,
-        postcodes=postcode_table(),
-        code_aliases=MERGERS_2025,
-        catalogue=list(HULPVORMEN),
-        progress=step,
     )
+    result = run_analysis(inputs, progress=step)
     step("bestanden schrijven")
-    inputs = [("gebieden", args.areas), ("bevolking", args.population)]
-    inputs += [("covariaten", args.covariates)] if args.covariates else []
-    inputs += [("vestigingen", args.sites)] if args.sites else []
-    inputs += [("foto", path) for path in args.snapshot]
+    files = [("gebieden", args.areas), ("bevolking", args.population)]
+    files += [("covariaten", args.covariates)] if args.covariates else []
+    files += [("vestigingen", args.sites)] if args.sites else []
+    files += [("foto", path) for path in args.snapshot]
     options = {
         "sep": args.sep,
         "permutations_rule": "opgegeven (--permutations)"
@@ -236,7 +235,7 @@ def _run(args: argparse.Namespace, step) -> int:
     }
     try:
         written = write_all(
-            result, args.out, inputs, sep=args.sep, rows_read=rows_read, options=options
+            result, args.out, files, sep=args.sep, rows_read=rows_read, options=options
         )
     except OSError as error:  # a disk that fills up, a folder removed meanwhile
         print(f"{args.out}: kan niet schrijven ({error.strerror or error})", file=sys.stderr)

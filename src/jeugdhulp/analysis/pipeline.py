@@ -1,4 +1,4 @@
-"""The whole analysis of a round: ``run_analysis(areas, population, snapshot, ...)``.
+"""The whole analysis of a round: ``run_analysis(AnalysisInputs(...))``.
 
 Takes the loaders' DataFrames (``jeugdhulp.data.*``, ``jeugdhulp.snapshot.reader``) or the same
 shapes built from the database, and returns an :class:`AnalysisResult` with the indicators per
@@ -36,6 +36,9 @@ from jeugdhulp.analysis.standardisation import (
     standardised_ratio,
 )
 from jeugdhulp.analysis.standardisation import expected_counts as indirect_expected
+from jeugdhulp.data.mergers import MERGERS_2025
+from jeugdhulp.data.postcodes import postcode_table
+from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 YOUNG_ADULT_AGE = 18
 EARLY_AGE_MAX = 5
@@ -150,48 +153,122 @@ def form_order(codes: Sequence[str], catalogue: Sequence[str] = ()) -> list[str]
     return [*known, *sorted(present - set(known)), ALL_FORMS]
 
 
-def run_analysis(
-    areas: gpd.GeoDataFrame,
-    population: pd.DataFrame,
-    snapshot: pd.DataFrame,
-    params: AnalysisParams,
-    *,
-    centroids: pd.DataFrame,
-    sites: gpd.GeoDataFrame | None = None,
-    covariates: pd.DataFrame | None = None,
-    postcodes: pd.DataFrame | None = None,
-    code_aliases: Mapping[str, str] | None = None,
-    area_of_municipality: Mapping[str, str] | None = None,
-    catalogue: Sequence[str] = (),
-    progress: Progress | None = None,
-) -> AnalysisResult:
-    """Run every step; see docs/en/analysis.md for the methods.
+@dataclass(frozen=True)
+class AnalysisInputs:
+    """Everything one analysis run reads: the tables, the parameters and how to resolve
+    residences. The CLI builds it from files (:mod:`jeugdhulp.analysis.cli`), the web app from
+    the database (``jeugdhulp.results.inputs``), an analyst in a notebook from DataFrames.
 
     Parameters
     ----------
-    areas
-        ``code``, ``naam``, ``geometry`` (any CRS).
-    population
-        Tidy population (``jeugdhulp.data.population`` layout).
-    snapshot
-        The validated snapshot rows (``jeugdhulp.snapshot.reader`` frame), all partners.
-    centroids
-        ``code, lon, lat`` per area (WGS84), e.g. ``jeugdhulp.data.areas.centroids``.
-    sites
-        Sites in WGS84 (``vestiging, hulpvorm, capaciteit, geometry``): distances and supply.
-    covariates
-        ``area_code`` and numeric columns for the expected-use model.
-    postcodes, code_aliases, area_of_municipality
-        Residence resolution, see :func:`jeugdhulp.analysis.counting.resolve_residence`.
-    catalogue
-        Form-of-help codes in their usual order (output order).
-    progress
-        Called with a Dutch label before each step.
+    areas : geopandas.GeoDataFrame
+        ``code``, ``naam``, ``geometry`` (any CRS), one row per area to analyse.
+    population : pandas.DataFrame
+        Residents per area × year × age × sex (``jeugdhulp.data.population`` layout; persons).
+    snapshot : pandas.DataFrame
+        The validated snapshot rows of all partners (``jeugdhulp.snapshot.reader`` frame).
+    params : AnalysisParams
+        Every choice of the run (peildatum, seed, permutations, threshold, ...).
+    centroids : pandas.DataFrame
+        ``code, lon, lat`` per area (WGS84 degrees), e.g. ``jeugdhulp.data.areas.centroids``.
+    sites : geopandas.GeoDataFrame or None
+        Sites (``vestiging, hulpvorm, capaciteit, geometry``; capacity in places or cases per
+        year): distances and supply. None: no distances, no accessibility.
+    covariates : pandas.DataFrame or None
+        ``area_code`` and numeric columns for the expected-use model. None: no model.
+    postcodes : pandas.DataFrame or None
+        Postcode → municipality shares for residences given as a postcode
+        (``jeugdhulp.data.postcodes.postcode_table``).
+    code_aliases : Mapping[str, str] or None
+        Old area code → current code (e.g. ``jeugdhulp.data.mergers.MERGERS_2025``).
+    area_of_municipality : Mapping[str, str] or None
+        Municipality code → area code, when the areas are not municipalities.
+    catalogue : Sequence[str]
+        Form-of-help codes in their usual order (the output order).
+
+    See Also
+    --------
+    run_analysis : runs the analysis on these inputs.
     """
+
+    areas: gpd.GeoDataFrame
+    population: pd.DataFrame
+    snapshot: pd.DataFrame
+    params: AnalysisParams
+    centroids: pd.DataFrame
+    sites: gpd.GeoDataFrame | None = None
+    covariates: pd.DataFrame | None = None
+    postcodes: pd.DataFrame | None = None
+    code_aliases: Mapping[str, str] | None = None
+    area_of_municipality: Mapping[str, str] | None = None
+    catalogue: Sequence[str] = ()
+
+    @classmethod
+    def flemish(
+        cls,
+        areas: gpd.GeoDataFrame,
+        population: pd.DataFrame,
+        snapshot: pd.DataFrame,
+        params: AnalysisParams,
+        *,
+        centroids: pd.DataFrame,
+        sites: gpd.GeoDataFrame | None = None,
+        covariates: pd.DataFrame | None = None,
+    ) -> AnalysisInputs:
+        """Inputs with Flanders' residence resolution and catalogue: Belgian postcodes, the
+        2025 municipal mergers as code aliases and the default forms of help in their order.
+
+        Parameters
+        ----------
+        areas, population, snapshot, params, centroids, sites, covariates
+            As in :class:`AnalysisInputs`.
+
+        Returns
+        -------
+        AnalysisInputs
+            The inputs as ``jeugdhulp analyze`` and the web application run them.
+        """
+        return cls(
+            areas=areas,
+            population=population,
+            snapshot=snapshot,
+            params=params,
+            centroids=centroids,
+            sites=sites,
+            covariates=covariates,
+            postcodes=postcode_table(),
+            code_aliases=MERGERS_2025,
+            catalogue=tuple(HULPVORMEN),
+        )
+
+
+def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) -> AnalysisResult:
+    """Run every step of the analysis on ``inputs``; see docs/en/analysis.md for the methods.
+
+    Parameters
+    ----------
+    inputs : AnalysisInputs
+        The tables and parameters of the run.
+    progress : callable or None
+        Called with a Dutch label (str) before each step.
+
+    Returns
+    -------
+    AnalysisResult
+        The raw indicators (never to be published) and, after disclosure control, the
+        published indicators, region and outside tables, with the model fits, the smoothing
+        moments and the warnings.
+
+    Raises
+    ------
+    AnalysisError
+        When the inputs do not fit together (Dutch message).
+    """
+    params, areas, centroids, sites = inputs.params, inputs.areas, inputs.centroids, inputs.sites
     step = progress or (lambda _label: None)
     # The readers keep per-row metadata in ``attrs``, which pandas deep-copies on every
     # operation (seconds at 200,000 rows); the analysis does not need it.
-    snapshot, population = snapshot.copy(deep=False), population.copy(deep=False)
+    snapshot, population = inputs.snapshot.copy(deep=False), inputs.population.copy(deep=False)
     snapshot.attrs, population.attrs = {}, {}
     warnings: list[str] = []
     areas = areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True)
@@ -203,16 +280,16 @@ def run_analysis(
     residence = resolve_residence(
         snapshot["woonplaats"],
         codes,
-        postcodes,
-        code_aliases=code_aliases,
-        area_of_municipality=area_of_municipality,
+        inputs.postcodes,
+        code_aliases=inputs.code_aliases,
+        area_of_municipality=inputs.area_of_municipality,
     )
     centre = centroids.assign(code=centroids["code"].astype(str)).set_index("code")
     distance, same_area = _row_distances(snapshot, residence, centre, areas, sites)
     forms = with_all_forms(
         client_forms(snapshot, residence, peildatum, distance_km=distance, same_area=same_area)
     )
-    hulpvormen = form_order(forms["hulpvorm"].unique().tolist(), catalogue)
+    hulpvormen = form_order(forms["hulpvorm"].unique().tolist(), inputs.catalogue)
     band = strata.band_of(forms["leeftijd"].to_numpy())
     in_area = codes.get_indexer(forms["gebied"]) >= 0
     category = np.where(in_area, AGE_OUTSIDE, forms["gebied"].to_numpy())
@@ -249,7 +326,7 @@ def run_analysis(
         table.loc[rows.index, "kans_boven_1"] = prob
         smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
 
-    models = _fit_models(table, covariates, params, warnings, step)
+    models = _fit_models(table, inputs.covariates, params, warnings, step)
 
     step("ruimtelijke clusters (hotspots en blauwe zones)")
     weights = clusters.queen_adjacency(areas)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, run_analysis
 from jeugdhulp.analysis.tests import fixtures
 
 
@@ -28,10 +28,12 @@ def small_inputs():
 def analysed(small_inputs):
     params = AnalysisParams(peildatum=fixtures.PEILDATUM, permutations=99, seed=1)
     return run_analysis(
-        small_inputs["areas"],
-        small_inputs["population"],
-        small_inputs["snapshot"],
-        params,
-        centroids=small_inputs["centroids"],
-        sites=small_inputs["sites"],
+        AnalysisInputs(
+            small_inputs["areas"],
+            small_inputs["population"],
+            small_inputs["snapshot"],
+            params,
+            centroids=small_inputs["centroids"],
+            sites=small_inputs["sites"],
+        )
     )
