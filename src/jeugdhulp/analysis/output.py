@@ -41,6 +41,7 @@ DECIMALS = {
 _SYNCHRONOUS = "OGR_SQLITE_SYNCHRONOUS"
 # The manifest's rows read per file are rounded to this (see docs/en/disclosure.md).
 ROWS_BASE = 100
+# The libraries a run computes with (statsmodels, libpysal and esda only check it in the tests).
 SOFTWARE = (
     "jeugdhulp",
     "numpy",
@@ -49,8 +50,6 @@ SOFTWARE = (
     "shapely",
     "pyproj",
     "scipy",
-    "statsmodels",
-    "libpysal",
     "pyogrio",
 )
 
