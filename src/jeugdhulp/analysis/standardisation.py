@@ -75,6 +75,25 @@ def population_strata(
     Keeps the bands that start at age 0–24; when several years are present, the one closest to
     ``reference_year`` (earlier on a tie). Bands must not overlap. M/V rows are used when
     present, else the ``T`` rows.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        ``area_code, year, age_from, age_to, sex, population`` (residents, persons).
+    area_codes : pandas.Index
+        The areas, in the order of the strata's first axis.
+    reference_year : int or None
+        The year to use (the peildatum's); None: the latest.
+
+    Returns
+    -------
+    Strata
+        Residents per ``[area, band, sex]``.
+
+    Raises
+    ------
+    PopulationError
+        When no residents aged 0–24 remain or the bands overlap (Dutch message).
     """
     pop = population.copy()
     pop["area_code"] = pop["area_code"].astype(str)
@@ -113,8 +132,19 @@ def population_strata(
 
 
 def reporting_bands(bands: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """The design's bands (0–2, 3–5, 6–11, 12–17, 18–24) when the population's bands add up to
-    each of them, else the population's own bands."""
+    """The age bands the output reports.
+
+    Parameters
+    ----------
+    bands : tuple of (int, int)
+        The population's bands (first and last age in years, inclusive).
+
+    Returns
+    -------
+    tuple of (int, int)
+        The design's bands (0–2, 3–5, 6–11, 12–17, 18–24) when the population's bands add up to
+        each of them, else the population's own bands.
+    """
     for lo, hi in DESIGN_BANDS:
         inside = [b for b in bands if lo <= b[0] and b[1] <= hi]
         if sum(t - f + 1 for f, t in inside) != hi - lo + 1:
@@ -125,16 +155,26 @@ def reporting_bands(bands: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int]
 def expected_counts(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Indirectly standardised expected counts.
 
+    ``E[a] = Σ_s population[a, s] · (Σ_a observed[a, s] / Σ_a population[a, s])``; a stratum
+    without residents contributes nothing. By construction Σ E = Σ O over the strata with
+    residents.
+
     Parameters
     ----------
-    observed
-        ``[area, stratum]`` counts of clients (one form of help).
-    population
-        ``[area, stratum]`` residents.
+    observed : numpy.ndarray
+        ``[area, stratum]`` counts of clients (one form of help; children).
+    population : numpy.ndarray
+        ``[area, stratum]`` residents (persons).
 
-    Returns ``E[area] = Σ_s population[a, s] · (Σ_a observed[a, s] / Σ_a population[a, s])``; a
-    stratum without residents contributes nothing. By construction Σ E = Σ O over the strata
-    with residents.
+    Returns
+    -------
+    numpy.ndarray
+        Expected count per area (children).
+
+    References
+    ----------
+    Breslow, N. E. & Day, N. E. (1987). Statistical Methods in Cancer Research, Volume II: The
+    Design and Analysis of Cohort Studies. IARC Scientific Publications 82, chapter 2.
     """
     totals = population.sum(axis=0)
     rates = np.divide(
@@ -144,8 +184,26 @@ def expected_counts(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 
 def poisson_interval(observed: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood 1936) confidence interval for a Poisson mean given ``observed`` counts:
-    ``[χ²(α/2; 2O)/2, χ²(1−α/2; 2O+2)/2]``, with lower bound 0 when O = 0."""
+    """Exact confidence interval for a Poisson mean given ``observed`` counts.
+
+    ``[χ²(α/2; 2O)/2, χ²(1−α/2; 2O+2)/2]``, with lower bound 0 when O = 0.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts (children).
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        The interval's bounds, in counts.
+
+    References
+    ----------
+    Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28(3/4):437–442.
+    """
     alpha = 1 - level
     observed = np.asarray(observed, float)
     lower = np.where(observed > 0, _chi2_quantile(alpha / 2, 2 * observed) / 2, 0.0)
@@ -163,7 +221,23 @@ def _chi2_quantile(q: float, df: np.ndarray) -> np.ndarray:
 def standardised_ratio(
     observed: np.ndarray, expected: np.ndarray, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """O/E with its exact Poisson interval; NaN where E = 0."""
+    """The standardised ratio O/E with its exact Poisson interval.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts O per area (children).
+    expected : numpy.ndarray
+        Expected counts E per area (children).
+    level : float
+        Confidence level of the interval, e.g. 0.95.
+
+    Returns
+    -------
+    ratio, lower, upper : numpy.ndarray
+        O/E and the bounds of its interval (:func:`poisson_interval` divided by E;
+        dimensionless); NaN where E = 0.
+    """
     observed = np.asarray(observed, float)
     safe = np.where(expected > 0, expected, np.nan)
     lower, upper = poisson_interval(observed, level)
