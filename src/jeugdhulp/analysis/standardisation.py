@@ -33,6 +33,19 @@ class Strata:
 
     ``population[a, b, s]`` with ``s`` indexing ``SEX_STRATA`` (``XO`` = M + V), or with a single
     sex stratum ``T`` when the population has no split by sex (``by_sex`` False).
+
+    Attributes
+    ----------
+    area_codes : pandas.Index
+        The areas, in the order of the first axis.
+    bands : tuple of (int, int)
+        The age bands (first and last age in years, inclusive), in the order of the second axis.
+    population : numpy.ndarray
+        ``[area, band, sex]`` residents (persons).
+    by_sex : bool
+        Whether the population is split by sex.
+    year : int or None
+        The population's year used.
     """
 
     area_codes: pd.Index
@@ -43,17 +56,40 @@ class Strata:
 
     @property
     def total(self) -> np.ndarray:
-        """Residents in the bands per area (both sexes)."""
+        """Residents in the bands per area (both sexes).
+
+        Returns
+        -------
+        numpy.ndarray
+            Persons per area.
+        """
         if self.by_sex:
             return self.population[:, :, 2].sum(axis=1)
         return self.population[:, :, 0].sum(axis=1)
 
     def band_population(self) -> np.ndarray:
-        """``[area, band]`` residents, both sexes."""
+        """Residents per area and band, both sexes.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[area, band]`` persons.
+        """
         return self.population[:, :, 2 if self.by_sex else 0]
 
     def band_of(self, age: np.ndarray) -> np.ndarray:
-        """Band index per age; -1 outside every band."""
+        """Band index per age.
+
+        Parameters
+        ----------
+        age : numpy.ndarray
+            Ages in completed years.
+
+        Returns
+        -------
+        numpy.ndarray
+            Index into :attr:`bands`; -1 outside every band.
+        """
         starts = np.array([b[0] for b in self.bands])
         ends = np.array([b[1] for b in self.bands])
         index = np.searchsorted(starts, age, side="right") - 1
@@ -61,7 +97,18 @@ class Strata:
         return np.where(inside, index, -1)
 
     def sex_of(self, sex: np.ndarray) -> np.ndarray:
-        """Sex stratum index per client sex code."""
+        """Sex stratum index per client sex code.
+
+        Parameters
+        ----------
+        sex : numpy.ndarray
+            ``geslacht`` codes (``M``, ``V``, ``X``, ``O``).
+
+        Returns
+        -------
+        numpy.ndarray
+            Index into ``SEX_STRATA`` (0 for every client when the population is not split by sex).
+        """
         if not self.by_sex:
             return np.zeros(len(sex), dtype=np.int64)
         return np.select([sex == "M", sex == "V"], [0, 1], 2)
