@@ -97,7 +97,31 @@ class AnalysisError(ValueError):
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """Every choice of a run; all of it goes into the manifest."""
+    """Every choice of a run; all of it goes into the manifest.
+
+    Attributes
+    ----------
+    peildatum : datetime.date
+        The round's reference date: ages are taken on it, the population year closest to it.
+    seed : int
+        Seed of the permutations (cluster inference).
+    permutations : int
+        Conditional permutations per area for the cluster p-values.
+    threshold : int
+        The smallest count that may be published (children); 1 … threshold − 1 are hidden.
+    alpha : float
+        False discovery rate of the cluster tests (Benjamini–Hochberg).
+    cluster_method : {"gi_star", "moran"}
+        Getis–Ord Gi* or local Moran's I.
+    covariates : tuple of str or None
+        The covariates of the expected-use model; None: every covariate given.
+    catchment_km : float
+        E2SFCA catchment radius in km (straight line).
+    catchment_per_form : tuple of (str, float)
+        Catchment radius in km per form of help, overriding ``catchment_km``.
+    decay : {"gaussian", "step", "none"}
+        E2SFCA distance decay.
+    """
 
     peildatum: dt.date
     seed: int = 0
@@ -111,9 +135,28 @@ class AnalysisParams:
     decay: str = "gaussian"
 
     def catchment_for(self, form: str) -> float:
+        """The catchment radius of a form of help.
+
+        Parameters
+        ----------
+        form : str
+            A form-of-help code.
+
+        Returns
+        -------
+        float
+            Radius in km.
+        """
         return dict(self.catchment_per_form).get(form, self.catchment_km)
 
     def as_dict(self) -> dict:
+        """The parameters as the manifest records them.
+
+        Returns
+        -------
+        dict
+            JSON-ready: the peildatum as ISO text, tuples as lists and dicts.
+        """
         return {
             "peildatum": self.peildatum.isoformat(),
             "seed": self.seed,
@@ -130,6 +173,35 @@ class AnalysisParams:
 
 @dataclass
 class AnalysisResult:
+    """The result of :func:`run_analysis`.
+
+    Attributes
+    ----------
+    params : AnalysisParams
+        The run's parameters.
+    areas : geopandas.GeoDataFrame
+        ``code, naam, geometry`` (sorted by code).
+    hulpvormen : list of str
+        The forms in output order, ``ALLE`` last.
+    indicators : pandas.DataFrame
+        Raw indicators per area × form, with the helper counts (``n_*``): never publish.
+    published : pandas.DataFrame
+        After disclosure control, contract columns first: the only table written anywhere.
+    region : pandas.DataFrame
+        Per form: ``aantal_clienten`` (children), ``inwoners`` (persons), ``bereik_per_1000``
+        (published).
+    outside : pandas.DataFrame
+        ``categorie`` × ``hulpvorm``: ``aantal_clienten`` (children, published).
+    bands : tuple of (int, int)
+        The reporting age bands (years, inclusive).
+    models : dict
+        Per form the covariate model's summary (:meth:`jeugdhulp.analysis.model.ModelFit.summary`).
+    smoothing : dict
+        Per form the empirical-Bayes method and its moments ``m`` and ``A``.
+    warnings : list of str
+        Dutch warnings about the inputs and the fits.
+    """
+
     params: AnalysisParams
     areas: gpd.GeoDataFrame  # code, naam, geometry (sorted by code)
     hulpvormen: list[str]  # the forms in output order, ALLE last
@@ -147,7 +219,20 @@ Progress = Callable[[str], None]
 
 
 def form_order(codes: Sequence[str], catalogue: Sequence[str] = ()) -> list[str]:
-    """Catalogue order first, other codes alphabetically, ``ALLE`` last."""
+    """The forms of help in output order.
+
+    Parameters
+    ----------
+    codes : Sequence of str
+        The form codes present (``ALLE`` may be among them).
+    catalogue : Sequence of str
+        The catalogue's codes in their usual order.
+
+    Returns
+    -------
+    list of str
+        Catalogue order first, other codes alphabetically, ``ALLE`` last.
+    """
     present = set(codes) - {ALL_FORMS}
     known = [c for c in catalogue if c in present]
     return [*known, *sorted(present - set(known)), ALL_FORMS]
@@ -484,7 +569,23 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
 
     Population codes that match no area (another area version?), areas with children in care
     but no residents (counted in no rate), and a reach above 1,000 per 1,000 (more children in
-    care than live there: a wrong residence or population file)."""
+    care than live there: a wrong residence or population file).
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        The population (``area_code`` column).
+    codes : pandas.Index
+        The areas' codes.
+    table : pandas.DataFrame
+        The raw indicator table (``hulpvorm``, ``gebied_code``, ``aantal_clienten``,
+        ``inwoners``).
+
+    Returns
+    -------
+    list of str
+        The warnings found (none when the inputs fit).
+    """
     found = []
     unknown = pd.Index(population["area_code"].astype(str).unique()).difference(codes)
     if len(unknown):
@@ -517,7 +618,19 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
 
 @dataclass(frozen=True)
 class Suppression:
-    """The decision of disclosure control on the area × form table, in the table's row order."""
+    """The decision of disclosure control on the area × form table, in the table's row order.
+
+    Attributes
+    ----------
+    hidden : numpy.ndarray
+        Boolean per row of the indicator table.
+    grid_hidden : numpy.ndarray
+        Boolean ``[areas + 1, forms]``: the region row last.
+    grid : numpy.ndarray
+        The counts of that grid (children).
+    protected : numpy.ndarray
+        Per row: the published count, or imputed; NaN where the form's total is hidden.
+    """
 
     hidden: np.ndarray  # per row of the indicator table
     grid_hidden: np.ndarray  # [areas + 1, forms]: the region row last
@@ -526,6 +639,7 @@ class Suppression:
 
     @property
     def region_hidden(self) -> np.ndarray:
+        """Boolean per form: whether the region total is hidden."""
         return self.grid_hidden[-1]
 
 
