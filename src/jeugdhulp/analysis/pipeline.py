@@ -203,12 +203,12 @@ class AnalysisResult:
     """
 
     params: AnalysisParams
-    areas: gpd.GeoDataFrame  # code, naam, geometry (sorted by code)
-    hulpvormen: list[str]  # the forms in output order, ALLE last
-    indicators: pd.DataFrame  # raw, with the helper counts (n_*): never publish
-    published: pd.DataFrame  # after disclosure control, contract columns first
-    region: pd.DataFrame  # per hulpvorm: aantal_clienten, inwoners, bereik_per_1000 (published)
-    outside: pd.DataFrame  # categorie × hulpvorm: aantal_clienten (published)
+    areas: gpd.GeoDataFrame
+    hulpvormen: list[str]
+    indicators: pd.DataFrame
+    published: pd.DataFrame
+    region: pd.DataFrame
+    outside: pd.DataFrame
     bands: tuple[tuple[int, int], ...]
     models: dict[str, dict] = field(default_factory=dict)
     smoothing: dict[str, dict] = field(default_factory=dict)
@@ -632,10 +632,10 @@ class Suppression:
         Per row: the published count, or imputed; NaN where the form's total is hidden.
     """
 
-    hidden: np.ndarray  # per row of the indicator table
-    grid_hidden: np.ndarray  # [areas + 1, forms]: the region row last
-    grid: np.ndarray  # the counts of that grid
-    protected: np.ndarray  # per row: published count, or imputed; NaN where the total is hidden
+    hidden: np.ndarray
+    grid_hidden: np.ndarray
+    grid: np.ndarray
+    protected: np.ndarray
 
     @property
     def region_hidden(self) -> np.ndarray:
