@@ -65,6 +65,13 @@ SMALLEST_CLUSTER = 20
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``jeugdhulp analyze`` (options as in FORMATS.md).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Exits with status 2 and a Dutch message on wrong usage.
+    """
     p = _Parser(
         prog="jeugdhulp analyze", description="De hele analyse van een foto, uit bestanden."
     )
@@ -98,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jeugdhulp analyze``: read the files, run the analysis, write the outputs.
+
+    Parameters
+    ----------
+    argv : Sequence of str or None
+        The arguments after ``analyze``; None: ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 1 when an input is wrong (Dutch messages on stderr naming
+        file, row, column and value), 2 on wrong usage.
+    """
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if (args.permutations is not None and args.permutations < 1) or args.threshold < 1:
         print(
@@ -125,8 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def output_problem(out: Path) -> str | None:
-    """Why ``out`` cannot be the output folder (in Dutch), checked before the analysis runs;
-    ``None`` when it can. Nothing is created here."""
+    """Why ``out`` cannot be the output folder, checked before the analysis runs.
+
+    Nothing is created here.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The ``--out`` folder.
+
+    Returns
+    -------
+    str or None
+        The problem in Dutch; None when the folder can be used.
+    """
     if out.exists():
         if not out.is_dir():
             return "bestaat al en is geen map: geef bij --out een map"

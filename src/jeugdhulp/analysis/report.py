@@ -48,12 +48,36 @@ COEFFICIENT_HEADS = {
 
 
 def covariate_label(name: str) -> str:
+    """The Dutch name of a covariate.
+
+    Parameters
+    ----------
+    name : str
+        The covariate's column name.
+
+    Returns
+    -------
+    str
+        Its name in :data:`COVARIATE_LABELS`, else the name with underscores as spaces.
+    """
     return COVARIATE_LABELS.get(name, str(name).replace("_", " "))
 
 
 def significant(value: float, digits: int = 3) -> str:
-    """``value`` rounded to ``digits`` significant digits, Dutch notation (``0,128``; below
-    0,001 as ``< 0,001``)."""
+    """``value`` rounded to ``digits`` significant digits, in Dutch notation, as HTML.
+
+    Parameters
+    ----------
+    value : float
+        Any number; None or non-finite reads as :data:`HIDDEN`.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    str
+        E.g. ``0,128`` or ``1.250``; below 0,001 ``&lt; 0,001`` (escaped for HTML).
+    """
     if value is None or not np.isfinite(value):
         return HIDDEN
     if value == 0:
