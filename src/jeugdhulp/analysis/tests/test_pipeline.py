@@ -190,3 +190,15 @@ def test_a_form_whose_children_all_live_outside_the_areas_gets_no_model_and_a_wa
     ))  # fmt: skip
     assert "CB" not in result.models and "BH" in result.models
     assert "CB: geen kinderen in de gebieden; geen covariatenmodel" in result.warnings
+
+
+def test_flemish_inputs_order_the_forms_as_the_catalogue_and_plain_inputs_alphabetically():
+    areas = grid_areas(3)
+    snapshot = random_snapshot(areas["code"], 200, seed=4)  # forms BH and CB
+    params = AnalysisParams(PEILDATUM, permutations=9)
+    tables = (areas, population_of(areas["code"]), snapshot, params)
+    plain = AnalysisInputs(*tables, centroids=centroids_of(areas))
+    flemish = AnalysisInputs.flemish(*tables, centroids=centroids_of(areas))
+    assert run_analysis(plain).hulpvormen == ["BH", "CB", "ALLE"]
+    # The catalogue lists contextbegeleiding (CB) before behandeling (BH).
+    assert run_analysis(flemish).hulpvormen == ["CB", "BH", "ALLE"]
