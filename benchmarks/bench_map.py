@@ -98,16 +98,11 @@ def _build(folder: Path) -> dict:
 
     started = time.perf_counter()
     inputs = reference_inputs(
-        sorted(region.municipalities["code"]), snapshot, peildatum=PEILDATUM, threshold=5
+        sorted(region.municipalities["code"]),
+        snapshot,
+        params=AnalysisParams(peildatum=PEILDATUM, permutations=99, seed=6, threshold=5),
     )
-    result = run_analysis(
-        inputs.areas,
-        inputs.population,
-        inputs.snapshot,
-        AnalysisParams(peildatum=PEILDATUM, permutations=99, seed=6),
-        centroids=inputs.centroids,
-        sites=inputs.sites,
-    )
+    result = run_analysis(inputs.analysis)
     iroj = Organisation.objects.create(code="BENCH-IROJ", naam="Bench IROJ", soort="iroj")
     run = AnalysisRun.objects.create(
         ronde_id=1,

@@ -136,11 +136,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-# Front-end libraries come from installed packages (Leaflet from django-leaflet, plotly.js from
-# plotly), served by the app; django-leaflet is not an installed app since it needs GeoDjango.
+# Front-end libraries come from installed packages (Leaflet from django-leaflet), served by the
+# app; django-leaflet is not an installed app since it needs GeoDjango.
 STATICFILES_DIRS = [
     ("vendor/leaflet", envconfig.package_path("leaflet") / "static" / "leaflet"),
-    ("vendor/plotly", envconfig.package_path("plotly") / "package_data"),
 ]
 MEDIA_ROOT = private_dir(Path(ENV.get("JEUGDHULP_MEDIA_DIR", VAR_DIR / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o600

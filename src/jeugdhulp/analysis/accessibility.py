@@ -4,15 +4,16 @@
 (enhanced) two-step floating catchment area method; ``unmet_need`` sets that accessibility
 against expected and actual use. Formulas, choices and references: docs/en/analysis-spatial.md.
 
-References:
-    Luo, W. & Wang, F. (2003). Measures of spatial accessibility to health care in a GIS
-    environment: synthesis and a case study in the Chicago region. Environment and Planning B
-    30(6):865–884.
-    Luo, W. & Qi, Y. (2009). An enhanced two-step floating catchment area (E2SFCA) method for
-    measuring spatial accessibility to primary care physicians. Health & Place 15(4):1100–1107.
-    Dai, D. (2010). Black residential segregation, disparities in spatial access to health care
-    facilities, and late-stage breast cancer diagnosis in metropolitan Detroit. Health & Place
-    16(5):1038–1052 (the Gaussian catchment weight).
+References
+----------
+Luo, W. & Wang, F. (2003). Measures of spatial accessibility to health care in a GIS
+environment: synthesis and a case study in the Chicago region. Environment and Planning B
+30(6):865–884.
+Luo, W. & Qi, Y. (2009). An enhanced two-step floating catchment area (E2SFCA) method for
+measuring spatial accessibility to primary care physicians. Health & Place 15(4):1100–1107.
+Dai, D. (2010). Black residential segregation, disparities in spatial access to health care
+facilities, and late-stage breast cancer diagnosis in metropolitan Detroit. Health & Place
+16(5):1038–1052 (the Gaussian catchment weight).
 """
 
 from __future__ import annotations
@@ -42,6 +43,29 @@ def catchment_weight(distance_km: np.ndarray, catchment_km: float, decay: str) -
     (exp(−½(d/d0)²) − exp(−½)) / (1 − exp(−½)), falling smoothly from 1 at the door to 0 at the
     catchment's edge (Dai 2010). ``step``: 1, 0.68, 0.22 in the first, second and last third of
     the catchment (Luo & Qi 2009).
+
+    Parameters
+    ----------
+    distance_km : numpy.ndarray
+        Distances in km.
+    catchment_km : float
+        Catchment radius d0 in km (positive).
+    decay : {"gaussian", "step", "none"}
+        The distance-decay function.
+
+    Returns
+    -------
+    numpy.ndarray
+        The weight per distance, dimensionless in [0, 1].
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``decay`` or a catchment that is not positive.
+
+    References
+    ----------
+    Luo, W. & Wang, F. (2003), Luo, W. & Qi, Y. (2009), Dai, D. (2010): see the module.
     """
     if decay not in DECAYS:
         raise ValueError(f"decay must be one of {DECAYS}, not {decay!r}")
@@ -67,7 +91,16 @@ def project_lonlat(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     points' mean position. Distances in it are within 0.02% of geodesic ones over a region the
     size of Flanders (scale error ≈ (Δλ·cos φ)²/2 at Δλ from that meridian), without the cost
     of a geodesic per pair or of a CRS database lookup (``estimate_utm_crs`` takes 0.6 s).
-    NaN stays NaN.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Longitudes and latitudes in degrees (WGS84).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n, 2) planar x, y in metres; NaN stays NaN.
     """
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     projection = pyproj.Proj(
@@ -96,17 +129,31 @@ def two_step_fca(
     Distances are straight lines in metres after ``project_lonlat``; only the pairs within the
     catchment are kept, in a sparse matrix.
 
-    Parameters:
-        demand: columns ``code``, ``lon``, ``lat`` (WGS84, e.g. the population-weighted
-            centroid), ``demand`` (e.g. residents aged 0–24, or expected need); NaN demand = 0.
-        supply: columns ``site``, ``lon``, ``lat``, ``capacity`` (places or cases per year),
-            one row per site of this form of help.
-        catchment_km: catchment radius d0 in km (straight-line distance).
-        decay: ``gaussian`` (default), ``step`` or ``none``.
+    Parameters
+    ----------
+    demand : pandas.DataFrame
+        ``code``, ``lon``, ``lat`` (WGS84 degrees, e.g. the population-weighted centroid),
+        ``demand`` (persons, e.g. residents aged 0–24, or expected need); NaN demand = 0.
+    supply : pandas.DataFrame
+        ``site``, ``lon``, ``lat`` (WGS84 degrees), ``capacity`` (places or cases per year), one
+        row per site of this form of help.
+    catchment_km : float
+        Catchment radius d0 in km (straight-line distance).
+    decay : {"gaussian", "step", "none"}
+        The distance decay (:func:`catchment_weight`).
 
-    Returns:
-        Series ``toegankelijkheid`` indexed by ``code``: capacity per 1,000 demand within reach;
-        NaN for areas without coordinates.
+    Returns
+    -------
+    pandas.Series
+        ``toegankelijkheid`` indexed by ``code``: capacity (in the unit of ``capacity``) per
+        1,000 demand within reach; NaN for areas without coordinates.
+
+    References
+    ----------
+    Luo, W. & Wang, F. (2003). Measures of spatial accessibility to health care in a GIS
+    environment. Environment and Planning B 30(6):865–884.
+    Luo, W. & Qi, Y. (2009). An enhanced two-step floating catchment area (E2SFCA) method.
+    Health & Place 15(4):1100–1107.
     """
     codes = pd.Index(demand["code"], name="code")
     located = (demand["lon"].notna() & demand["lat"].notna()).to_numpy()
@@ -133,10 +180,30 @@ def two_step_fca(
 def _pairs_within(
     a: np.ndarray, b: np.ndarray, max_distance: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair (i, j) of points ``a[i]``, ``b[j]`` at most ``max_distance`` apart, with that
-    distance (also 0), in row order; ``a`` is not empty. A few hundred sites per form make the
-    full distance matrix cheap when taken in blocks of areas; a k-d tree gave the same pairs
-    and distances, but importing ``scipy.spatial`` took 0.27 s of every run."""
+    """Every pair of points ``a[i]``, ``b[j]`` at most ``max_distance`` apart, with that
+    distance, from blocks of the full distance matrix.
+
+    Kept instead of scipy's ``cKDTree`` after measuring both (issue #15, 5 December 2026, on
+    the benchmark region at scale 1: 9,000 areas, 20 km catchment, two shared cores): the same
+    pairs and distances bit for bit, but ``cKDTree(a).sparse_distance_matrix(cKDTree(b), ...)``
+    took 24–53 ms per form of help (60 sites) against 7–18 ms here, and 150–300 ms against
+    53–100 ms for all 300 sites (``query_ball_point`` plus the distances: the same); with a
+    20 km catchment a sixth of all pairs is in reach, so a tree prunes little. Importing
+    ``scipy.spatial`` adds 0.16–0.27 s to every run (``clusters`` imports it only for areas
+    without neighbours). The tests check these pairs against ``cKDTree``.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+        (n, 2) and (m, 2) planar coordinates in metres; ``a`` is not empty.
+    max_distance : float
+        The largest distance kept, in metres (inclusive).
+
+    Returns
+    -------
+    rows, columns, distances : numpy.ndarray
+        Indices into ``a`` and ``b`` and the distance in metres (also 0), in row order.
+    """
     block = max(1, _PAIR_CELLS_PER_BLOCK // max(len(b), 1))
     found = []
     for start in range(0, len(a), block):
@@ -172,9 +239,28 @@ def unmet_need(
       thresholds), ``gedekt_ver_aanbod`` (use as expected despite low accessibility: families
       travel), ``gedekt`` (use as expected, capacity near), ``onbekend`` (a number is missing).
 
-    With ``credible_shortfall`` (True where use is credibly below expected, e.g. the upper
-    bound of the O/E interval below 1), an area only counts as short when it is True there;
-    otherwise any O < E counts, which is noisy for small areas.
+    Parameters
+    ----------
+    expected : pandas.Series
+        Expected count E per area (children); its index gives the areas.
+    observed : pandas.Series
+        Observed count O per area (children).
+    accessibility : pandas.Series
+        Accessibility per area (capacity per 1,000, :func:`two_step_fca`).
+    population : pandas.Series or None
+        Residents per area (persons), for ``onvervulde_nood_per_1000``.
+    threshold : float or None
+        Accessibility below which it counts as low; None: the median.
+    credible_shortfall : pandas.Series or None
+        True where use is credibly below expected (e.g. the upper bound of the O/E interval
+        below 1): only those areas count as short. None: any O < E counts, which is noisy for
+        small areas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``tekort``, ``lage_toegankelijkheid``, ``onvervulde_nood`` (children),
+        ``onvervulde_nood_per_1000`` (with ``population``) and ``klasse``, per area.
     """
     index = expected.index
     e = expected.astype(float)

@@ -20,16 +20,18 @@ from tqdm import tqdm
 
 from jeugdhulp.analysis.clusters import permutations_for
 from jeugdhulp.analysis.output import write_all
-from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import (
+    AnalysisError,
+    AnalysisInputs,
+    AnalysisParams,
+    run_analysis,
+)
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.data.areas import centroids, read_areas
 from jeugdhulp.data.covariates import read_covariates
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.data.mergers import MERGERS_2025
 from jeugdhulp.data.population import read_population
-from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.data.sites import read_sites
-from jeugdhulp.snapshot.catalogue import HULPVORMEN
 from jeugdhulp.snapshot.reader import read_snapshot
 
 
@@ -63,6 +65,13 @@ SMALLEST_CLUSTER = 20
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``jeugdhulp analyze`` (options as in FORMATS.md).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Exits with status 2 and a Dutch message on wrong usage.
+    """
     p = _Parser(
         prog="jeugdhulp analyze", description="De hele analyse van een foto, uit bestanden."
     )
@@ -96,6 +105,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``jeugdhulp analyze``: read the files, run the analysis, write the outputs.
+
+    Parameters
+    ----------
+    argv : Sequence of str or None
+        The arguments after ``analyze``; None: ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 1 when an input is wrong (Dutch messages on stderr naming
+        file, row, column and value), 2 on wrong usage.
+    """
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if (args.permutations is not None and args.permutations < 1) or args.threshold < 1:
         print(
@@ -123,8 +145,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def output_problem(out: Path) -> str | None:
-    """Why ``out`` cannot be the output folder (in Dutch), checked before the analysis runs;
-    ``None`` when it can. Nothing is created here."""
+    """Why ``out`` cannot be the output folder, checked before the analysis runs.
+
+    Nothing is created here.
+
+    Parameters
+    ----------
+    out : pathlib.Path
+        The ``--out`` folder.
+
+    Returns
+    -------
+    str or None
+        The problem in Dutch; None when the folder can be used.
+    """
     if out.exists():
         if not out.is_dir():
             return "bestaat al en is geen map: geef bij --out een map"
@@ -209,7 +243,7 @@ def _run(args: argparse.Namespace, step) -> int:
         catchment_per_form=tuple(sorted(args.catchment)),
         decay=args.decay,
     )
-    result = run_analysis(
+    inputs = AnalysisInputs.flemish(
         areas,
         population,
         pd.concat(frames, ignore_index=True),
@@ -217,16 +251,13 @@ def _run(args: argparse.Namespace, step) -> int:
         centroids=centres,
         sites=sites,
         covariates=covariates,
-        postcodes=postcode_table(),
-        code_aliases=MERGERS_2025,
-        catalogue=list(HULPVORMEN),
-        progress=step,
     )
+    result = run_analysis(inputs, progress=step)
     step("bestanden schrijven")
-    inputs = [("gebieden", args.areas), ("bevolking", args.population)]
-    inputs += [("covariaten", args.covariates)] if args.covariates else []
-    inputs += [("vestigingen", args.sites)] if args.sites else []
-    inputs += [("foto", path) for path in args.snapshot]
+    files = [("gebieden", args.areas), ("bevolking", args.population)]
+    files += [("covariaten", args.covariates)] if args.covariates else []
+    files += [("vestigingen", args.sites)] if args.sites else []
+    files += [("foto", path) for path in args.snapshot]
     options = {
         "sep": args.sep,
         "permutations_rule": "opgegeven (--permutations)"
@@ -236,7 +267,7 @@ def _run(args: argparse.Namespace, step) -> int:
     }
     try:
         written = write_all(
-            result, args.out, inputs, sep=args.sep, rows_read=rows_read, options=options
+            result, args.out, files, sep=args.sep, rows_read=rows_read, options=options
         )
     except OSError as error:  # a disk that fills up, a folder removed meanwhile
         print(f"{args.out}: kan niet schrijven ({error.strerror or error})", file=sys.stderr)

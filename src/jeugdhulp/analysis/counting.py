@@ -27,7 +27,20 @@ DEFAULT_BIRTH_MONTH = 7  # FORMATS.md: a missing month means 1 July
 
 
 def client_keys(pseudonym: pd.Series, partner: pd.Series) -> pd.Series:
-    """One key per child: the pseudonym, or ``partner + pseudonym`` for partner-local ids."""
+    """One key per child: the pseudonym, or ``partner + pseudonym`` for partner-local ids.
+
+    Parameters
+    ----------
+    pseudonym : pandas.Series
+        ``client_pseudoniem`` per snapshot row; an ``L-`` pseudonym is local to its partner.
+    partner : pandas.Series
+        The delivering partner per row.
+
+    Returns
+    -------
+    pandas.Series
+        The child's key per row (str).
+    """
     keys = pseudonym.astype(str)
     local = keys.str.startswith(LOCAL_PREFIX).to_numpy(bool)
     if local.any():  # joined only where needed: most children have a national pseudonym
@@ -43,6 +56,18 @@ def age_in_years(
 
     Because the birth day is the 1st, the birthday of the reference year has passed exactly when
     the reference month is not before the birth month; the reference day does not matter.
+
+    Parameters
+    ----------
+    birth_year, birth_month : numpy.ndarray
+        Year and month (1–12, NaN when unknown) of birth.
+    year, month : numpy.ndarray
+        Year and month of the reference date (e.g. the peildatum or the start of help).
+
+    Returns
+    -------
+    numpy.ndarray
+        Age in completed years (int64).
     """
     birth_month = np.where(np.isnan(birth_month), DEFAULT_BIRTH_MONTH, birth_month)
     return (year - birth_year - (month < birth_month)).astype(np.int64)
@@ -60,19 +85,24 @@ def resolve_residence(
 
     Parameters
     ----------
-    woonplaats
+    woonplaats : pandas.Series
         Normalised residences from the snapshot: an area code, a 4-digit postcode, ``BUITENLAND``
         or ``ONBEKEND``.
-    area_codes
+    area_codes : pandas.Index
         The codes of the round's areas.
-    postcodes
+    postcodes : pandas.DataFrame or None
         ``[postcode, nis_code, share]``; a postcode goes to the municipality with its largest
         share (a child is one person: it cannot be split over municipalities).
-    code_aliases
+    code_aliases : Mapping[str, str] or None
         Old code → current code (e.g. the 2025 municipal mergers), applied when the code itself
         is not an area.
-    area_of_municipality
+    area_of_municipality : Mapping[str, str] or None
         Municipality code → area code, when the areas are groupings of municipalities.
+
+    Returns
+    -------
+    pandas.Series
+        Per row of ``woonplaats`` (same index): an area code or an outside category (str).
     """
     positions, unique = pd.factorize(woonplaats.astype(str))
     resolved = np.full(len(unique), UNPLACED, dtype=object)
@@ -118,13 +148,27 @@ def client_forms(
 ) -> pd.DataFrame:
     """One row per child × form of help, with the child's attributes and its entry's properties.
 
-    ``residence`` is :func:`resolve_residence` of the snapshot rows; ``distance_km`` and
-    ``same_area`` (optional, per snapshot row) are the distance to the row's site and whether the
-    site lies in the child's own area. Returns columns ``client`` (int code), ``hulpvorm``,
-    ``gebied`` (area code or outside category), ``leeftijd`` (on the peildatum),
-    ``leeftijd_start`` (at the earliest start of this form), ``geslacht``, ``crisis``, ``rtjh``,
-    ``nrtjh`` (any entry of this form through that route), ``afstand_km`` (nearest site of this
-    form, NaN when unknown) and ``eigen_gebied`` (helped at a site in the own area).
+    Parameters
+    ----------
+    snapshot : pandas.DataFrame
+        The validated snapshot rows (``jeugdhulp.snapshot.reader`` frame).
+    residence : pandas.Series
+        :func:`resolve_residence` of the snapshot rows.
+    peildatum : pandas.Timestamp
+        The reference date ages are taken on.
+    distance_km : numpy.ndarray or None
+        Per snapshot row: the distance to the row's site in km (NaN when unknown).
+    same_area : numpy.ndarray or None
+        Per snapshot row: whether the site lies in the child's own area.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``client`` (int code), ``hulpvorm``, ``gebied`` (area code or outside category),
+        ``leeftijd`` (years, on the peildatum), ``leeftijd_start`` (years, at the earliest start of
+        this form), ``geslacht``, ``crisis``, ``rtjh``, ``nrtjh`` (any entry of this form through
+        that route), ``afstand_km`` (km to the nearest site of this form, NaN when unknown) and
+        ``eigen_gebied`` (helped at a site in the own area).
     """
     n = len(snapshot)
     key = client_keys(snapshot["client_pseudoniem"], snapshot["partner"])
@@ -197,7 +241,18 @@ def client_forms(
 
 
 def with_all_forms(forms: pd.DataFrame) -> pd.DataFrame:
-    """Append one ``ALLE`` row per child: earliest start, any crisis/route, nearest site."""
+    """Append one ``ALLE`` row per child: earliest start, any crisis/route, nearest site.
+
+    Parameters
+    ----------
+    forms : pandas.DataFrame
+        :func:`client_forms`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``forms`` with one more row per child, ``hulpvorm`` = ``ALLE``.
+    """
     every = (
         forms.groupby("client", sort=True)
         .agg(

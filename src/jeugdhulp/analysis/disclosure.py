@@ -42,7 +42,20 @@ PROTECTION = 3
 
 
 def small(values: np.ndarray, threshold: int) -> np.ndarray:
-    """Counts from 1 to ``threshold − 1`` (primary suppression)."""
+    """Counts from 1 to ``threshold − 1`` (primary suppression).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Counts (children).
+    threshold : int
+        The smallest count that may be shown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask: True where the count is small.
+    """
     values = np.asarray(values, float)
     return (values >= 1) & (values < threshold)
 
@@ -81,20 +94,6 @@ def suppress_table(
 ) -> np.ndarray:
     """Which cells of a table with margins to hide.
 
-    Parameters
-    ----------
-    table
-        ``[rows + 1, columns + 1]`` non-negative counts: the inner cells, the row totals in the
-        last column, the column totals in the last row, the grand total in the corner.
-    threshold
-        Counts from 1 to ``threshold − 1`` are hidden.
-    protection
-        Every hidden cell can move by at least this much along its rectangle.
-    total_is_sum
-        ``False`` when the last column is not the sum of the row but a count of distinct
-        children (``ALLE``: at most the sum, at least the largest cell); the rectangles then
-        keep those inequalities too.
-
     A rectangle has rows {i, r} and columns {j, c}; moving the primary cell (i, j) up by a moves
     each corner by ±a (an inner corner opposite the primary down, a margin corner with its
     inner partner), moving it down by b moves each corner the other way. Where the last column
@@ -106,7 +105,32 @@ def suppress_table(
     of its row, then the partner row the cheapest admissible one (or pair); the cost of a cell
     is 0 when it is hidden anyway, else its value; a region total only when no witness within
     the areas exists.
-    Returns a boolean mask of the same shape.
+
+    Parameters
+    ----------
+    table : numpy.ndarray
+        ``[rows + 1, columns + 1]`` non-negative counts (children): the inner cells, the row
+        totals in the last column, the column totals in the last row, the grand total in the
+        corner.
+    threshold : int
+        Counts from 1 to ``threshold − 1`` are hidden.
+    protection : int
+        Every hidden cell can move by at least this much (children) along its rectangle.
+    total_is_sum : bool
+        ``False`` when the last column is not the sum of the row but a count of distinct
+        children (``ALLE``: at most the sum, at least the largest cell); the rectangles then
+        keep those inequalities too.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask of the same shape as ``table``: True where the cell is hidden.
+
+    References
+    ----------
+    Giessing, S. & Repsilber, D. (2002). Tools and strategies to protect multiple tables with
+    the GHQUAR cell suppression engine. In Inference Control in Statistical Databases, LNCS 2316.
+    Hundepool, A. et al. (2012). Statistical Disclosure Control. Wiley, §5.4.
     """
     table = np.asarray(table, float)
     hidden = small(table, threshold)
@@ -212,7 +236,22 @@ def suppress_table(
 def hide_shares(
     numerator: np.ndarray, denominator: np.ndarray, denominator_hidden: np.ndarray, threshold: int
 ) -> np.ndarray:
-    """Mask of shares ``numerator / denominator`` that must be hidden."""
+    """Mask of shares ``numerator / denominator`` that must be hidden.
+
+    Parameters
+    ----------
+    numerator, denominator : numpy.ndarray
+        Counts (children) of the share's part and whole.
+    denominator_hidden : numpy.ndarray
+        Boolean mask: True where the whole is hidden.
+    threshold : int
+        The smallest count that may be shown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask: True where the whole is hidden, or the part or the rest is small.
+    """
     numerator = np.asarray(numerator, float)
     rest = np.asarray(denominator, float) - numerator
     return denominator_hidden | small(numerator, threshold) | small(rest, threshold)
@@ -224,10 +263,26 @@ def rounded_share(
     denominator_hidden: np.ndarray,
     threshold: int,
 ) -> np.ndarray:
-    """The publishable share ``numerator / denominator``: NaN where :func:`hide_shares` says so
-    (or the denominator is 0), else with the numerator rounded to the nearest multiple of
-    ``threshold`` (at most ``denominator``), so that adding or subtracting shares of a cell
-    leaves an uncertainty of ``threshold`` children or more."""
+    """The publishable share ``numerator / denominator``.
+
+    NaN where :func:`hide_shares` says so (or the denominator is 0), else with the numerator
+    rounded to the nearest multiple of ``threshold`` (at most ``denominator``), so that adding
+    or subtracting shares of a cell leaves an uncertainty of ``threshold`` children or more.
+
+    Parameters
+    ----------
+    numerator, denominator : numpy.ndarray
+        Counts (children) of the share's part and whole.
+    denominator_hidden : numpy.ndarray
+        Boolean mask: True where the whole is hidden.
+    threshold : int
+        The smallest count that may be shown, also the rounding base.
+
+    Returns
+    -------
+    numpy.ndarray
+        The share in [0, 1], or NaN.
+    """
     numerator = np.asarray(numerator, float)
     denominator = np.asarray(denominator, float)
     base = max(int(threshold), 1)
@@ -238,16 +293,46 @@ def rounded_share(
 
 
 def percentile_allowed(n: np.ndarray, quantile: float, threshold: int) -> np.ndarray:
-    """Whether a percentile of a group of ``n`` values may be published: at least ``threshold``
-    values below and above it (a median needs 2·threshold values, a P90 10·threshold)."""
+    """Whether a percentile of a group of ``n`` values may be published.
+
+    It may when at least ``threshold`` values lie below and above it: a median needs
+    2·threshold values, a P90 10·threshold.
+
+    Parameters
+    ----------
+    n : numpy.ndarray
+        Values per group (children).
+    quantile : float
+        The percentile as a fraction, e.g. 0.5 or 0.9.
+    threshold : int
+        The smallest count that may be shown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask: True where the percentile may be published.
+    """
     n = np.asarray(n, float)
     side = min(quantile, 1 - quantile)
     return np.floor(n * side + 1e-9) >= threshold
 
 
 def all_or_nothing(counts: np.ndarray, threshold: int) -> np.ndarray:
-    """Per line of ``counts`` (``[lines, parts]``): whether the line must be hidden whole because
-    one of its parts is a count from 1 to ``threshold − 1``."""
+    """Which lines of a breakdown must be hidden whole.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        ``[lines, parts]`` counts (children), e.g. an area's counts per age band.
+    threshold : int
+        The smallest count that may be shown.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean mask per line: True where one of its parts is a count from 1 to
+        ``threshold − 1``.
+    """
     return small(np.asarray(counts, float), threshold).any(axis=-1)
 
 
@@ -265,6 +350,26 @@ def protected_counts(
     proportion to ``expected``; in a column whose total is hidden, the whole column is NaN (no
     derived statistic is published for it). Everything about a hidden cell in the result is
     thus a function of published figures and public inputs.
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        ``[rows, columns]`` counts (children).
+    hidden : numpy.ndarray
+        Boolean mask of the same shape: the hidden cells (:func:`suppress_table`).
+    column_totals : numpy.ndarray
+        Total per column (children).
+    totals_hidden : numpy.ndarray
+        Boolean per column: True where the column's total is hidden.
+    expected : numpy.ndarray
+        Expected count per cell (children), the weights of the hidden remainder; cells without
+        a positive one weigh 0 (equal shares when no hidden cell of the column has one).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[rows, columns]`` protected counts (fractional where imputed); NaN in columns whose
+        total is hidden.
     """
     counts = np.asarray(counts, float)
     hidden = np.asarray(hidden, bool)

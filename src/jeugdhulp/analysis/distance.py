@@ -17,7 +17,22 @@ DISTANCE_THRESHOLDS_KM = (5, 10, 20)
 def geodesic_km(
     lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
 ) -> np.ndarray:
-    """Element-wise ellipsoidal distance in km (degrees in, WGS84); NaN where any input is NaN."""
+    """Element-wise ellipsoidal (WGS84) distance between two sets of points.
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2 : numpy.ndarray
+        Longitudes and latitudes in degrees (WGS84), all of the same length.
+
+    Returns
+    -------
+    numpy.ndarray
+        Geodesic distance in km; NaN where any input is NaN.
+
+    References
+    ----------
+    Karney, C. F. F. (2013). Algorithms for geodesics. Journal of Geodesy 87(1):43–55.
+    """
     lon1, lat1, lon2, lat2 = (np.asarray(v, float) for v in (lon1, lat1, lon2, lat2))
     missing = np.isnan(lon1) | np.isnan(lat1) | np.isnan(lon2) | np.isnan(lat2)
     filled = [np.where(missing, 0.0, v) for v in (lon1, lat1, lon2, lat2)]
@@ -28,9 +43,20 @@ def geodesic_km(
 def distance_summary(groups: pd.DataFrame, distance_km: pd.Series) -> pd.DataFrame:
     """Median, P90 (linear interpolation) and the shares within 5/10/20 km per group.
 
-    ``groups`` holds the grouping columns, aligned with ``distance_km``; missing distances are
-    left out. Returns ``mediaan_afstand_km, p90_afstand_km, aandeel_binnen_5km, ...`` and
-    ``n_afstand`` (clients with a known distance) and ``n_binnen_<d>km`` (for disclosure control).
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        The grouping columns (e.g. ``gebied, hulpvorm``), one row per client, aligned with
+        ``distance_km``.
+    distance_km : pandas.Series
+        Distance per client in km; missing distances are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per group: ``mediaan_afstand_km``, ``p90_afstand_km`` (km), ``aandeel_binnen_<d>km``
+        (share in [0, 1]), ``n_afstand`` (clients with a known distance) and ``n_binnen_<d>km``
+        (clients within d km, for disclosure control).
     """
     frame = groups.assign(_d=distance_km.to_numpy()).dropna(subset=["_d"])
     keys = list(groups.columns)

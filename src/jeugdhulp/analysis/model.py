@@ -30,7 +30,25 @@ MAX_ITERATIONS = 100
 
 @dataclass(frozen=True)
 class ModelFit:
-    """One form's fit: fitted counts per area (NaN where not fitted) and its report."""
+    """One form's quasi-Poisson fit.
+
+    Attributes
+    ----------
+    expected : numpy.ndarray
+        Fitted expected count per area (children); NaN where the area was not fitted.
+    coefficients : pandas.DataFrame
+        ``covariaat, rate_ratio, laag, hoog, p``: the rate ratio per standard deviation of the
+        covariate with its 95% interval and p-value (intercept: the rate per resident at the
+        mean covariates).
+    n : int
+        Areas in the fit.
+    dispersion : float
+        Pearson scale φ = X² / (n − p) (1: no overdispersion).
+    deviance_explained : float
+        1 − deviance / null deviance, in [0, 1].
+    warnings : list of str
+        Dutch warnings (covariates left out).
+    """
 
     expected: np.ndarray
     coefficients: pd.DataFrame  # covariate, rate_ratio, laag, hoog, p
@@ -40,6 +58,14 @@ class ModelFit:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> dict:
+        """The fit as the manifest and the report show it.
+
+        Returns
+        -------
+        dict
+            ``n_gebieden``, ``dispersie`` and ``verklaarde_deviantie`` (4 decimals) and
+            ``coefficienten`` (one dict per row of :attr:`coefficients`, 6 decimals).
+        """
         return {
             "n_gebieden": self.n,
             "dispersie": round(self.dispersion, 4),
@@ -54,17 +80,31 @@ class ModelFit:
 def fit_expected_use(
     observed: np.ndarray, population: np.ndarray, covariates: pd.DataFrame
 ) -> ModelFit | None:
-    """Fit the quasi-Poisson model; ``None`` when there are too few usable areas.
+    """Fit the quasi-Poisson model of expected use for one form of help.
 
     Parameters
     ----------
-    observed
-        Clients per area.
-    population
-        Residents 0–24 per area (the offset).
-    covariates
+    observed : numpy.ndarray
+        Clients per area (children).
+    population : numpy.ndarray
+        Residents 0–24 per area (persons; the offset).
+    covariates : pandas.DataFrame
         Numeric covariates, one row per area aligned with ``observed``; rows with a missing
         value or areas without residents are left out of the fit and get no expected count.
+        Constant covariates are dropped with a warning.
+
+    Returns
+    -------
+    ModelFit or None
+        The fit; None when there are too few usable areas (at most the number of covariates
+        plus 2).
+
+    References
+    ----------
+    McCullagh, P. & Nelder, J. A. (1989). Generalized Linear Models, 2nd ed. Chapman & Hall,
+    §2.5 (IRLS) and §6.2 (quasi-likelihood for counts).
+    Ver Hoef, J. M. & Boveng, P. L. (2007). Quasi-Poisson vs. negative binomial regression: how
+    should we model overdispersed count data? Ecology 88(11):2766–2772.
     """
     x = covariates.to_numpy(float)
     use = (population > 0) & np.isfinite(x).all(axis=1) & np.isfinite(observed)

@@ -41,6 +41,7 @@ DECIMALS = {
 _SYNCHRONOUS = "OGR_SQLITE_SYNCHRONOUS"
 # The manifest's rows read per file are rounded to this (see docs/en/disclosure.md).
 ROWS_BASE = 100
+# The libraries a run computes with (statsmodels, libpysal and esda only check it in the tests).
 SOFTWARE = (
     "jeugdhulp",
     "numpy",
@@ -49,13 +50,23 @@ SOFTWARE = (
     "shapely",
     "pyproj",
     "scipy",
-    "statsmodels",
-    "libpysal",
     "pyogrio",
 )
 
 
 def sha256_of(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks of 1 MiB.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file.
+
+    Returns
+    -------
+    str
+        The hexadecimal digest.
+    """
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -64,7 +75,18 @@ def sha256_of(path: Path) -> str:
 
 
 def rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Fixed decimals per column; counts as nullable integers (empty when hidden)."""
+    """Fixed decimals per column (:data:`DECIMALS`); counts as nullable integers.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Published indicators.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with floats rounded and counts as ``Int64`` (empty when hidden).
+    """
     out = frame.copy()
     for column in out.columns:
         if column == "aantal_clienten":
@@ -82,22 +104,56 @@ def rounded(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def ordered(result: AnalysisResult) -> pd.DataFrame:
-    """The published indicators, by area code and then form of help (``ALLE`` last)."""
+    """The published indicators, by area code and then form of help (``ALLE`` last).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result.published`` in output order.
+    """
     order = {form: i for i, form in enumerate(result.hulpvormen)}
     frame = result.published.assign(_f=result.published["hulpvorm"].map(order))
     return frame.sort_values(["gebied_code", "_f"], kind="stable").drop(columns="_f")
 
 
 def write_csv(result: AnalysisResult, path: Path, *, sep: str = ",") -> None:
+    """Write ``indicatoren.csv``: the published indicators, rounded, in output order.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+    path : pathlib.Path
+        The file to write (UTF-8, ``\\n`` line ends).
+    sep : {",", ";"}
+        The field separator (``;`` for Belgian Excel).
+    """
     float_text(safe_frame(rounded(ordered(result)))).to_csv(
         path, sep=sep, index=False, encoding="utf-8", lineterminator="\n"
     )
 
 
 def float_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float columns as the text ``to_csv`` writes for them (the shortest repr, empty for NaN),
-    formatted only where a cell is filled: after disclosure control most cells are empty, and
-    Python formats a float faster than numpy's ``astype(str)``, which ``to_csv`` uses."""
+    """Float columns as the text ``to_csv`` writes for them (the shortest repr, empty for NaN).
+
+    Formatted only where a cell is filled: after disclosure control most cells are empty, and
+    Python formats a float faster than numpy's ``astype(str)``, which ``to_csv`` uses.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with every float64 column as text.
+    """
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype != np.float64:
@@ -111,12 +167,20 @@ def float_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_geopackage(result: AnalysisResult, path: Path) -> None:
-    """One layer per form of help (layer name = the code, ``ALLE`` too), same columns as the
-    CSV, geometry in the areas' CRS.
+    """Write ``gebieden.gpkg``: one layer per form of help (layer name = the code, ``ALLE`` too).
 
-    SQLite's synchronous writes are switched off while writing (the file is the same): they
-    made GDAL wait for the disk after each layer, and ``write_all`` writes into a staging
-    folder anyway, so a crash never leaves a half-written file in the output folder."""
+    Same columns as the CSV, geometry in the areas' CRS. SQLite's synchronous writes are
+    switched off while writing (the file is the same): they made GDAL wait for the disk after
+    each layer, and ``write_all`` writes into a staging folder anyway, so a crash never leaves a
+    half-written file in the output folder.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+    path : pathlib.Path
+        The file to write.
+    """
     geometry = result.areas.set_index("code").geometry
     frame = rounded(ordered(result))
     previous = pyogrio.get_gdal_config_option(_SYNCHRONOUS)
@@ -137,7 +201,26 @@ def manifest(
     rows_read: dict[str, int] | None = None,
     options: dict | None = None,
 ) -> dict:
-    """Everything needed to reproduce the run (no counts that disclosure control hides)."""
+    """Everything needed to reproduce the run (no counts that disclosure control hides).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+    inputs : Iterable of (str, pathlib.Path)
+        Role (``gebieden``, ``bevolking``, ...) and path of each input file: checksummed.
+    rows_read : dict of str to int or None
+        Rows read per snapshot file; published rounded (:func:`rows_read_published`).
+    options : dict or None
+        Further parameters to record (e.g. the CSV separator).
+
+    Returns
+    -------
+    dict
+        The manifest (JSON-ready): format, inputs with SHA-256 and size in bytes, rows read,
+        parameters, seed, software versions of :data:`SOFTWARE`, forms of help, age bands,
+        areas, smoothing moments, model fits, warnings and the output files.
+    """
     versions = {}
     for name in SOFTWARE:
         try:
@@ -171,9 +254,21 @@ def manifest(
 
 
 def rows_read_published(rows_read: dict[str, int]) -> dict[str, int]:
-    """Rows read per file, rounded to the nearest multiple of :data:`ROWS_BASE`: exact numbers
-    minus the published totals per form would give the hidden table of children outside the
-    areas."""
+    """Rows read per file, rounded to the nearest multiple of :data:`ROWS_BASE`.
+
+    Exact numbers minus the published totals per form would give the hidden table of children
+    outside the areas.
+
+    Parameters
+    ----------
+    rows_read : dict of str to int
+        Rows read per file name.
+
+    Returns
+    -------
+    dict of str to int
+        The same, rounded.
+    """
     return {name: int(ROWS_BASE * round(n / ROWS_BASE)) for name, n in rows_read.items()}
 
 
@@ -197,8 +292,31 @@ def write_all(
     rows_read: dict[str, int] | None = None,
     options: dict | None = None,
 ) -> list[Path]:
-    """Write the four files into ``out``: first into a temporary folder next to it, then moved,
-    so an interrupted run never leaves a half-written mix."""
+    """Write the four files into ``out`` (CSV, GeoPackage, report, manifest).
+
+    They are written into a temporary folder next to it first, then moved, so an interrupted
+    run never leaves a half-written mix.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+    out : pathlib.Path
+        The output folder (created when missing).
+    inputs : Iterable of (str, pathlib.Path)
+        The input files, for the manifest (:func:`manifest`).
+    sep : {",", ";"}
+        The CSV's field separator.
+    rows_read : dict of str to int or None
+        Rows read per snapshot file, for the manifest.
+    options : dict or None
+        Further parameters for the manifest.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".jeugdhulp-", dir=out))
     try:

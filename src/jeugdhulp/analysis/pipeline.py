@@ -1,4 +1,4 @@
-"""The whole analysis of a round: ``run_analysis(areas, population, snapshot, ...)``.
+"""The whole analysis of a round: ``run_analysis(AnalysisInputs(...))``.
 
 Takes the loaders' DataFrames (``jeugdhulp.data.*``, ``jeugdhulp.snapshot.reader``) or the same
 shapes built from the database, and returns an :class:`AnalysisResult` with the indicators per
@@ -36,6 +36,9 @@ from jeugdhulp.analysis.standardisation import (
     standardised_ratio,
 )
 from jeugdhulp.analysis.standardisation import expected_counts as indirect_expected
+from jeugdhulp.data.mergers import MERGERS_2025
+from jeugdhulp.data.postcodes import postcode_table
+from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 YOUNG_ADULT_AGE = 18
 EARLY_AGE_MAX = 5
@@ -94,7 +97,31 @@ class AnalysisError(ValueError):
 
 @dataclass(frozen=True)
 class AnalysisParams:
-    """Every choice of a run; all of it goes into the manifest."""
+    """Every choice of a run; all of it goes into the manifest.
+
+    Attributes
+    ----------
+    peildatum : datetime.date
+        The round's reference date: ages are taken on it, the population year closest to it.
+    seed : int
+        Seed of the permutations (cluster inference).
+    permutations : int
+        Conditional permutations per area for the cluster p-values.
+    threshold : int
+        The smallest count that may be published (children); 1 … threshold − 1 are hidden.
+    alpha : float
+        False discovery rate of the cluster tests (Benjamini–Hochberg).
+    cluster_method : {"gi_star", "moran"}
+        Getis–Ord Gi* or local Moran's I.
+    covariates : tuple of str or None
+        The covariates of the expected-use model; None: every covariate given.
+    catchment_km : float
+        E2SFCA catchment radius in km (straight line).
+    catchment_per_form : tuple of (str, float)
+        Catchment radius in km per form of help, overriding ``catchment_km``.
+    decay : {"gaussian", "step", "none"}
+        E2SFCA distance decay.
+    """
 
     peildatum: dt.date
     seed: int = 0
@@ -108,9 +135,28 @@ class AnalysisParams:
     decay: str = "gaussian"
 
     def catchment_for(self, form: str) -> float:
+        """The catchment radius of a form of help.
+
+        Parameters
+        ----------
+        form : str
+            A form-of-help code.
+
+        Returns
+        -------
+        float
+            Radius in km.
+        """
         return dict(self.catchment_per_form).get(form, self.catchment_km)
 
     def as_dict(self) -> dict:
+        """The parameters as the manifest records them.
+
+        Returns
+        -------
+        dict
+            JSON-ready: the peildatum as ISO text, tuples as lists and dicts.
+        """
         return {
             "peildatum": self.peildatum.isoformat(),
             "seed": self.seed,
@@ -127,13 +173,42 @@ class AnalysisParams:
 
 @dataclass
 class AnalysisResult:
+    """The result of :func:`run_analysis`.
+
+    Attributes
+    ----------
+    params : AnalysisParams
+        The run's parameters.
+    areas : geopandas.GeoDataFrame
+        ``code, naam, geometry`` (sorted by code).
+    hulpvormen : list of str
+        The forms in output order, ``ALLE`` last.
+    indicators : pandas.DataFrame
+        Raw indicators per area × form, with the helper counts (``n_*``): never publish.
+    published : pandas.DataFrame
+        After disclosure control, contract columns first: the only table written anywhere.
+    region : pandas.DataFrame
+        Per form: ``aantal_clienten`` (children), ``inwoners`` (persons), ``bereik_per_1000``
+        (published).
+    outside : pandas.DataFrame
+        ``categorie`` × ``hulpvorm``: ``aantal_clienten`` (children, published).
+    bands : tuple of (int, int)
+        The reporting age bands (years, inclusive).
+    models : dict
+        Per form the covariate model's summary (:meth:`jeugdhulp.analysis.model.ModelFit.summary`).
+    smoothing : dict
+        Per form the empirical-Bayes method and its moments ``m`` and ``A``.
+    warnings : list of str
+        Dutch warnings about the inputs and the fits.
+    """
+
     params: AnalysisParams
-    areas: gpd.GeoDataFrame  # code, naam, geometry (sorted by code)
-    hulpvormen: list[str]  # the forms in output order, ALLE last
-    indicators: pd.DataFrame  # raw, with the helper counts (n_*): never publish
-    published: pd.DataFrame  # after disclosure control, contract columns first
-    region: pd.DataFrame  # per hulpvorm: aantal_clienten, inwoners, bereik_per_1000 (published)
-    outside: pd.DataFrame  # categorie × hulpvorm: aantal_clienten (published)
+    areas: gpd.GeoDataFrame
+    hulpvormen: list[str]
+    indicators: pd.DataFrame
+    published: pd.DataFrame
+    region: pd.DataFrame
+    outside: pd.DataFrame
     bands: tuple[tuple[int, int], ...]
     models: dict[str, dict] = field(default_factory=dict)
     smoothing: dict[str, dict] = field(default_factory=dict)
@@ -144,54 +219,141 @@ Progress = Callable[[str], None]
 
 
 def form_order(codes: Sequence[str], catalogue: Sequence[str] = ()) -> list[str]:
-    """Catalogue order first, other codes alphabetically, ``ALLE`` last."""
+    """The forms of help in output order.
+
+    Parameters
+    ----------
+    codes : Sequence of str
+        The form codes present (``ALLE`` may be among them).
+    catalogue : Sequence of str
+        The catalogue's codes in their usual order.
+
+    Returns
+    -------
+    list of str
+        Catalogue order first, other codes alphabetically, ``ALLE`` last.
+    """
     present = set(codes) - {ALL_FORMS}
     known = [c for c in catalogue if c in present]
     return [*known, *sorted(present - set(known)), ALL_FORMS]
 
 
-def run_analysis(
-    areas: gpd.GeoDataFrame,
-    population: pd.DataFrame,
-    snapshot: pd.DataFrame,
-    params: AnalysisParams,
-    *,
-    centroids: pd.DataFrame,
-    sites: gpd.GeoDataFrame | None = None,
-    covariates: pd.DataFrame | None = None,
-    postcodes: pd.DataFrame | None = None,
-    code_aliases: Mapping[str, str] | None = None,
-    area_of_municipality: Mapping[str, str] | None = None,
-    catalogue: Sequence[str] = (),
-    progress: Progress | None = None,
-) -> AnalysisResult:
-    """Run every step; see docs/en/analysis.md for the methods.
+@dataclass(frozen=True)
+class AnalysisInputs:
+    """Everything one analysis run reads: the tables, the parameters and how to resolve
+    residences. The CLI builds it from files (:mod:`jeugdhulp.analysis.cli`), the web app from
+    the database (``jeugdhulp.results.inputs``), an analyst in a notebook from DataFrames.
 
     Parameters
     ----------
-    areas
-        ``code``, ``naam``, ``geometry`` (any CRS).
-    population
-        Tidy population (``jeugdhulp.data.population`` layout).
-    snapshot
-        The validated snapshot rows (``jeugdhulp.snapshot.reader`` frame), all partners.
-    centroids
-        ``code, lon, lat`` per area (WGS84), e.g. ``jeugdhulp.data.areas.centroids``.
-    sites
-        Sites in WGS84 (``vestiging, hulpvorm, capaciteit, geometry``): distances and supply.
-    covariates
-        ``area_code`` and numeric columns for the expected-use model.
-    postcodes, code_aliases, area_of_municipality
-        Residence resolution, see :func:`jeugdhulp.analysis.counting.resolve_residence`.
-    catalogue
-        Form-of-help codes in their usual order (output order).
-    progress
-        Called with a Dutch label before each step.
+    areas : geopandas.GeoDataFrame
+        ``code``, ``naam``, ``geometry`` (any CRS), one row per area to analyse.
+    population : pandas.DataFrame
+        Residents per area × year × age × sex (``jeugdhulp.data.population`` layout; persons).
+    snapshot : pandas.DataFrame
+        The validated snapshot rows of all partners (``jeugdhulp.snapshot.reader`` frame).
+    params : AnalysisParams
+        Every choice of the run (peildatum, seed, permutations, threshold, ...).
+    centroids : pandas.DataFrame
+        ``code, lon, lat`` per area (WGS84 degrees), e.g. ``jeugdhulp.data.areas.centroids``.
+    sites : geopandas.GeoDataFrame or None
+        Sites (``vestiging, hulpvorm, capaciteit, geometry``; capacity in places or cases per
+        year): distances and supply. None: no distances, no accessibility.
+    covariates : pandas.DataFrame or None
+        ``area_code`` and numeric columns for the expected-use model. None: no model.
+    postcodes : pandas.DataFrame or None
+        Postcode → municipality shares for residences given as a postcode
+        (``jeugdhulp.data.postcodes.postcode_table``).
+    code_aliases : Mapping[str, str] or None
+        Old area code → current code (e.g. ``jeugdhulp.data.mergers.MERGERS_2025``).
+    area_of_municipality : Mapping[str, str] or None
+        Municipality code → area code, when the areas are not municipalities.
+    catalogue : Sequence[str]
+        Form-of-help codes in their usual order (the output order).
+
+    See Also
+    --------
+    run_analysis : runs the analysis on these inputs.
     """
+
+    areas: gpd.GeoDataFrame
+    population: pd.DataFrame
+    snapshot: pd.DataFrame
+    params: AnalysisParams
+    centroids: pd.DataFrame
+    sites: gpd.GeoDataFrame | None = None
+    covariates: pd.DataFrame | None = None
+    postcodes: pd.DataFrame | None = None
+    code_aliases: Mapping[str, str] | None = None
+    area_of_municipality: Mapping[str, str] | None = None
+    catalogue: Sequence[str] = ()
+
+    @classmethod
+    def flemish(
+        cls,
+        areas: gpd.GeoDataFrame,
+        population: pd.DataFrame,
+        snapshot: pd.DataFrame,
+        params: AnalysisParams,
+        *,
+        centroids: pd.DataFrame,
+        sites: gpd.GeoDataFrame | None = None,
+        covariates: pd.DataFrame | None = None,
+    ) -> AnalysisInputs:
+        """Inputs with Flanders' residence resolution and catalogue: Belgian postcodes, the
+        2025 municipal mergers as code aliases and the default forms of help in their order.
+
+        Parameters
+        ----------
+        areas, population, snapshot, params, centroids, sites, covariates
+            As in :class:`AnalysisInputs`.
+
+        Returns
+        -------
+        AnalysisInputs
+            The inputs as ``jeugdhulp analyze`` and the web application run them.
+        """
+        return cls(
+            areas=areas,
+            population=population,
+            snapshot=snapshot,
+            params=params,
+            centroids=centroids,
+            sites=sites,
+            covariates=covariates,
+            postcodes=postcode_table(),
+            code_aliases=MERGERS_2025,
+            catalogue=tuple(HULPVORMEN),
+        )
+
+
+def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) -> AnalysisResult:
+    """Run every step of the analysis on ``inputs``; see docs/en/analysis.md for the methods.
+
+    Parameters
+    ----------
+    inputs : AnalysisInputs
+        The tables and parameters of the run.
+    progress : callable or None
+        Called with a Dutch label (str) before each step.
+
+    Returns
+    -------
+    AnalysisResult
+        The raw indicators (never to be published) and, after disclosure control, the
+        published indicators, region and outside tables, with the model fits, the smoothing
+        moments and the warnings.
+
+    Raises
+    ------
+    AnalysisError
+        When the inputs do not fit together (Dutch message).
+    """
+    params, areas, centroids, sites = inputs.params, inputs.areas, inputs.centroids, inputs.sites
     step = progress or (lambda _label: None)
     # The readers keep per-row metadata in ``attrs``, which pandas deep-copies on every
     # operation (seconds at 200,000 rows); the analysis does not need it.
-    snapshot, population = snapshot.copy(deep=False), population.copy(deep=False)
+    snapshot, population = inputs.snapshot.copy(deep=False), inputs.population.copy(deep=False)
     snapshot.attrs, population.attrs = {}, {}
     warnings: list[str] = []
     areas = areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True)
@@ -203,16 +365,16 @@ def run_analysis(
     residence = resolve_residence(
         snapshot["woonplaats"],
         codes,
-        postcodes,
-        code_aliases=code_aliases,
-        area_of_municipality=area_of_municipality,
+        inputs.postcodes,
+        code_aliases=inputs.code_aliases,
+        area_of_municipality=inputs.area_of_municipality,
     )
     centre = centroids.assign(code=centroids["code"].astype(str)).set_index("code")
     distance, same_area = _row_distances(snapshot, residence, centre, areas, sites)
     forms = with_all_forms(
         client_forms(snapshot, residence, peildatum, distance_km=distance, same_area=same_area)
     )
-    hulpvormen = form_order(forms["hulpvorm"].unique().tolist(), catalogue)
+    hulpvormen = form_order(forms["hulpvorm"].unique().tolist(), inputs.catalogue)
     band = strata.band_of(forms["leeftijd"].to_numpy())
     in_area = codes.get_indexer(forms["gebied"]) >= 0
     category = np.where(in_area, AGE_OUTSIDE, forms["gebied"].to_numpy())
@@ -249,7 +411,7 @@ def run_analysis(
         table.loc[rows.index, "kans_boven_1"] = prob
         smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
 
-    models = _fit_models(table, covariates, params, warnings, step)
+    models = _fit_models(table, inputs.covariates, params, warnings, step)
 
     step("ruimtelijke clusters (hotspots en blauwe zones)")
     weights = clusters.queen_adjacency(areas)
@@ -407,7 +569,23 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
 
     Population codes that match no area (another area version?), areas with children in care
     but no residents (counted in no rate), and a reach above 1,000 per 1,000 (more children in
-    care than live there: a wrong residence or population file)."""
+    care than live there: a wrong residence or population file).
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        The population (``area_code`` column).
+    codes : pandas.Index
+        The areas' codes.
+    table : pandas.DataFrame
+        The raw indicator table (``hulpvorm``, ``gebied_code``, ``aantal_clienten``,
+        ``inwoners``).
+
+    Returns
+    -------
+    list of str
+        The warnings found (none when the inputs fit).
+    """
     found = []
     unknown = pd.Index(population["area_code"].astype(str).unique()).difference(codes)
     if len(unknown):
@@ -440,15 +618,28 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
 
 @dataclass(frozen=True)
 class Suppression:
-    """The decision of disclosure control on the area × form table, in the table's row order."""
+    """The decision of disclosure control on the area × form table, in the table's row order.
 
-    hidden: np.ndarray  # per row of the indicator table
-    grid_hidden: np.ndarray  # [areas + 1, forms]: the region row last
-    grid: np.ndarray  # the counts of that grid
-    protected: np.ndarray  # per row: published count, or imputed; NaN where the total is hidden
+    Attributes
+    ----------
+    hidden : numpy.ndarray
+        Boolean per row of the indicator table.
+    grid_hidden : numpy.ndarray
+        Boolean ``[areas + 1, forms]``: the region row last.
+    grid : numpy.ndarray
+        The counts of that grid (children).
+    protected : numpy.ndarray
+        Per row: the published count, or imputed; NaN where the form's total is hidden.
+    """
+
+    hidden: np.ndarray
+    grid_hidden: np.ndarray
+    grid: np.ndarray
+    protected: np.ndarray
 
     @property
     def region_hidden(self) -> np.ndarray:
+        """Boolean per form: whether the region total is hidden."""
         return self.grid_hidden[-1]
 
 

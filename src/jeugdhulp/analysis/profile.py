@@ -58,8 +58,25 @@ def _values(array: np.ndarray) -> list[float | None]:
 
 
 def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
-    """Per form of help: counts and reach by age band, the distance distribution, crisis and
-    young-adult shares, and the number of hotspots and blue zones (JSON-ready)."""
+    """The region's profile per form of help, for the dashboard (JSON-ready, suppressed).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run.
+    population : pandas.DataFrame
+        The run's population (``jeugdhulp.data.population`` layout; persons), for the reach per
+        age band.
+
+    Returns
+    -------
+    dict
+        ``banden`` and ``afstandsklassen`` (labels) and per form of help under ``hulpvormen``:
+        ``aantal_per_band`` (children), ``bereik_per_band`` (per 1,000 residents), ``afstand``
+        (children per distance class), ``aandeel_crisis`` and ``aandeel_jongvolwassen`` (shares
+        in [0, 1]), ``hotspots`` and ``blauwe_zones`` (areas); None where disclosure control hides
+        a figure.
+    """
     t = result.params.threshold
     raw = result.indicators
     forms = result.hulpvormen

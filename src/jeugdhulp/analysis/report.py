@@ -6,6 +6,9 @@ It shows only published (disclosure-controlled) numbers; hidden ones read "te we
 from __future__ import annotations
 
 import html
+from functools import cache
+from importlib.resources import files
+from string import Template
 
 import numpy as np
 import pandas as pd
@@ -19,17 +22,11 @@ HIDDEN = "te weinig gegevens"
 RATIO_BREAKS = (0.67, 0.8, 0.91, 1.1, 1.25, 1.5)
 RATIO_COLOURS = ("#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806")
 CLUSTER_COLOURS = {"hotspot": "#b35806", "blauwe_zone": "#2166ac", "geen": "#f0f0f0"}
+# The legend's classes, written as HTML text (a "<" before a space is text).
+RATIO_LABELS = ("< 0,67", "0,67–0,8", "0,8–0,91", "0,91–1,1", "1,1–1,25", "1,25–1,5", "> 1,5")
 MAP_WIDTH = 640
-CSS = """
-body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222}
-h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.2rem .5rem;
-text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
-.note{background:#fff8e1;border-left:4px solid #f1a340;padding:.5rem 1rem}
-.maps{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{font-size:.9rem}
-.legend span{display:inline-block;width:1rem;height:.8rem;margin:0 .2rem 0 .6rem}
-svg path{stroke:#888;stroke-width:.3}
-"""
+# The page around the tables and maps (``string.Template``; ``$$`` for a literal dollar).
+PAGE = "report_page.html"
 
 
 # Dutch names of the covariates the platform knows (others: the name, underscores as spaces).
@@ -51,12 +48,36 @@ COEFFICIENT_HEADS = {
 
 
 def covariate_label(name: str) -> str:
+    """The Dutch name of a covariate.
+
+    Parameters
+    ----------
+    name : str
+        The covariate's column name.
+
+    Returns
+    -------
+    str
+        Its name in :data:`COVARIATE_LABELS`, else the name with underscores as spaces.
+    """
     return COVARIATE_LABELS.get(name, str(name).replace("_", " "))
 
 
 def significant(value: float, digits: int = 3) -> str:
-    """``value`` rounded to ``digits`` significant digits, Dutch notation (``0,128``; below
-    0,001 as ``< 0,001``)."""
+    """``value`` rounded to ``digits`` significant digits, in Dutch notation, as HTML.
+
+    Parameters
+    ----------
+    value : float
+        Any number; None or non-finite reads as :data:`HIDDEN`.
+    digits : int
+        Significant digits.
+
+    Returns
+    -------
+    str
+        E.g. ``0,128`` or ``1.250``; below 0,001 ``&lt; 0,001`` (escaped for HTML).
+    """
     if value is None or not np.isfinite(value):
         return HIDDEN
     if value == 0:
@@ -194,7 +215,29 @@ def _bars(region: pd.DataFrame) -> str:
     )
 
 
+def _legend() -> str:
+    """The ratio map's legend: a coloured box and its class per colour."""
+    return "".join(
+        f"<span style='background:{c}'></span>{label}"
+        for c, label in zip(RATIO_COLOURS, RATIO_LABELS, strict=True)
+    )
+
+
 def render_report(result: AnalysisResult) -> str:
+    """The report page of a run, from the template ``report_page.html``.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        A finished run; only its published tables are shown.
+
+    Returns
+    -------
+    str
+        The whole HTML document (UTF-8 text, ``\\n`` line ends). Plain values are escaped with
+        :func:`html.escape` where they enter the page; the tables, maps and charts are built
+        here, escaping each value they show.
+    """
     params = result.params
     published = result.published
     everything = published[published["hulpvorm"] == "ALLE"].set_index("gebied_code")
@@ -204,32 +247,6 @@ def render_report(result: AnalysisResult) -> str:
     eb = everything["ratio_eb"].to_numpy(float)
     titles = [f"{n}: {_fmt(v)}" for n, v in zip(names, eb, strict=True)]
     cluster = everything["cluster"].fillna("geen").to_numpy()
-    maps = (
-        "<div class='maps'><figure>"
-        + _map(paths, viewbox, _ratio_colour(eb), titles, "gladgestreken ratio, alle hulpvormen")
-        + "<figcaption>Gladgestreken verhouding werkelijk/verwacht gebruik (ALLE). "
-        + "<span class='legend'>"
-        + "".join(
-            f"<span style='background:{c}'></span>{lab}"
-            for c, lab in zip(
-                RATIO_COLOURS,
-                ["< 0,67", "0,67–0,8", "0,8–0,91", "0,91–1,1", "1,1–1,25", "1,25–1,5", "> 1,5"],
-                strict=True,
-            )
-        )
-        + "<span style='background:#cccccc'></span>"
-        + HIDDEN
-        + "</span></figcaption></figure><figure>"
-        + _map(
-            paths,
-            viewbox,
-            [CLUSTER_COLOURS.get(c, "#f0f0f0") for c in cluster],
-            [f"{n}: {CLUSTER_LABELS.get(c, c)}" for n, c in zip(names, cluster, strict=True)],
-            "hotspots en blauwe zones, alle hulpvormen",
-        )
-        + "<figcaption>Hotspots (oranje) en blauwe zones (blauw), alle hulpvormen.</figcaption>"
-        + "</figure></div>"
-    )
     counts = (
         published.groupby("hulpvorm", sort=False)["cluster"].value_counts().unstack(fill_value=0)
     )
@@ -244,49 +261,48 @@ def render_report(result: AnalysisResult) -> str:
             f"{significant(fit['verklaarde_deviantie'])}</p>"
             + (_coefficient_table(rows) if rows else "")
         )
-    models = "".join(model_parts) or "<p>Geen covariaten gegeven: geen covariatenmodel.</p>"
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Analyse foto {params.peildatum}</title>
-<style>{CSS}</style></head><body>
-<h1>Jeugdhulp: analyse van de foto met peildatum {params.peildatum.strftime("%d/%m/%Y")}</h1>
-<p class="note">Een verschil tussen verwacht en werkelijk gebruik is een vraag, geen oordeel.
-Het kan wijzen op een tekort aan aanbod, maar ook op andere noden, andere hulp (buiten deze foto)
-of op verschillen in registratie. Aantallen van 1 tot {params.threshold - 1} en alles wat ze zou
-verraden staan er niet in ({HIDDEN}).</p>
-<h2>Regio</h2>{_table(result.region, {"inwoners": 0, "bereik_per_1000": 2})}
-{_bars(result.region)}
-<h2>Kaarten</h2>{maps}
-<h2>Hotspots en blauwe zones per hulpvorm</h2>
-<p>Getis–Ord Gi* op de logaritme van de gladgestreken ratio, {params.permutations}
-permutaties (seed {params.seed}), Benjamini–Hochberg op {params.alpha:.0%}.</p>{_table(counts)}
-<h2>Kinderen buiten de gebieden</h2>{
-        _table(
-            result.outside.pivot(index="categorie", columns="hulpvorm", values="aantal_clienten")
-            .reindex(columns=result.hulpvormen)
-            .reset_index()
-        )
+    outside = (
+        result.outside.pivot(index="categorie", columns="hulpvorm", values="aantal_clienten")
+        .reindex(columns=result.hulpvormen)
+        .reset_index()
+    )
+    text = {
+        "peildatum": params.peildatum,
+        "peildatum_text": params.peildatum.strftime("%d/%m/%Y"),
+        "largest_hidden": params.threshold - 1,
+        "threshold": params.threshold,
+        "hidden": HIDDEN,
+        "permutations": params.permutations,
+        "seed": params.seed,
+        "alpha": f"{params.alpha:.0%}",
+        "decay": params.decay,
+        "catchment_km": _fmt(params.catchment_km, 0),
     }
-<h2>Covariatenmodel (quasi-Poisson)</h2>{models}
-<h2>Werkwijze</h2>
-<ul><li>Verwacht gebruik: indirecte standaardisatie op leeftijdsklasse × geslacht met de eigen
-regio als referentie; 95%-betrouwbaarheidsinterval exact volgens Poisson.</li>
-<li>Gladgestreken ratio: empirische Bayes (Poisson–Gamma, momentenmethode van Marshall 1991);
-kans_boven_1 is de kans dat de echte ratio boven 1 ligt.</li>
-<li>Afstand: over het aardoppervlak van het zwaartepunt van het woongebied tot de vestiging.</li>
-<li>Toegankelijkheid: capaciteit per 1.000 jongeren binnen bereik (E2SFCA, afstandsverval
-{html.escape(params.decay)}, straal {_fmt(params.catchment_km, 0)} km).</li>
-<li>Bescherming van kleine aantallen: aantallen van 1 tot {params.threshold - 1} zijn
-verborgen, en zoveel andere cellen dat elk verborgen aantal nog minstens vier mogelijke waarden
-heeft, ook voor wie alles heeft wat gepubliceerd wordt (alle bestanden, versies en rondes) en de
-openbare gegevens, weet dat een verborgen cel minstens 1 is en vergelijkingen of
-rekenprogramma's op alle cijfers samen loslaat. Verwachte waarden, ratio's, medianen en aandelen
-staan er alleen waar het aantal zelf getoond wordt. Het model en het gladstrijken worden
-berekend op de getoonde aantallen; de verborgen rest van een hulpvorm wordt daarbij verdeeld
-volgens het verwachte gebruik. Aandelen zijn afgerond op veelvouden van {params.threshold}
-kinderen. Een mediaan of P90 staat er alleen als er aan elke kant minstens
-{params.threshold} kinderen liggen. Niet beschermd: het verschil tussen twee analyses van
-dezelfde foto op een andere gebiedsindeling of na een nieuwe aanlevering.</li></ul>
-{f"<h2>Waarschuwingen</h2><ul>{warnings}</ul>" if warnings else ""}
-</body></html>
-"""
+    markup = {
+        "region_table": _table(result.region, {"inwoners": 0, "bereik_per_1000": 2}),
+        "region_bars": _bars(result.region),
+        "ratio_map": _map(
+            paths, viewbox, _ratio_colour(eb), titles, "gladgestreken ratio, alle hulpvormen"
+        ),
+        "ratio_legend": _legend(),
+        "cluster_map": _map(
+            paths,
+            viewbox,
+            [CLUSTER_COLOURS.get(c, "#f0f0f0") for c in cluster],
+            [f"{n}: {CLUSTER_LABELS.get(c, c)}" for n, c in zip(names, cluster, strict=True)],
+            "hotspots en blauwe zones, alle hulpvormen",
+        ),
+        "cluster_table": _table(counts),
+        "outside_table": _table(outside),
+        "models": "".join(model_parts) or "<p>Geen covariaten gegeven: geen covariatenmodel.</p>",
+        "warnings": f"<h2>Waarschuwingen</h2><ul>{warnings}</ul>" if warnings else "",
+    }
+    escaped = {key: html.escape(str(value)) for key, value in text.items()}
+    return _page().substitute(escaped | markup)
+
+
+@cache
+def _page() -> Template:
+    """The page template, shipped beside this module as package data."""
+    return Template(files(__package__).joinpath(PAGE).read_text(encoding="utf-8"))

@@ -42,7 +42,19 @@ def stack_rounds(rounds: Sequence[tuple[object, pd.DataFrame]]) -> pd.DataFrame:
     A period given as a date (``datetime.date``, ``datetime`` or ``pd.Timestamp``) becomes the
     integer ``YYYYMMDD`` (20250210), which sorts in time order: with integer periods the
     grouping in :func:`client_states` and :func:`extract_routes` stays vectorised, where date
-    objects made it run in Python per group (minutes for a region)."""
+    objects made it run in Python per group (minutes for a region).
+
+    Parameters
+    ----------
+    rounds : Sequence of (object, pandas.DataFrame)
+        Per round its period (a date or any sortable value) and its snapshot rows
+        (``client_pseudoniem``, ``hulpvorm`` and optionally ``toegang``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of every round with a ``periode`` column.
+    """
     frames = [
         frame[[c for c in (CLIENT, FORM, ACCESS) if c in frame.columns]].assign(
             **{PERIOD: _period_number(period)}
@@ -61,7 +73,19 @@ def _period_number(period: object) -> object:
 
 
 def client_states(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per client × period: ``toestand`` (forms joined by ``+``) and ``toegang``."""
+    """One row per client × period: ``toestand`` (forms joined by ``+``) and ``toegang``.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        :func:`stack_rounds`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``client_pseudoniem``, ``periode``, ``toestand`` and, when the rows have it, ``toegang``
+        (``NRTJH`` when any of the client's rows in that period is, else ``RTJH``).
+    """
     rows = rows.dropna(subset=[CLIENT, FORM]).astype({FORM: str})
     grouped = rows.groupby([CLIENT, PERIOD], sort=True)
     states = grouped[FORM].agg(lambda forms: "+".join(sorted(set(forms)))).rename(STATE)
@@ -90,12 +114,23 @@ def _wide(states: pd.DataFrame, column: str, periods: Sequence) -> pd.DataFrame:
 
 
 def extract_routes(states: pd.DataFrame, periods: Sequence | None = None, gaps: bool = True):
-    """One row per client: ``route`` (states joined by `` → ``), ``stappen`` (states in the
-    route), ``rondes`` (periods the client appears in), ``eerste`` and ``laatste`` period.
+    """One route per client: its states from its first to its last round.
 
-    ``periods`` fixes the order and the set of rounds (default: every period in ``states``,
-    sorted). With ``gaps=False`` absences are left out (for sequences such as a family's
-    requests, whose dates are not shared rounds).
+    Parameters
+    ----------
+    states : pandas.DataFrame
+        :func:`client_states`.
+    periods : Sequence or None
+        The order and the set of rounds; None: every period in ``states``, sorted.
+    gaps : bool
+        Write a round in between where the client is absent as ``—``; False leaves absences out
+        (for sequences such as a family's requests, whose dates are not shared rounds).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per client: ``route`` (states joined by `` → ``), ``stappen`` (states in the
+        route), ``rondes`` (periods the client appears in), ``eerste`` and ``laatste`` period.
     """
     if states.empty:
         return pd.DataFrame(columns=[CLIENT, "route", "stappen", "rondes", "eerste", "laatste"])
@@ -123,12 +158,25 @@ def extract_routes(states: pd.DataFrame, periods: Sequence | None = None, gaps: 
 def route_counts(routes: pd.DataFrame, threshold: int, min_steps: int = 1) -> pd.DataFrame:
     """The most frequent routes, most frequent first, with disclosure control.
 
-    Routes with fewer than ``min_steps`` steps are left out (``min_steps=2`` keeps the children
-    whose help changed). Counts from 1 to ``threshold − 1`` are merged into ``overige routes``;
-    when that line itself would be below the threshold the smallest shown routes join it until
-    it reaches the threshold, and when even all routes together stay below it, nothing is shown.
-    Columns: ``route``, ``stappen``, ``aantal`` (children), ``aantal_routes`` (distinct routes
-    in the line: 1, or more for the merged line).
+    Counts from 1 to ``threshold − 1`` are merged into ``overige routes``; when that line itself
+    would be below the threshold the smallest shown routes join it until it reaches the
+    threshold, and when even all routes together stay below it, nothing is shown.
+
+    Parameters
+    ----------
+    routes : pandas.DataFrame
+        :func:`extract_routes`.
+    threshold : int
+        The smallest count that may be shown (children).
+    min_steps : int
+        Routes with fewer steps are left out (``min_steps=2`` keeps the children whose help
+        changed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``route``, ``stappen``, ``aantal`` (children), ``aantal_routes`` (distinct routes in the
+        line: 1, or more for the merged line).
     """
     kept = routes[routes["stappen"] >= min_steps]
     counts = (
@@ -167,11 +215,24 @@ def route_counts(routes: pd.DataFrame, threshold: int, min_steps: int = 1) -> pd
 def transitions(
     states: pd.DataFrame, periods: Sequence | None = None, column: str = ACCESS
 ) -> pd.DataFrame:
-    """Counts of children per (state before, state after) for each pair of consecutive
-    periods; ``—`` stands for not being in that round (entering or leaving help).
+    """Counts of children per (state before, state after) for each pair of consecutive periods.
 
-    Columns: ``van_periode``, ``naar_periode``, ``van``, ``naar``, ``aantal``.
-    ``column`` is ``toegang`` (step-ups RTJH → NRTJH and step-downs back) or ``toestand``.
+    ``—`` stands for not being in that round (entering or leaving help).
+
+    Parameters
+    ----------
+    states : pandas.DataFrame
+        :func:`client_states`.
+    periods : Sequence or None
+        The rounds in order; None: every period in ``states``, sorted.
+    column : str
+        ``toegang`` (step-ups RTJH → NRTJH and step-downs back) or ``toestand``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``van_periode``, ``naar_periode``, ``van``, ``naar``, ``aantal`` (children; raw: apply
+        :func:`suppress_transitions` before publishing).
     """
     periods = sorted(states[PERIOD].unique()) if periods is None else list(periods)
     wide = states.pivot(index=CLIENT, columns=PERIOD, values=column).reindex(columns=periods)
@@ -189,12 +250,24 @@ def transitions(
 
 
 def suppress_transitions(flows: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """``transitions`` output with disclosure control per pair of periods.
+    """:func:`transitions` output with disclosure control per pair of periods.
 
     Each pair of periods is a two-way table (before × after) published with its margins, so it
-    gets primary and secondary suppression as a table (``suppress_table``). Adds ``verborgen``
-    and sets ``aantal`` to missing where hidden. Also returns the margins: rows with ``naar``
-    (or ``van``) equal to ``totaal``.
+    gets primary and secondary suppression as a table
+    (:func:`jeugdhulp.analysis.disclosure.suppress_table`).
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        :func:`transitions`.
+    threshold : int
+        The smallest count that may be shown (children).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The flows with ``verborgen`` added and ``aantal`` missing where hidden, plus the margins:
+        rows with ``naar`` (or ``van``) equal to ``totaal``.
     """
     parts = []
     for (before, after), group in flows.groupby(["van_periode", "naar_periode"], sort=True):
@@ -231,9 +304,22 @@ STEP_KINDS = ("opschaling", "afschaling", "bleef_rtjh", "bleef_nrtjh", "instroom
 
 
 def step_summary(access_flows: pd.DataFrame) -> pd.DataFrame:
-    """Per pair of periods: step-ups (``opschaling``, RTJH → NRTJH), step-downs
-    (``afschaling``, NRTJH → RTJH), stayed, entered and left, from the suppressed access
-    transitions (``suppress_transitions``). A figure with a hidden part is hidden as a whole."""
+    """Per pair of periods: step-ups, step-downs, stayed, entered and left.
+
+    A figure with a hidden part is hidden as a whole.
+
+    Parameters
+    ----------
+    access_flows : pandas.DataFrame
+        :func:`suppress_transitions` of the ``toegang`` transitions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``van_periode``, ``naar_periode`` and the children in ``opschaling`` (RTJH → NRTJH),
+        ``afschaling`` (NRTJH → RTJH), ``bleef_rtjh``, ``bleef_nrtjh``, ``instroom`` and
+        ``uitstroom`` (missing where hidden).
+    """
     inner = access_flows[(access_flows["van"] != "totaal") & (access_flows["naar"] != "totaal")]
     kinds = {
         (RTJH, NRTJH): "opschaling",

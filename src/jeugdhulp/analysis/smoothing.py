@@ -18,7 +18,27 @@ from scipy.special import gammaincc
 
 
 def marshall_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
-    """Prior mean ``m`` and variance ``A`` of the true ratios over areas with E > 0."""
+    """Prior mean and variance of the true ratios, by Marshall's global method of moments.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts O per area (children).
+    expected : numpy.ndarray
+        Expected counts E per area (children); areas with E = 0 are left out.
+
+    Returns
+    -------
+    m : float
+        Prior mean ΣO / ΣE (dimensionless ratio); NaN when ΣE = 0.
+    A : float
+        Prior variance max(s² − m/Ē, 0) (ratio²); 0 when ΣE = 0.
+
+    References
+    ----------
+    Marshall, R. J. (1991). Mapping disease and mortality rates using empirical Bayes estimators.
+    Applied Statistics 40(2):283–294.
+    """
     use = expected > 0
     o, e = np.asarray(observed, float)[use], np.asarray(expected, float)[use]
     if e.sum() <= 0:
@@ -31,12 +51,35 @@ def marshall_moments(observed: np.ndarray, expected: np.ndarray) -> tuple[float,
 def empirical_bayes(
     observed: np.ndarray, expected: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """Smoothed ratio and ``P(θ > 1)`` per area; NaN where E = 0. Also returns ``(m, A)``.
+    """Poisson–Gamma empirical-Bayes smoothed ratio and ``P(θ > 1)`` per area.
 
     When ``A`` is 0 the areas vary no more than chance alone explains: the prior is a point
     mass at ``m``, so every area gets ``m`` and the probability that ``m`` exceeds 1. Under
     indirect standardisation ``m`` is 1 up to rounding (ΣE = ΣO), so that probability is 0: a
     relative tolerance of 1e-9 keeps floating point from deciding it.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts O per area (children).
+    expected : numpy.ndarray
+        Expected counts E per area (children).
+
+    Returns
+    -------
+    smoothed : numpy.ndarray
+        Posterior mean of the true ratio θ per area (dimensionless); NaN where E = 0.
+    probability : numpy.ndarray
+        Posterior probability that θ > 1, in [0, 1]; NaN where E = 0.
+    m, A : float
+        The prior's mean and variance (:func:`marshall_moments`).
+
+    References
+    ----------
+    Clayton, D. & Kaldor, J. (1987). Empirical Bayes estimates of age-standardized relative
+    risks for use in disease mapping. Biometrics 43(3):671–681.
+    Marshall, R. J. (1991). Mapping disease and mortality rates using empirical Bayes estimators.
+    Applied Statistics 40(2):283–294.
     """
     observed = np.asarray(observed, float)
     expected = np.asarray(expected, float)

@@ -33,6 +33,19 @@ class Strata:
 
     ``population[a, b, s]`` with ``s`` indexing ``SEX_STRATA`` (``XO`` = M + V), or with a single
     sex stratum ``T`` when the population has no split by sex (``by_sex`` False).
+
+    Attributes
+    ----------
+    area_codes : pandas.Index
+        The areas, in the order of the first axis.
+    bands : tuple of (int, int)
+        The age bands (first and last age in years, inclusive), in the order of the second axis.
+    population : numpy.ndarray
+        ``[area, band, sex]`` residents (persons).
+    by_sex : bool
+        Whether the population is split by sex.
+    year : int or None
+        The population's year used.
     """
 
     area_codes: pd.Index
@@ -43,17 +56,40 @@ class Strata:
 
     @property
     def total(self) -> np.ndarray:
-        """Residents in the bands per area (both sexes)."""
+        """Residents in the bands per area (both sexes).
+
+        Returns
+        -------
+        numpy.ndarray
+            Persons per area.
+        """
         if self.by_sex:
             return self.population[:, :, 2].sum(axis=1)
         return self.population[:, :, 0].sum(axis=1)
 
     def band_population(self) -> np.ndarray:
-        """``[area, band]`` residents, both sexes."""
+        """Residents per area and band, both sexes.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[area, band]`` persons.
+        """
         return self.population[:, :, 2 if self.by_sex else 0]
 
     def band_of(self, age: np.ndarray) -> np.ndarray:
-        """Band index per age; -1 outside every band."""
+        """Band index per age.
+
+        Parameters
+        ----------
+        age : numpy.ndarray
+            Ages in completed years.
+
+        Returns
+        -------
+        numpy.ndarray
+            Index into :attr:`bands`; -1 outside every band.
+        """
         starts = np.array([b[0] for b in self.bands])
         ends = np.array([b[1] for b in self.bands])
         index = np.searchsorted(starts, age, side="right") - 1
@@ -61,7 +97,18 @@ class Strata:
         return np.where(inside, index, -1)
 
     def sex_of(self, sex: np.ndarray) -> np.ndarray:
-        """Sex stratum index per client sex code."""
+        """Sex stratum index per client sex code.
+
+        Parameters
+        ----------
+        sex : numpy.ndarray
+            ``geslacht`` codes (``M``, ``V``, ``X``, ``O``).
+
+        Returns
+        -------
+        numpy.ndarray
+            Index into ``SEX_STRATA`` (0 for every client when the population is not split by sex).
+        """
         if not self.by_sex:
             return np.zeros(len(sex), dtype=np.int64)
         return np.select([sex == "M", sex == "V"], [0, 1], 2)
@@ -75,6 +122,25 @@ def population_strata(
     Keeps the bands that start at age 0–24; when several years are present, the one closest to
     ``reference_year`` (earlier on a tie). Bands must not overlap. M/V rows are used when
     present, else the ``T`` rows.
+
+    Parameters
+    ----------
+    population : pandas.DataFrame
+        ``area_code, year, age_from, age_to, sex, population`` (residents, persons).
+    area_codes : pandas.Index
+        The areas, in the order of the strata's first axis.
+    reference_year : int or None
+        The year to use (the peildatum's); None: the latest.
+
+    Returns
+    -------
+    Strata
+        Residents per ``[area, band, sex]``.
+
+    Raises
+    ------
+    PopulationError
+        When no residents aged 0–24 remain or the bands overlap (Dutch message).
     """
     pop = population.copy()
     pop["area_code"] = pop["area_code"].astype(str)
@@ -113,8 +179,19 @@ def population_strata(
 
 
 def reporting_bands(bands: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
-    """The design's bands (0–2, 3–5, 6–11, 12–17, 18–24) when the population's bands add up to
-    each of them, else the population's own bands."""
+    """The age bands the output reports.
+
+    Parameters
+    ----------
+    bands : tuple of (int, int)
+        The population's bands (first and last age in years, inclusive).
+
+    Returns
+    -------
+    tuple of (int, int)
+        The design's bands (0–2, 3–5, 6–11, 12–17, 18–24) when the population's bands add up to
+        each of them, else the population's own bands.
+    """
     for lo, hi in DESIGN_BANDS:
         inside = [b for b in bands if lo <= b[0] and b[1] <= hi]
         if sum(t - f + 1 for f, t in inside) != hi - lo + 1:
@@ -125,16 +202,26 @@ def reporting_bands(bands: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int]
 def expected_counts(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Indirectly standardised expected counts.
 
+    ``E[a] = Σ_s population[a, s] · (Σ_a observed[a, s] / Σ_a population[a, s])``; a stratum
+    without residents contributes nothing. By construction Σ E = Σ O over the strata with
+    residents.
+
     Parameters
     ----------
-    observed
-        ``[area, stratum]`` counts of clients (one form of help).
-    population
-        ``[area, stratum]`` residents.
+    observed : numpy.ndarray
+        ``[area, stratum]`` counts of clients (one form of help; children).
+    population : numpy.ndarray
+        ``[area, stratum]`` residents (persons).
 
-    Returns ``E[area] = Σ_s population[a, s] · (Σ_a observed[a, s] / Σ_a population[a, s])``; a
-    stratum without residents contributes nothing. By construction Σ E = Σ O over the strata
-    with residents.
+    Returns
+    -------
+    numpy.ndarray
+        Expected count per area (children).
+
+    References
+    ----------
+    Breslow, N. E. & Day, N. E. (1987). Statistical Methods in Cancer Research, Volume II: The
+    Design and Analysis of Cohort Studies. IARC Scientific Publications 82, chapter 2.
     """
     totals = population.sum(axis=0)
     rates = np.divide(
@@ -144,8 +231,26 @@ def expected_counts(observed: np.ndarray, population: np.ndarray) -> np.ndarray:
 
 
 def poisson_interval(observed: np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood 1936) confidence interval for a Poisson mean given ``observed`` counts:
-    ``[χ²(α/2; 2O)/2, χ²(1−α/2; 2O+2)/2]``, with lower bound 0 when O = 0."""
+    """Exact confidence interval for a Poisson mean given ``observed`` counts.
+
+    ``[χ²(α/2; 2O)/2, χ²(1−α/2; 2O+2)/2]``, with lower bound 0 when O = 0.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts (children).
+    level : float
+        Confidence level, e.g. 0.95.
+
+    Returns
+    -------
+    lower, upper : numpy.ndarray
+        The interval's bounds, in counts.
+
+    References
+    ----------
+    Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28(3/4):437–442.
+    """
     alpha = 1 - level
     observed = np.asarray(observed, float)
     lower = np.where(observed > 0, _chi2_quantile(alpha / 2, 2 * observed) / 2, 0.0)
@@ -163,7 +268,23 @@ def _chi2_quantile(q: float, df: np.ndarray) -> np.ndarray:
 def standardised_ratio(
     observed: np.ndarray, expected: np.ndarray, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """O/E with its exact Poisson interval; NaN where E = 0."""
+    """The standardised ratio O/E with its exact Poisson interval.
+
+    Parameters
+    ----------
+    observed : numpy.ndarray
+        Observed counts O per area (children).
+    expected : numpy.ndarray
+        Expected counts E per area (children).
+    level : float
+        Confidence level of the interval, e.g. 0.95.
+
+    Returns
+    -------
+    ratio, lower, upper : numpy.ndarray
+        O/E and the bounds of its interval (:func:`poisson_interval` divided by E;
+        dimensionless); NaN where E = 0.
+    """
     observed = np.asarray(observed, float)
     safe = np.where(expected > 0, expected, np.nan)
     lower, upper = poisson_interval(observed, level)

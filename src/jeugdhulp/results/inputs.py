@@ -13,15 +13,13 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from jeugdhulp.data.mergers import MERGERS_2025
-from jeugdhulp.data.postcodes import postcode_table
+from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams
 from jeugdhulp.reference import services as reference
 from jeugdhulp.reference.models import Area
 from jeugdhulp.reference.services import area_set_codes
 from jeugdhulp.results.geometry import simplified
 from jeugdhulp.rounds.models import Round
 from jeugdhulp.rounds.services import round_snapshot
-from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 
 @dataclass
@@ -38,30 +36,23 @@ class RoundInfo:
     vintage: str | None = None  # of the areas (default: the latest)
 
 
-@dataclass
+@dataclass(frozen=True)
 class RoundInputs:
-    peildatum: dt.date
-    threshold: int
-    areas: gpd.GeoDataFrame
+    """A run's :class:`AnalysisInputs` read from the database, with what the web app keeps
+    beside the result: the simplified outlines for the map and the areas' version."""
+
+    analysis: AnalysisInputs
     map_areas: gpd.GeoDataFrame
-    population: pd.DataFrame
-    snapshot: pd.DataFrame
-    centroids: pd.DataFrame
-    sites: gpd.GeoDataFrame | None
-    covariates: pd.DataFrame | None
     vintage: str
-    postcodes: pd.DataFrame | None = None
-    code_aliases: dict | None = None
-    catalogue: tuple[str, ...] = tuple(HULPVORMEN)
 
     def describe(self, checksum: Callable[[pd.DataFrame], str]) -> list[dict]:
         """The manifest's inputs: what each table is, its size and checksum."""
         tables = {
-            "gebieden": self.areas,
-            "bevolking": self.population,
-            "foto": self.snapshot,
-            "vestigingen": self.sites,
-            "covariaten": self.covariates,
+            "gebieden": self.analysis.areas,
+            "bevolking": self.analysis.population,
+            "foto": self.analysis.snapshot,
+            "vestigingen": self.analysis.sites,
+            "covariaten": self.analysis.covariates,
         }
         return [
             {"rol": role, "bron": "databank", "rijen": len(frame), "sha256": checksum(frame)}
@@ -88,8 +79,7 @@ def reference_inputs(
     municipality_codes: list[str],
     snapshot: pd.DataFrame,
     *,
-    peildatum: dt.date,
-    threshold: int,
+    params: AnalysisParams,
     vintage: str | None = None,
 ) -> RoundInputs:
     """Everything ``run_analysis`` needs for these municipalities and snapshot rows."""
@@ -99,19 +89,19 @@ def reference_inputs(
     outline = reference.areas_frame(codes, vintage=vintage, simplified=True)
     covariates = reference.covariates_frame(codes, vintage=vintage)
     sites = reference.sites_frame(snapshot["hulpvorm"].unique())
-    return RoundInputs(
-        peildatum=peildatum,
-        threshold=threshold,
-        areas=full[["code", "naam", "geometry"]],
-        map_areas=simplified(outline[["code", "naam", "geometry"]], full),
-        population=reference.population_frame(codes, vintage=vintage),
-        snapshot=snapshot,
+    analysis = AnalysisInputs.flemish(
+        full[["code", "naam", "geometry"]],
+        reference.population_frame(codes, vintage=vintage),
+        snapshot,
+        params,
         centroids=reference.centroids_frame(codes, vintage=vintage),
         sites=sites if len(sites) else None,
         covariates=covariates if len(covariates.columns) > 1 else None,
+    )
+    return RoundInputs(
+        analysis=analysis,
+        map_areas=simplified(outline[["code", "naam", "geometry"]], full),
         vintage=vintage,
-        postcodes=postcode_table(),
-        code_aliases=MERGERS_2025,
     )
 
 
@@ -128,13 +118,22 @@ def round_info(ronde) -> RoundInfo:
     )
 
 
+def run_params(run) -> AnalysisParams:
+    """The analysis parameters of an ``AnalysisRun`` (its peildatum and stored parameters)."""
+    return AnalysisParams(
+        peildatum=run.peildatum,
+        seed=int(run.parameters["seed"]),
+        permutations=int(run.parameters["permutations"]),
+        threshold=int(run.parameters["threshold"]),
+    )
+
+
 def round_inputs(run) -> RoundInputs:
     """The inputs of a run: the round's active snapshot rows on the reference data."""
     snapshot = round_snapshot(Round.objects.get(pk=run.ronde_id))
     return reference_inputs(
         list(run.parameters["gemeenten"]),
         snapshot,
-        peildatum=run.peildatum,
-        threshold=int(run.parameters["threshold"]),
+        params=run_params(run),
         vintage=run.parameters.get("gebiedsversie"),
     )

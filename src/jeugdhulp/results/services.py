@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from jeugdhulp.analysis.output import manifest as analysis_manifest
 from jeugdhulp.analysis.output import rounded
-from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisParams, AnalysisResult, run_analysis
+from jeugdhulp.analysis.pipeline import AnalysisError, AnalysisResult, run_analysis
 from jeugdhulp.analysis.profile import region_profile
 from jeugdhulp.analysis.standardisation import PopulationError
 from jeugdhulp.core.bulk import insert_rows
@@ -92,25 +92,9 @@ def execute_run(run_id: int) -> bool:
     run.save(update_fields=["status", "gestart_op", "stap"])
     try:
         inputs = round_inputs(run)
-        params = AnalysisParams(
-            peildatum=inputs.peildatum,
-            seed=int(run.parameters.get("seed", 0)),
-            permutations=int(run.parameters.get("permutations", DEFAULT_PERMUTATIONS)),
-            threshold=inputs.threshold,
-        )
-        n_forms = inputs.snapshot["hulpvorm"].nunique() + 1
+        n_forms = inputs.analysis.snapshot["hulpvorm"].nunique() + 1
         result = run_analysis(
-            inputs.areas,
-            inputs.population,
-            inputs.snapshot,
-            params,
-            centroids=inputs.centroids,
-            sites=inputs.sites,
-            covariates=inputs.covariates,
-            postcodes=inputs.postcodes,
-            code_aliases=inputs.code_aliases,
-            catalogue=inputs.catalogue,
-            progress=_progress(run, expected_steps=6 + 4 * n_forms),
+            inputs.analysis, progress=_progress(run, expected_steps=6 + 4 * n_forms)
         )
         AnalysisRun.objects.filter(pk=run.pk).update(stap="resultaten bewaren")
         store_result(run, result, inputs)
@@ -181,7 +165,7 @@ def store_result(run: AnalysisRun, result: AnalysisResult, inputs: RoundInputs) 
     run.hulpvormen = result.hulpvormen
     run.regiotabel = _records(result.region)
     run.buiten = _records(result.outside)
-    run.profiel = region_profile(result, inputs.population)
+    run.profiel = region_profile(result, inputs.analysis.population)
     run.gebied_versie = inputs.vintage
     run.status, run.voortgang, run.stap = RunStatus.DONE, 100, ""
     run.klaar_op = timezone.now()

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from jeugdhulp.analysis.output import write_all
-from jeugdhulp.analysis.pipeline import AnalysisParams, AnalysisResult, run_analysis
+from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, AnalysisResult, run_analysis
 from jeugdhulp.analysis.tests.fixtures import (
     PEILDATUM,
     centroids_of,
@@ -161,13 +161,15 @@ class Published:
 
 def analyse(region: Region, out: Path, *, threshold: int = 5, covariates=True) -> Published:
     result = run_analysis(
-        region.areas,
-        region.population,
-        region.snapshot,
-        AnalysisParams(PEILDATUM, threshold=threshold, permutations=19),
-        centroids=centroids_of(region.areas),
-        sites=region.sites,
-        covariates=region.covariates if covariates else None,
+        AnalysisInputs(
+            region.areas,
+            region.population,
+            region.snapshot,
+            AnalysisParams(PEILDATUM, threshold=threshold, permutations=19),
+            centroids=centroids_of(region.areas),
+            sites=region.sites,
+            covariates=region.covariates if covariates else None,
+        )
     )
     rows_read = {"levering.csv": len(region.snapshot)}
     write_all(result, out, [], rows_read=rows_read)

@@ -5,7 +5,7 @@ import pandas as pd
 import pyogrio
 
 from jeugdhulp.analysis.output import float_text, write_geopackage
-from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, run_analysis
 from jeugdhulp.analysis.tests.fixtures import (
     PEILDATUM,
     centroids_of,
@@ -36,12 +36,14 @@ def test_float_text_writes_the_same_csv_as_pandas():
 def test_geopackage_leaves_gdal_settings_as_they_were(tmp_path):
     areas = grid_areas(3)
     result = run_analysis(
-        areas,
-        population_of(areas["code"]),
-        random_snapshot(areas["code"], 200, seed=1),
-        AnalysisParams(PEILDATUM, permutations=99),
-        centroids=centroids_of(areas),
-        sites=sites_for(areas),
+        AnalysisInputs(
+            areas,
+            population_of(areas["code"]),
+            random_snapshot(areas["code"], 200, seed=1),
+            AnalysisParams(PEILDATUM, permutations=99),
+            centroids=centroids_of(areas),
+            sites=sites_for(areas),
+        )
     )
     write_geopackage(result, tmp_path / "gebieden.gpkg")
     assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is None

@@ -4,7 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jeugdhulp.analysis.pipeline import CONTRACT_COLUMNS, AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import (
+    CONTRACT_COLUMNS,
+    AnalysisInputs,
+    AnalysisParams,
+    run_analysis,
+)
 from jeugdhulp.analysis.tests.fixtures import (
     PEILDATUM,
     centroids_of,
@@ -19,12 +24,14 @@ from jeugdhulp.analysis.tests.fixtures import (
 
 def run(areas, snapshot, **params):
     return run_analysis(
-        areas,
-        population_of(areas["code"]),
-        snapshot,
-        AnalysisParams(PEILDATUM, **params),
-        centroids=centroids_of(areas),
-        sites=sites_for(areas),
+        AnalysisInputs(
+            areas,
+            population_of(areas["code"]),
+            snapshot,
+            AnalysisParams(PEILDATUM, **params),
+            centroids=centroids_of(areas),
+            sites=sites_for(areas),
+        )
     )
 
 
@@ -148,10 +155,10 @@ def test_inputs_that_do_not_fit_together_are_named_in_the_warnings():
     crowded["client_pseudoniem"] = [pseudonym(10_000 + k) for k in range(len(crowded))]
     crowded["woonplaats"] = codes[1]
     snapshot = pd.concat([snapshot, crowded], ignore_index=True)
-    result = run_analysis(
+    result = run_analysis(AnalysisInputs(
         areas, population, snapshot, AnalysisParams(PEILDATUM, permutations=9),
         centroids=centroids_of(areas), sites=sites_for(areas),
-    )  # fmt: skip
+    ))  # fmt: skip
     text = "\n".join(result.warnings)
     assert "1 gebiedscode(s) horen bij geen gebied (99999X999)" in text
     assert f"met cliënten maar zonder inwoners in het bevolkingsbestand (bv. {codes[0]})" in text
@@ -177,9 +184,21 @@ def test_a_form_whose_children_all_live_outside_the_areas_gets_no_model_and_a_wa
     covariates = pd.DataFrame(
         {"area_code": areas["code"], "inkomen": np.linspace(20, 40, len(areas))}
     )
-    result = run_analysis(
+    result = run_analysis(AnalysisInputs(
         areas, population_of(areas["code"]), snapshot, AnalysisParams(PEILDATUM, permutations=9),
         centroids=centroids_of(areas), sites=sites_for(areas), covariates=covariates,
-    )  # fmt: skip
+    ))  # fmt: skip
     assert "CB" not in result.models and "BH" in result.models
     assert "CB: geen kinderen in de gebieden; geen covariatenmodel" in result.warnings
+
+
+def test_flemish_inputs_order_the_forms_as_the_catalogue_and_plain_inputs_alphabetically():
+    areas = grid_areas(3)
+    snapshot = random_snapshot(areas["code"], 200, seed=4)  # forms BH and CB
+    params = AnalysisParams(PEILDATUM, permutations=9)
+    tables = (areas, population_of(areas["code"]), snapshot, params)
+    plain = AnalysisInputs(*tables, centroids=centroids_of(areas))
+    flemish = AnalysisInputs.flemish(*tables, centroids=centroids_of(areas))
+    assert run_analysis(plain).hulpvormen == ["BH", "CB", "ALLE"]
+    # The catalogue lists contextbegeleiding (CB) before behandeling (BH).
+    assert run_analysis(flemish).hulpvormen == ["CB", "BH", "ALLE"]

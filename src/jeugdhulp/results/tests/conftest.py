@@ -10,7 +10,7 @@ from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - the client-r
     request_in,
     world,
 )
-from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
+from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, run_analysis
 from jeugdhulp.analysis.tests import fixtures
 
 
@@ -34,10 +34,12 @@ def small_inputs():
 def analysed(small_inputs):
     params = AnalysisParams(peildatum=fixtures.PEILDATUM, permutations=99, seed=1)
     return run_analysis(
-        small_inputs["areas"],
-        small_inputs["population"],
-        small_inputs["snapshot"],
-        params,
-        centroids=small_inputs["centroids"],
-        sites=small_inputs["sites"],
+        AnalysisInputs(
+            small_inputs["areas"],
+            small_inputs["population"],
+            small_inputs["snapshot"],
+            params,
+            centroids=small_inputs["centroids"],
+            sites=small_inputs["sites"],
+        )
     )

@@ -44,8 +44,7 @@ def inputs_from_reference(snapshot_by_round: dict[int, object]):
         return run_inputs.reference_inputs(
             run.parameters["gemeenten"],
             snapshot_by_round[run.ronde_id],
-            peildatum=run.peildatum,
-            threshold=run.parameters["threshold"],
+            params=run_inputs.run_params(run),
             vintage=run.parameters["gebiedsversie"],
         )
 

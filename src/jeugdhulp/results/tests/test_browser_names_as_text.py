@@ -27,6 +27,7 @@ def named_runs(transactional_db, analysed, small_inputs, make_organisation, sett
     """Two finished runs of one region a year apart, with HTML in the round's and an area's
     name, so the area's detail panel shows a trend table with the round names."""
     from jeugdhulp.accounts.models import OrganisationKind
+    from jeugdhulp.analysis.pipeline import AnalysisInputs
     from jeugdhulp.analysis.tests import fixtures
     from jeugdhulp.results import services
     from jeugdhulp.results.inputs import RoundInputs
@@ -40,15 +41,15 @@ def named_runs(transactional_db, analysed, small_inputs, make_organisation, sett
     published.loc[published["gebied_code"] == "A00", "gebied_naam"] = AREA
     result = dataclasses.replace(analysed, published=published, areas=areas)
     inputs = RoundInputs(
-        peildatum=fixtures.PEILDATUM,
-        threshold=5,
-        areas=areas,
+        analysis=AnalysisInputs(
+            areas,
+            small_inputs["population"],
+            small_inputs["snapshot"],
+            analysed.params,
+            centroids=small_inputs["centroids"],
+            sites=small_inputs["sites"],
+        ),
         map_areas=areas,
-        population=small_inputs["population"],
-        snapshot=small_inputs["snapshot"],
-        centroids=small_inputs["centroids"],
-        sites=small_inputs["sites"],
-        covariates=None,
         vintage="2025",
     )
     runs = []

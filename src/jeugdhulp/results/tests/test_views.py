@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.analysis.output import rounded
+from jeugdhulp.analysis.pipeline import AnalysisInputs
 from jeugdhulp.analysis.tests import fixtures
 from jeugdhulp.results import services
 from jeugdhulp.results.inputs import RoundInputs
@@ -41,15 +42,15 @@ def store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path
     run.partners.add(partner)
     areas = small_inputs["areas"]
     inputs = RoundInputs(
-        peildatum=fixtures.PEILDATUM,
-        threshold=5,
-        areas=areas,
+        analysis=AnalysisInputs(
+            areas,
+            small_inputs["population"],
+            small_inputs["snapshot"],
+            analysed.params,
+            centroids=small_inputs["centroids"],
+            sites=small_inputs["sites"],
+        ),
         map_areas=areas,
-        population=small_inputs["population"],
-        snapshot=small_inputs["snapshot"],
-        centroids=small_inputs["centroids"],
-        sites=small_inputs["sites"],
-        covariates=None,
         vintage="2025",
     )
     services.store_result(run, analysed, inputs)
