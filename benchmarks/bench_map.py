@@ -78,11 +78,11 @@ def _build(folder: Path) -> dict:
     region = make_region(
         6, n_municipalities=MUNICIPALITIES, n_subareas=AREAS, n_sites=300, area_km2=13_500
     )
-    for frame, level in (
+    for frame, niveau in (
         (region.municipalities, AreaLevel.GEMEENTE),
         (region.subareas, AreaLevel.SECTOR),
     ):
-        store_areas(frame, level=level, vintage="2025", source="bench", fictief=True)
+        store_areas(frame, niveau=niveau, vintage="2025", source="bench", fictief=True)
     store_population(region.population, vintage="2025", source="bench")
     store_sites(region.sites, source="bench", fictief=True)
 

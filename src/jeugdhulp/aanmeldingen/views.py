@@ -213,7 +213,9 @@ def detail(request, pk: int):
             "may_act": may_act,
             "may_assess": can(user, "triage.add_assessment", aanmelding),
             "assessments": (
-                aanmelding.taxaties.order_by("-gemaakt_op", "-id") if may_view_assessments else []
+                aanmelding.taxaties.order_by("-aangemaakt_op", "-id")
+                if may_view_assessments
+                else []
             ),
             "may_register": show_contact and can(user, "aanmeldingen.add_aanmelding"),
             "event_form": event_form,

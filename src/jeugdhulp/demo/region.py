@@ -26,12 +26,12 @@ NETWORK_SET = "DEMO-NETWERK"
 def build_region(seed: int) -> dict:
     """Store the region generated from ``seed``; returns what later demo steps need."""
     region = make_region(seed)
-    for frame, level in (
+    for frame, niveau in (
         (region.province, AreaLevel.PROVINCIE),
         (region.municipalities, AreaLevel.GEMEENTE),
         (region.subareas, AreaLevel.SECTOR),
     ):
-        store_areas(frame, level=level, vintage=VINTAGE, source=SOURCE, fictief=True)
+        store_areas(frame, niveau=niveau, vintage=VINTAGE, source=SOURCE, fictief=True)
     store_population(region.population, vintage=VINTAGE, source=SOURCE)
     store_population(region.municipality_population(), vintage=VINTAGE, source=SOURCE)
     store_covariates(region.covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)

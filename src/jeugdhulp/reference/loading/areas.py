@@ -1,4 +1,4 @@
-"""Areas of one level and vintage, their parents and their centroids."""
+"""Areas of one level (niveau) and vintage, their parents and their centroids."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from jeugdhulp.reference.loading.common import WGS84, LoadReport, audit_load
 from jeugdhulp.reference.models import Area, AreaLevel, CentroidMethod
 from jeugdhulp.reference.services import ALL_AGES, areas_frame, youth_population
 
-# Douglas-Peucker tolerance for the map geometry, in metres, per level.
+# Douglas-Peucker tolerance for the map geometry, in metres, per level (niveau).
 SIMPLIFY_M = {AreaLevel.SECTOR: 10, AreaLevel.DEELGEMEENTE: 25, AreaLevel.GEMEENTE: 50}
 
 
 def load_areas(
     path: str | Path,
     *,
-    level: str,
+    niveau: str,
     vintage: str,
     code_field: str | None = None,
     name_field: str | None = None,
@@ -36,14 +36,14 @@ def load_areas(
         parent_field=parent_field,
         crs=crs,
     )
-    return store_areas(frame, level=level, vintage=vintage, source=Path(path).name)
+    return store_areas(frame, niveau=niveau, vintage=vintage, source=Path(path).name)
 
 
 @transaction.atomic
 def store_areas(
     frame: gpd.GeoDataFrame,
     *,
-    level: str,
+    niveau: str,
     vintage: str,
     source: str,
     fictief: bool = False,
@@ -54,18 +54,18 @@ def store_areas(
     report = LoadReport(warnings=list(frame.attrs.get("warnings", [])))
     wgs = frame.to_crs(WGS84)
     local = frame.to_crs(equal_area_crs(frame))
-    tolerance = SIMPLIFY_M.get(level, 100)
+    tolerance = SIMPLIFY_M.get(niveau, 100)
     simplified = local.geometry.simplify(tolerance, preserve_topology=True).to_crs(WGS84)
     surface = area_km2(frame).to_numpy()
     middle = centroids(frame)
-    parents = _parents(frame, level, vintage)
+    parents = _parents(frame, niveau, vintage)
     existing = {
         a.code: a for a in Area.objects.filter(vintage=vintage, code__in=list(frame["code"]))
     }
     to_create, to_update = [], []
     fields = [
         "naam",
-        "level",
+        "niveau",
         "parent_id",
         "geometry",
         "geometry_simplified",
@@ -84,7 +84,7 @@ def store_areas(
     for i, code in enumerate(frame["code"]):
         values = {
             "naam": names[i],
-            "level": level,
+            "niveau": niveau,
             "parent_id": parents.get(code),
             "geometry": outlines[i],
             "geometry_simplified": outlines_simplified[i],
@@ -112,32 +112,32 @@ def store_areas(
     Area.objects.bulk_create(to_create, batch_size=500)
     Area.objects.bulk_update(to_update, fields, batch_size=500)
     report.created, report.updated = len(to_create), len(to_update)
-    _adopt_children(level, vintage)
+    _adopt_children(niveau, vintage)
     if report.created or report.updated:
         audit_load("gebieden", source, report)
     return report
 
 
-def _parents(frame: gpd.GeoDataFrame, level: str, vintage: str) -> dict[str, int]:
+def _parents(frame: gpd.GeoDataFrame, niveau: str, vintage: str) -> dict[str, int]:
     candidates = dict(Area.objects.filter(vintage=vintage).values_list("code", "id"))
     found: dict[str, int] = {}
     for i, code in enumerate(frame["code"]):
         parent_code = frame["parent"].iloc[i] if "parent" in frame.columns else None
-        if not parent_code and level in (AreaLevel.SECTOR, AreaLevel.DEELGEMEENTE):
+        if not parent_code and niveau in (AreaLevel.SECTOR, AreaLevel.DEELGEMEENTE):
             parent_code = code[:5]
         if parent_code and parent_code in candidates and parent_code != code:
             found[code] = candidates[parent_code]
     return found
 
 
-def _adopt_children(level: str, vintage: str) -> None:
+def _adopt_children(niveau: str, vintage: str) -> None:
     """Finer areas loaded before their municipalities get their parent now."""
-    if level != AreaLevel.GEMEENTE:
+    if niveau != AreaLevel.GEMEENTE:
         return
-    parents = dict(Area.objects.filter(vintage=vintage, level=level).values_list("code", "id"))
+    parents = dict(Area.objects.filter(vintage=vintage, niveau=niveau).values_list("code", "id"))
     orphans = Area.objects.filter(
         vintage=vintage,
-        level__in=[AreaLevel.SECTOR, AreaLevel.DEELGEMEENTE],
+        niveau__in=[AreaLevel.SECTOR, AreaLevel.DEELGEMEENTE],
         parent__isnull=True,
     )
     by_parent: dict[int, list[int]] = {}

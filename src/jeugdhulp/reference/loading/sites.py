@@ -17,12 +17,12 @@ from jeugdhulp.reference.services import centroids_frame, latest_vintage
 
 def load_sites(path: str | Path, *, crs: str | None = None) -> LoadReport:
     vintage = latest_vintage(AreaLevel.GEMEENTE)
-    municipal = centroids_frame(level=AreaLevel.GEMEENTE, vintage=vintage) if vintage else None
+    municipal = centroids_frame(niveau=AreaLevel.GEMEENTE, vintage=vintage) if vintage else None
     frame = read_sites(
         path,
         crs=crs,
         municipality_centroids=municipal,
-        hulpvormen=list(HulpVorm.objects.filter(active=True).values_list("code", flat=True)),
+        hulpvormen=list(HulpVorm.objects.filter(actief=True).values_list("code", flat=True)),
     )
     return store_sites(frame, source=Path(path).name)
 

@@ -17,7 +17,7 @@ VINTAGE = "2025"
 
 def store_reference(small_inputs) -> list[str]:
     """The grid areas (as municipalities), their population and the three sites."""
-    store_areas(small_inputs["areas"], level=AreaLevel.GEMEENTE, vintage=VINTAGE, source="test")
+    store_areas(small_inputs["areas"], niveau=AreaLevel.GEMEENTE, vintage=VINTAGE, source="test")
     store_population(small_inputs["population"], vintage=VINTAGE, source="test")
     store_sites(small_inputs["sites"], source="test")
     return sorted(small_inputs["areas"]["code"])
@@ -28,7 +28,7 @@ def round_info(region, partners=(), *, ronde_id=1, peildatum=fixtures.PEILDATUM,
         ronde_id=ronde_id,
         naam=f"Foto {peildatum.year} (test)",
         peildatum=peildatum,
-        regio=region,
+        organisatie=region,
         partners=list(partners),
         threshold=5,
         municipality_codes=list(codes),

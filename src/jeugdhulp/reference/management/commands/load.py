@@ -57,7 +57,7 @@ class Command(BaseCommand):
             if kind == "areas":
                 report = load_areas(
                     file,
-                    level=options["level"],
+                    niveau=options["level"],
                     vintage=options["vintage"],
                     code_field=options["code_field"],
                     name_field=options["name_field"],
