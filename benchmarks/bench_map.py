@@ -65,7 +65,9 @@ def _build(folder: Path) -> dict:
     from jeugdhulp.accounts.models import Membership, Organisation, Role, User
     from jeugdhulp.analysis.pipeline import AnalysisParams, run_analysis
     from jeugdhulp.data.demo_region import make_region
-    from jeugdhulp.reference import loading
+    from jeugdhulp.reference.loading.areas import store_areas
+    from jeugdhulp.reference.loading.population import store_population
+    from jeugdhulp.reference.loading.sites import store_sites
     from jeugdhulp.reference.models import AreaLevel
     from jeugdhulp.results import services
     from jeugdhulp.results.inputs import reference_inputs
@@ -76,13 +78,13 @@ def _build(folder: Path) -> dict:
     region = make_region(
         6, n_municipalities=MUNICIPALITIES, n_subareas=AREAS, n_sites=300, area_km2=13_500
     )
-    for frame, level in (
+    for frame, niveau in (
         (region.municipalities, AreaLevel.GEMEENTE),
         (region.subareas, AreaLevel.SECTOR),
     ):
-        loading.store_areas(frame, level=level, vintage="2025", source="bench", fictief=True)
-    loading.store_population(region.population, vintage="2025", source="bench")
-    loading.store_sites(region.sites, source="bench", fictief=True)
+        store_areas(frame, niveau=niveau, vintage="2025", source="bench", fictief=True)
+    store_population(region.population, vintage="2025", source="bench")
+    store_sites(region.sites, source="bench", fictief=True)
 
     sites = sorted(region.sites["vestiging"])
     rows = synthetic_snapshot(

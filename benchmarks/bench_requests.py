@@ -178,7 +178,7 @@ EVENT_COLUMNS = [
     "hulpvorm",
     "reden",
     "door_id",
-    "geregistreerd_op",
+    "aangemaakt_op",
 ]
 
 
@@ -312,7 +312,7 @@ def _write(connection, simulated: list[tuple], field_key: str) -> None:
         (Aanmelding._meta.db_table, request_columns, requests),
         (
             partners_table,
-            ["id", "aanmelding_id", "organisation_id", "aangemeld_op"],
+            ["id", "aanmelding_id", "organisatie_id", "aangemeld_op"],
             partner_rows,
         ),
         (AanmeldingDomein._meta.db_table, ["id", "aanmelding_id", "domein"], domain_rows),
@@ -357,7 +357,7 @@ def load(rows: int) -> None:
             Area(
                 code=c,
                 naam=f"Benchgemeente {c}",
-                level=AreaLevel.GEMEENTE,
+                niveau=AreaLevel.GEMEENTE,
                 vintage="2025",
                 fictief=True,
             )

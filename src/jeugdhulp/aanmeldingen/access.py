@@ -30,7 +30,7 @@ def coordinated_organisations(user) -> frozenset[int]:
 
 
 def addressed_to(org_ids) -> QuerySet:
-    return PARTNERS.objects.filter(organisation_id__in=org_ids).values("aanmelding_id")
+    return PARTNERS.objects.filter(organisatie_id__in=org_ids).values("aanmelding_id")
 
 
 def visible_requests(user) -> QuerySet[Aanmelding]:

@@ -83,7 +83,7 @@ def addressed_rows(partner_ids, van: dt.date, tot: dt.date) -> QuerySet:
     """The partner rows of those requests (one per request and partner), found in the index on
     partner and registration date."""
     return PARTNERS.objects.filter(
-        organisation_id__in=list(partner_ids), aangemeld_op__range=(van, tot)
+        organisatie_id__in=list(partner_ids), aangemeld_op__range=(van, tot)
     )
 
 
@@ -251,7 +251,7 @@ def network_kpis(
     if partner is not None:
         partners = [p for p in partners if p.pk == partner.pk]
     rows = addressed_rows([p.pk for p in partners], van, tot)
-    r = _fetch(rows, "aanmelding__", ["organisation_id", "aanmelding__gemeente"], tot)
+    r = _fetch(rows, "aanmelding__", ["organisatie_id", "aanmelding__gemeente"], tot)
     by_partner = _groups(r.keys[0])
     _ids, first = np.unique(r.request, return_index=True)
     months = (r.registered[first] - _EPOCH).astype("datetime64[D]").astype("datetime64[M]")

@@ -85,7 +85,7 @@ class Gezin(models.Model):
     def permission_organisation_ids(self) -> list[int]:
         ids = set(
             Aanmelding.partners.through.objects.filter(aanmelding__gezin=self).values_list(
-                "organisation_id", flat=True
+                "organisatie_id", flat=True
             )
         )
         return sorted(ids)
@@ -193,7 +193,7 @@ class AanmeldingPartner(models.Model):
     dashboard's figures read only those rows, not every request of the period."""
 
     aanmelding = models.ForeignKey(Aanmelding, on_delete=models.CASCADE)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    organisatie = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     aangemeld_op = models.DateField()
 
     # Written together with its request, whose creation is audited.
@@ -201,16 +201,16 @@ class AanmeldingPartner(models.Model):
 
     class Meta:
         db_table = "aanmeldingen_aanmelding_partners"
-        unique_together = [("aanmelding", "organisation")]
+        unique_together = [("aanmelding", "organisatie")]
         indexes = [
             models.Index(
-                fields=["organisation", "aangemeld_op", "aanmelding"],
+                fields=["organisatie", "aangemeld_op", "aanmelding"],
                 name="aanmelding_partner_periode",
             )
         ]
 
     def __str__(self) -> str:
-        return f"partner {self.organisation_id} (aanmelding {self.aanmelding_id})"
+        return f"partner {self.organisatie_id} (aanmelding {self.aanmelding_id})"
 
 
 class AanmeldingDomein(models.Model):
@@ -270,7 +270,7 @@ class Gebeurtenis(models.Model):
         related_name="+",
         verbose_name=_("geregistreerd door"),
     )
-    geregistreerd_op = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+    aangemaakt_op = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
 
     class Meta:
         ordering = ["datum", "id"]

@@ -187,7 +187,9 @@ def _page(request, aanmelding: Aanmelding, **bound) -> HttpResponse:
             "may_act": can(user, "aanmeldingen.add_gebeurtenis", aanmelding),
             "may_assess": can(user, "triage.add_assessment", aanmelding),
             "assessments": (
-                aanmelding.taxaties.order_by("-gemaakt_op", "-id") if may_view_assessments else []
+                aanmelding.taxaties.order_by("-aangemaakt_op", "-id")
+                if may_view_assessments
+                else []
             ),
             "may_register": show_contact and can(user, "aanmeldingen.add_aanmelding"),
             **forms,

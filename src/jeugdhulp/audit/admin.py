@@ -29,12 +29,19 @@ class ObjectTypeFilter(admin.SimpleListFilter):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "action", "object_type_name", "object_repr", "ip_address"]
-    list_filter = ["action", ObjectTypeFilter, "at"]
+    list_display = [
+        "aangemaakt_op",
+        "username",
+        "action",
+        "object_type_name",
+        "object_repr",
+        "ip_address",
+    ]
+    list_filter = ["action", ObjectTypeFilter, "aangemaakt_op"]
     search_fields = ["username", "object_repr", "object_id", "path"]
-    date_hierarchy = "at"
+    date_hierarchy = "aangemaakt_op"
     fields = [
-        "at",
+        "aangemaakt_op",
         "user",
         "username",
         "action",

@@ -38,7 +38,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField(_("wanneer"), auto_now_add=True, db_index=True)
+    aangemaakt_op = models.DateTimeField(_("wanneer"), auto_now_add=True, db_index=True)
     # The user may be deleted later (the row is never touched); the username stays in the log.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,7 +61,7 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-aangemaakt_op", "-id"]
         # Django deletes and saves through the base manager: make it the guarded one.
         base_manager_name = "objects"
         verbose_name = _("auditgebeurtenis")
@@ -69,7 +69,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.object_repr}"
+        return (
+            f"{self.aangemaakt_op:%Y-%m-%d %H:%M:%S} {self.username} {self.action} "
+            f"{self.object_repr}"
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

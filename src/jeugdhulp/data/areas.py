@@ -17,6 +17,7 @@ import shapely
 from pyproj import CRS
 
 from jeugdhulp.data.codes import normalise_area_codes
+from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.fields import find_column
 from jeugdhulp.data.tabular import normalise_header
@@ -24,6 +25,8 @@ from jeugdhulp.data.tabular import normalise_header
 CODE_FIELDS = ("code", "nis_code", "nis", "refnis", "geoitem", "gemeente", "statcode")
 NAME_FIELDS = ("naam", "name_nl", "name", "statnaam")
 WGS84 = "EPSG:4326"
+_POLYGON = shapely.GeometryType.POLYGON
+_MULTIPOLYGON = shapely.GeometryType.MULTIPOLYGON
 # Drivers whose format is WGS84 unless it says otherwise (RFC 7946; the TopoJSON convention).
 _WGS84_DRIVERS = {"GeoJSON", "TopoJSON", "GeoJSONSeq"}
 
@@ -121,72 +124,64 @@ def read_areas(
     name_col = find_column(frame, NAME_FIELDS, given=name_field, what="de naam", file=name)
     codes = normalise_area_codes(frame[code_col])
     names = [("" if pd.isna(v) else str(v).strip()) for v in frame[name_col]]
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    geometries = list(frame.geometry)
-    for index, (code, geometry) in enumerate(zip(codes, frame.geometry, strict=True), start=1):
-        where = {"row": index, "file": name}
-        if not code:
-            problems.append(
-                Problem("gebied zonder code.", column=code_col, kind="ontbrekend", **where)
-            )
-        elif code in seen:
-            problems.append(
-                Problem(
-                    f"de code komt twee keer voor (ook in gebied {seen[code]}).",
-                    column=code_col,
-                    value=code,
-                    kind="dubbel",
-                    **where,
-                )
-            )
-        else:
-            seen[code] = index
-        if geometry is None or geometry.is_empty:
-            problems.append(
-                Problem(
-                    f"gebied {code} heeft geen geometrie.",
-                    column="geometry",
-                    kind="geometrie_leeg",
-                    **where,
-                )
-            )
-        elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            problems.append(
-                Problem(
-                    f"gebied {code} is geen vlak maar een {geometry.geom_type}.",
-                    column="geometry",
-                    kind="geometrie_soort",
-                    **where,
-                )
-            )
-        elif not geometry.is_valid:
-            reason = shapely.is_valid_reason(geometry)
-            fixed = _repair(geometry) if repair else None
-            if fixed is None:
-                problems.append(
-                    Problem(
-                        f"gebied {code} heeft een ongeldige geometrie ({reason}); herstel ze in "
-                        "een GIS (bv. QGIS 'Geometrieën herstellen').",
-                        column="geometry",
-                        kind="geometrie_ongeldig",
-                        **where,
-                    )
-                )
-            else:
-                geometries[index - 1] = fixed
-                warnings.append(
-                    Problem(
-                        f"gebied {code} had een ongeldige geometrie ({reason}); automatisch "
-                        "hersteld (oppervlakte nagenoeg ongewijzigd).",
-                        column="geometry",
-                        severity=Severity.WARNING,
-                        kind="geometrie_hersteld",
-                        **where,
-                    )
-                )
-    if problems:
-        raise InputError(warnings + problems, name)
+    out = Collector(name, np.arange(1, len(frame) + 1))
+    out.problems.extend(warnings)
+    out.required_unique(
+        pd.Series(codes, dtype=object),
+        code_col,
+        "gebied zonder code.",
+        lambda _, first: f"de code komt twee keer voor (ook in gebied {first}).",
+    )
+    geometries = frame.geometry.to_numpy().copy()
+    kinds = shapely.get_type_id(geometries)
+    empty = shapely.is_missing(geometries) | shapely.is_empty(geometries)
+    surface = ~empty & np.isin(kinds, (_POLYGON, _MULTIPOLYGON))
+    out.rows_problem(
+        empty,
+        "geometry",
+        None,
+        lambda i: f"gebied {codes[i]} heeft geen geometrie.",
+        "geometrie_leeg",
+    )
+    out.rows_problem(
+        ~empty & ~surface,
+        "geometry",
+        None,
+        lambda i: f"gebied {codes[i]} is geen vlak maar een {geometries[i].geom_type}.",
+        "geometrie_soort",
+    )
+    invalid = np.zeros(len(frame), dtype=bool)
+    invalid[surface] = ~shapely.is_valid(geometries[surface])
+    reasons = np.full(len(frame), None, dtype=object)
+    reasons[invalid] = shapely.is_valid_reason(geometries[invalid])
+    fixed = np.full(len(frame), None, dtype=object)
+    if repair:
+        fixed[invalid] = [_repair(geometry) for geometry in geometries[invalid]]
+    repaired = invalid & pd.notna(fixed)
+    out.rows_problem(
+        invalid & ~repaired,
+        "geometry",
+        None,
+        lambda i: (
+            f"gebied {codes[i]} heeft een ongeldige geometrie ({reasons[i]}); herstel ze in "
+            "een GIS (bv. QGIS 'Geometrieën herstellen')."
+        ),
+        "geometrie_ongeldig",
+    )
+    out.rows_problem(
+        repaired,
+        "geometry",
+        None,
+        lambda i: (
+            f"gebied {codes[i]} had een ongeldige geometrie ({reasons[i]}); automatisch "
+            "hersteld (oppervlakte nagenoeg ongewijzigd)."
+        ),
+        "geometrie_hersteld",
+        Severity.WARNING,
+    )
+    geometries[repaired] = fixed[repaired]
+    out.raise_errors(by_row=True)
+    warnings = [p for p in out.problems if not p.is_error]
     data = {"code": codes, "naam": names}
     if parent_field:
         parent_col = find_column(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from jeugdhulp.data.codes import ascii_digits, normalise_area_codes
+from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
 from jeugdhulp.data.tabular import SourceRows, normalise_header, read_table
@@ -37,78 +37,53 @@ def read_covariates(
             find_column(table, (), given=c, what="een achtergrondkenmerk", file=name)
             for c in columns
         ]
+        numbers = {c: parse_numbers(table[c]) for c in wanted}
     else:
-        wanted = [
-            c for c in table.columns if c not in (code, year_column) and _mostly_numeric(table[c])
-        ]
+        others = [c for c in table.columns if c not in (code, year_column)]
+        numbers = {c: parse_numbers(table[c]) for c in others}
+        wanted = [c for c in others if _mostly_numeric(table[c], numbers[c])]
     if not wanted:
         raise InputError(
             Problem("het bestand heeft geen kolommen met getallen.", file=name, kind="leeg"), name
         )
-    codes = normalise_area_codes(table[code])
+    codes = pd.Series(normalise_area_codes(table[code]), dtype=object)
     result = pd.DataFrame({"area_code": codes})
-    problems: list[Problem] = []
+    out = Collector(name, rows)
     for column in wanted:
-        values = parse_numbers(table[column])
-        for position in np.flatnonzero(values.isna().to_numpy() & (table[column] != "").to_numpy()):
-            problems.append(
-                Problem(
-                    "dit is geen getal.",
-                    row=rows[position],
-                    column=column,
-                    value=table[column].iloc[position],
-                    file=name,
-                    kind="geen_getal",
-                )
-            )
+        values = numbers[column]
+        out.rows_problem(
+            values.isna().to_numpy() & (table[column] != "").to_numpy(),
+            column,
+            table[column],
+            "dit is geen getal.",
+            "geen_getal",
+        )
         result[normalise_header(column)] = values.to_numpy()
-    seen: dict[str, int] = {}
-    for position, value in enumerate(codes):
-        if not value:
-            problems.append(
-                Problem(
-                    "de gebiedscode ontbreekt.",
-                    row=rows[position],
-                    column=code,
-                    file=name,
-                    kind="ontbrekend",
-                )
-            )
-        elif value in seen:
-            problems.append(
-                Problem(
-                    f"gebied {value} staat hier een tweede keer (ook op rij {seen[value]}).",
-                    row=rows[position],
-                    column=code,
-                    value=value,
-                    file=name,
-                    kind="dubbel",
-                )
-            )
-        else:
-            seen[value] = rows[position]
+    out.required_unique(
+        codes,
+        code,
+        "de gebiedscode ontbreekt.",
+        lambda i, first: f"gebied {codes.iloc[i]} staat hier een tweede keer (ook op rij {first}).",
+    )
     if year_column is not None:
         years = sorted(set(table[year_column]) - {""})
         if len(years) > 1:
-            problems.append(
-                Problem(
-                    f"het bestand bevat meerdere jaren ({', '.join(years)}); lever één jaar per "
-                    "bestand.",
-                    column=year_column,
-                    file=name,
-                    kind="jaar",
-                )
+            out.file_problem(
+                f"het bestand bevat meerdere jaren ({', '.join(years)}); lever één jaar per "
+                "bestand.",
+                "jaar",
+                column=year_column,
             )
         elif years and ascii_digits(years[0]):
             result.attrs["year"] = int(years[0])
-    if problems:
-        raise InputError(problems, name)
+    out.raise_errors()
     result.attrs["source"] = name
     result.attrs["source_rows"] = SourceRows(rows)
     return result
 
 
-def _mostly_numeric(values: pd.Series) -> bool:
-    """At least half of the non-empty cells are numbers (the others are then reported)."""
-    filled = values[values != ""]
-    return len(filled) > 0 and parse_numbers(filled).notna().mean() >= 0.5
+def _mostly_numeric(texts: pd.Series, numbers: pd.Series) -> bool:
+    """At least half of the non-empty cells (``texts``) are numbers (``numbers``, parsed from
+    them); the others are then reported."""
+    filled = (texts != "").to_numpy()
+    return bool(filled.any()) and numbers[filled].notna().mean() >= 0.5

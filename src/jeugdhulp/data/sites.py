@@ -12,8 +12,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from jeugdhulp.data.codes import normalise_area_codes, normalise_code
+from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem
-from jeugdhulp.data.fields import parse_numbers, source_rows
+from jeugdhulp.data.fields import parse_numbers, per_distinct, source_rows
 from jeugdhulp.data.postcodes import municipality_for_postcode
 from jeugdhulp.data.tabular import read_table
 
@@ -40,12 +41,8 @@ def read_sites(
     name = path.name
     table = read_table(path)
     rows = source_rows(table)
-    problems: list[Problem] = []
-
-    def problem(position: int, column: str | None, value, message: str, kind: str) -> None:
-        problems.append(
-            Problem(message, row=rows[position], column=column, value=value, file=name, kind=kind)
-        )
+    table = table.reset_index(drop=True)
+    out = Collector(name, rows)
 
     required = ["vestiging", "hulpvorm", "capaciteit"]
     missing = [c for c in required if c not in table.columns]
@@ -72,13 +69,15 @@ def read_sites(
             name,
         )
 
-    codes = [normalise_code(v) for v in table["vestiging"]]
-    forms = [normalise_code(v).upper() for v in table["hulpvorm"]]
+    codes = per_distinct(table["vestiging"], lambda v: v.map(normalise_code))
+    forms = per_distinct(table["hulpvorm"], lambda v: v.map(normalise_code).str.upper())
     capacity = parse_numbers(table["capaciteit"]).to_numpy()
     lon = np.full(len(table), np.nan)
     lat = np.full(len(table), np.nan)
-    approximate = np.zeros(len(table), dtype=bool)
-    postcodes = normalise_area_codes(table["postcode"]) if has_postcode else [""] * len(table)
+    postcodes = pd.Series(
+        normalise_area_codes(table["postcode"]) if has_postcode else [""] * len(table),
+        dtype=object,
+    )
     if has_lonlat:
         lon = parse_numbers(table["lon"]).to_numpy()
         lat = parse_numbers(table["lat"]).to_numpy()
@@ -103,114 +102,130 @@ def read_sites(
             points = gpd.GeoSeries(gpd.points_from_xy(x[use], y[use]), crs=source).to_crs(WGS84)
             lon[use] = points.x.to_numpy()
             lat[use] = points.y.to_numpy()
-    centroid_of = {}
-    if municipality_centroids is not None:
-        centroid_of = {
-            str(code): (lo, la)
-            for code, lo, la in municipality_centroids[["code", "lon", "lat"]].itertuples(
-                index=False
-            )
-        }
-
-    allowed = {h.upper() for h in hulpvormen} if hulpvormen is not None else None
-    location: dict[str, tuple[float, float]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    for i in range(len(table)):
-        if not codes[i]:
-            problem(i, "vestiging", None, "de vestigingscode ontbreekt.", "ontbrekend")
-        if not forms[i]:
-            problem(i, "hulpvorm", None, "de hulpvorm ontbreekt.", "ontbrekend")
-        elif allowed is not None and forms[i] not in allowed:
-            problem(
-                i,
-                "hulpvorm",
-                table["hulpvorm"].iloc[i],
-                f"onbekende hulpvorm; gekend zijn: {', '.join(sorted(allowed))}.",
-                "code_onbekend",
-            )
-        if not capacity[i] > 0:
-            problem(
-                i,
-                "capaciteit",
-                table["capaciteit"].iloc[i],
-                "de capaciteit moet een getal groter dan 0 zijn (plaatsen of cliënten per jaar).",
-                "capaciteit",
-            )
-        if np.isnan(lon[i]) or np.isnan(lat[i]):
-            if not postcodes[i]:
-                problem(
-                    i,
-                    None,
-                    None,
-                    "geen ligging: geef lat en lon, x en y, of een postcode.",
-                    "ligging",
-                )
-            else:
-                municipality = municipality_for_postcode(postcodes[i])
-                if municipality is None:
-                    problem(
-                        i,
-                        "postcode",
-                        postcodes[i],
-                        "onbekende Belgische postcode.",
-                        "code_onbekend",
-                    )
-                elif municipality not in centroid_of:
-                    problem(
-                        i,
-                        "postcode",
-                        postcodes[i],
-                        f"de gemeente {municipality} van deze postcode zit niet in de "
-                        "gebieden; laad eerst de gemeenten of geef lat en lon.",
-                        "code_onbekend",
-                    )
-                else:
-                    lon[i], lat[i] = centroid_of[municipality]
-                    approximate[i] = True
-        elif not (-180 <= lon[i] <= 180 and -90 <= lat[i] <= 90):
-            problem(
-                i, "lat", f"{lat[i]}, {lon[i]}", "lat/lon buiten het bereik van WGS84.", "ligging"
-            )
-        key = (codes[i], forms[i])
-        if codes[i] and forms[i]:
-            if key in seen:
-                problem(
-                    i,
-                    "hulpvorm",
-                    forms[i],
-                    f"vestiging {codes[i]} staat hier al met deze hulpvorm (rij {seen[key]}).",
-                    "dubbel",
-                )
-            else:
-                seen[key] = rows[i]
-        if codes[i] and not np.isnan(lon[i]) and not np.isnan(lat[i]):
-            first = location.setdefault(codes[i], (lon[i], lat[i]))
-            if not np.allclose(first, (lon[i], lat[i]), atol=1e-6):
-                problem(
-                    i,
-                    "vestiging",
-                    codes[i],
-                    "deze vestiging staat op een andere rij op een andere plaats.",
-                    "ligging",
-                )
-    if problems:
-        raise InputError(problems, name)
+    present = {"vestiging": codes != "", "hulpvorm": forms != ""}
+    out.required(present["vestiging"], "vestiging", "de vestigingscode ontbreekt.")
+    out.required(present["hulpvorm"], "hulpvorm", "de hulpvorm ontbreekt.")
+    if hulpvormen is not None:
+        allowed = {h.upper() for h in hulpvormen}
+        out.unknown_codes(
+            forms,
+            allowed,
+            "hulpvorm",
+            table["hulpvorm"],
+            f"onbekende hulpvorm; gekend zijn: {', '.join(sorted(allowed))}.",
+            where=present["hulpvorm"],
+        )
+    out.out_of_range(
+        capacity,
+        "capaciteit",
+        table["capaciteit"],
+        "de capaciteit moet een getal groter dan 0 zijn (plaatsen of cliënten per jaar).",
+        "capaciteit",
+        low=0,
+        strict=True,
+    )
+    given = ~np.isnan(lon) & ~np.isnan(lat)
+    approximate = _locate_by_postcode(lon, lat, postcodes, municipality_centroids, out)
+    outside = given & ~((lon >= -180) & (lon <= 180) & (lat >= -90) & (lat <= 90))
+    shown = np.full(len(table), None, dtype=object)
+    shown[outside] = [f"{a}, {o}" for a, o in zip(lat[outside], lon[outside], strict=True)]
+    out.rows_problem(outside, "lat", shown, "lat/lon buiten het bereik van WGS84.", "ligging")
+    out.duplicates(
+        pd.DataFrame({"vestiging": codes, "hulpvorm": forms}),
+        present["vestiging"] & present["hulpvorm"],
+        "hulpvorm",
+        forms,
+        lambda i, first: (
+            f"vestiging {codes.iloc[i]} staat hier al met deze hulpvorm (rij {first})."
+        ),
+    )
+    # One place per site: every row of a site where the first located row of it is.
+    placed = pd.DataFrame({"vestiging": codes, "lon": lon, "lat": lat})[
+        present["vestiging"] & (given | approximate)
+    ]
+    first = placed.groupby("vestiging", sort=False)[["lon", "lat"]].transform("first")
+    moved = ~(
+        np.isclose(first["lon"], placed["lon"], atol=1e-6)
+        & np.isclose(first["lat"], placed["lat"], atol=1e-6)
+    )
+    elsewhere = np.zeros(len(table), dtype=bool)
+    elsewhere[placed.index[moved]] = True
+    out.rows_problem(
+        elsewhere,
+        "vestiging",
+        codes,
+        "deze vestiging staat op een andere rij op een andere plaats.",
+        "ligging",
+    )
+    out.raise_errors(by_row=True)
 
     def column(title: str) -> list[str]:
         return list(table[title]) if title in table.columns else [""] * len(table)
 
     result = gpd.GeoDataFrame(
         {
-            "vestiging": codes,
+            "vestiging": codes.tolist(),
             "naam": column("naam"),
             "organisatie": column("organisatie"),
-            "hulpvorm": forms,
+            "hulpvorm": forms.tolist(),
             "capaciteit": capacity.astype(float),
             "approximate": approximate,
-            "postcode": postcodes,
+            "postcode": postcodes.tolist(),
         },
         geometry=gpd.points_from_xy(lon, lat),
         crs=WGS84,
     )
     result.attrs["source"] = name
     return result
+
+
+def _locate_by_postcode(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    postcodes: pd.Series,
+    municipality_centroids: pd.DataFrame | None,
+    out: Collector,
+) -> np.ndarray:
+    """Place the rows without coordinates at the centroid of their postcode's municipality
+    (``lon`` and ``lat`` are filled in place); returns which rows were placed so."""
+    unplaced = np.isnan(lon) | np.isnan(lat)
+    out.rows_problem(
+        unplaced & (postcodes == "").to_numpy(),
+        None,
+        None,
+        "geen ligging: geef lat en lon, x en y, of een postcode.",
+        "ligging",
+    )
+    municipality = per_distinct(
+        postcodes, lambda p: p.map(lambda c: municipality_for_postcode(c) if c else None)
+    )
+    with_postcode = unplaced & (postcodes != "").to_numpy()
+    out.rows_problem(
+        with_postcode & municipality.isna().to_numpy(),
+        "postcode",
+        postcodes,
+        "onbekende Belgische postcode.",
+        "code_onbekend",
+    )
+    centroid = (
+        municipality_centroids.assign(code=municipality_centroids["code"].astype(str))
+        .drop_duplicates("code", keep="last")
+        .set_index("code")
+        if municipality_centroids is not None
+        else pd.DataFrame({"lon": [], "lat": []}, index=pd.Index([], dtype=object))
+    )
+    known = municipality.isin(centroid.index).to_numpy()
+    out.rows_problem(
+        with_postcode & municipality.notna().to_numpy() & ~known,
+        "postcode",
+        postcodes,
+        lambda i: (
+            f"de gemeente {municipality.iloc[i]} van deze postcode zit niet in de gebieden; "
+            "laad eerst de gemeenten of geef lat en lon."
+        ),
+        "code_onbekend",
+    )
+    placed = with_postcode & known
+    lon[placed] = centroid["lon"].reindex(municipality[placed]).to_numpy(dtype=float)
+    lat[placed] = centroid["lat"].reindex(municipality[placed]).to_numpy(dtype=float)
+    return placed

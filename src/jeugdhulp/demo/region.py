@@ -9,7 +9,10 @@ from django.db import transaction
 from jeugdhulp.accounts.models import Organisation
 from jeugdhulp.data.demo_region import LOCAL_CRS, PROVINCE_NAME, make_region
 from jeugdhulp.demo.organisations import NETWORK_CODE, REGION_CODE
-from jeugdhulp.reference import loading
+from jeugdhulp.reference.loading.areas import store_areas
+from jeugdhulp.reference.loading.covariates import store_covariates
+from jeugdhulp.reference.loading.population import store_population
+from jeugdhulp.reference.loading.sites import store_sites
 from jeugdhulp.reference.models import Area, AreaLevel, AreaSet, AreaSetKind
 
 VINTAGE = "2025"
@@ -23,17 +26,17 @@ NETWORK_SET = "DEMO-NETWERK"
 def build_region(seed: int) -> dict:
     """Store the region generated from ``seed``; returns what later demo steps need."""
     region = make_region(seed)
-    for frame, level in (
+    for frame, niveau in (
         (region.province, AreaLevel.PROVINCIE),
         (region.municipalities, AreaLevel.GEMEENTE),
         (region.subareas, AreaLevel.SECTOR),
     ):
-        loading.store_areas(frame, level=level, vintage=VINTAGE, source=SOURCE, fictief=True)
-    loading.store_population(region.population, vintage=VINTAGE, source=SOURCE)
-    loading.store_population(region.municipality_population(), vintage=VINTAGE, source=SOURCE)
-    loading.store_covariates(region.covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
-    loading.store_covariates(region.subarea_covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
-    loading.store_sites(region.sites, source=SOURCE, fictief=True)
+        store_areas(frame, niveau=niveau, vintage=VINTAGE, source=SOURCE, fictief=True)
+    store_population(region.population, vintage=VINTAGE, source=SOURCE)
+    store_population(region.municipality_population(), vintage=VINTAGE, source=SOURCE)
+    store_covariates(region.covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
+    store_covariates(region.subarea_covariates, year=YEAR, vintage=VINTAGE, source=SOURCE)
+    store_sites(region.sites, source=SOURCE, fictief=True)
 
     municipalities = Area.objects.filter(
         vintage=VINTAGE, code__in=list(region.municipalities["code"])

@@ -169,7 +169,7 @@ def store(
     rows = Aanmelding.objects.bulk_create(s.aanmelding for s in simulated)
     Aanmelding.partners.through.objects.bulk_create(
         Aanmelding.partners.through(
-            aanmelding_id=a.pk, organisation_id=p.pk, aangemeld_op=a.aangemeld_op
+            aanmelding_id=a.pk, organisatie_id=p.pk, aangemeld_op=a.aangemeld_op
         )
         for a, s in zip(rows, simulated, strict=True)
         for p in s.partners

@@ -189,7 +189,7 @@ def build_round(
             fictief=True,
         )
         ronde.partners.set(partners)
-        ronde.hulpvormen.set(HulpVorm.objects.filter(active=True))
+        ronde.hulpvormen.set(HulpVorm.objects.filter(actief=True))
 
     delivered = partners if spec.complete else partners[: len(partners) - NOT_DELIVERED]
     # Each round its own draws; the child pool (and so residences) is shared by all rounds.

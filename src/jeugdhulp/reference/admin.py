@@ -19,14 +19,14 @@ class AreaAdmin(admin.ModelAdmin):
     list_display = [
         "code",
         "naam",
-        "level",
+        "niveau",
         "vintage",
         "parent",
         "area_km2",
         "centroid_method",
         "fictief",
     ]
-    list_filter = ["level", "vintage", "fictief", "centroid_method"]
+    list_filter = ["niveau", "vintage", "fictief", "centroid_method"]
     search_fields = ["code", "naam"]
     raw_id_fields = ["parent"]
     readonly_fields = ["geometry", "geometry_simplified"]
@@ -54,7 +54,7 @@ class AreaSetAdmin(admin.ModelAdmin):
 @admin.register(PopulationCount)
 class PopulationCountAdmin(admin.ModelAdmin):
     list_display = ["area", "year", "sex", "age_from", "age_to", "population"]
-    list_filter = ["year", "sex", "area__vintage", "area__level"]
+    list_filter = ["year", "sex", "area__vintage", "area__niveau"]
     search_fields = ["area__code", "area__naam"]
     list_select_related = ["area"]
     raw_id_fields = ["area"]
@@ -79,9 +79,9 @@ class CovariateValueAdmin(admin.ModelAdmin):
 
 @admin.register(HulpVorm)
 class HulpVormAdmin(admin.ModelAdmin):
-    list_display = ["code", "label", "usual_access", "active"]
-    list_filter = ["usual_access", "active"]
-    list_editable = ["active"]
+    list_display = ["code", "label", "usual_access", "actief"]
+    list_filter = ["usual_access", "actief"]
+    list_editable = ["actief"]
     search_fields = ["code", "label"]
 
 

@@ -10,12 +10,12 @@ from jeugdhulp.reference.models import Area, AreaLevel, AreaSetKind, HulpVorm
 
 
 def is_municipality(code: str) -> bool:
-    return Area.objects.filter(level=AreaLevel.GEMEENTE, code=code).exists()
+    return Area.objects.filter(niveau=AreaLevel.GEMEENTE, code=code).exists()
 
 
 def municipality_names(codes=None) -> dict[str, str]:
     """code -> name of municipalities (the latest vintage's name wins)."""
-    rows = Area.objects.filter(level=AreaLevel.GEMEENTE)
+    rows = Area.objects.filter(niveau=AreaLevel.GEMEENTE)
     if codes is not None:
         rows = rows.filter(code__in=list(codes))
     return dict(rows.order_by("vintage").values_list("code", "naam"))
@@ -31,7 +31,7 @@ def network_municipalities(network) -> set[str]:
     data), so the dashboard also lists the ones without any request."""
     return set(
         Area.objects.filter(
-            level=AreaLevel.GEMEENTE,
+            niveau=AreaLevel.GEMEENTE,
             area_sets__organisatie=network,
             area_sets__soort=AreaSetKind.NETWORK,
         ).values_list("code", flat=True)
@@ -41,7 +41,7 @@ def network_municipalities(network) -> set[str]:
 def municipality_shapes(codes) -> dict[str, dict]:
     """code -> simplified outline (GeoJSON geometry, WGS84) of the municipalities that have one
     (the latest vintage's outline wins)."""
-    rows = Area.objects.filter(level=AreaLevel.GEMEENTE, code__in=list(codes)).order_by("vintage")
+    rows = Area.objects.filter(niveau=AreaLevel.GEMEENTE, code__in=list(codes)).order_by("vintage")
     shapes = {}
     for code, simplified, full in rows.values_list("code", "geometry_simplified", "geometry"):
         if simplified or full:
@@ -54,7 +54,7 @@ def municipality_choices() -> list[tuple[str, str]]:
 
 
 def is_hulpvorm(code: str) -> bool:
-    return HulpVorm.objects.filter(code=code, active=True).exists()
+    return HulpVorm.objects.filter(code=code, actief=True).exists()
 
 
 def hulpvorm_names(codes) -> dict[str, str]:
@@ -65,6 +65,6 @@ def hulpvorm_names(codes) -> dict[str, str]:
 def hulpvorm_choices() -> list[tuple[str, str]]:
     """Forms of help by their name (the code is the value, never what the user reads)."""
     return sorted(
-        ((h.code, h.label) for h in HulpVorm.objects.filter(active=True)),
+        ((h.code, h.label) for h in HulpVorm.objects.filter(actief=True)),
         key=lambda item: item[1].lower(),
     )

@@ -34,7 +34,7 @@ class Area(models.Model):
 
     code = models.CharField(_("code"), max_length=40)
     naam = models.CharField(_("naam"), max_length=200)
-    level = models.CharField(_("niveau"), max_length=20, choices=AreaLevel.choices)
+    niveau = models.CharField(_("niveau"), max_length=20, choices=AreaLevel.choices)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -64,11 +64,11 @@ class Area(models.Model):
     bron = models.CharField(_("bron"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["vintage", "level", "code"]
+        ordering = ["vintage", "niveau", "code"]
         constraints = [
             models.UniqueConstraint(fields=["code", "vintage"], name="reference_area_code_vintage")
         ]
-        indexes = [models.Index(fields=["level", "vintage"])]
+        indexes = [models.Index(fields=["niveau", "vintage"])]
         verbose_name = _("gebied")
         verbose_name_plural = _("gebieden")
 
@@ -196,7 +196,7 @@ class HulpVorm(models.Model):
     usual_access = models.CharField(
         _("gebruikelijke toegang"), max_length=10, choices=Access.choices
     )
-    active = models.BooleanField(_("actief"), default=True)
+    actief = models.BooleanField(_("actief"), default=True)
 
     class Meta:
         ordering = ["code"]

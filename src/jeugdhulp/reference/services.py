@@ -26,9 +26,9 @@ WGS84 = "EPSG:4326"
 ALL_AGES = 110
 
 
-def latest_vintage(level: str | None = None) -> str | None:
-    """The most recent vintage of areas (of ``level`` when given)."""
-    areas = Area.objects.all() if level is None else Area.objects.filter(level=level)
+def latest_vintage(niveau: str | None = None) -> str | None:
+    """The most recent vintage of areas (of ``niveau`` when given)."""
+    areas = Area.objects.all() if niveau is None else Area.objects.filter(niveau=niveau)
     return areas.aggregate(v=Max("vintage"))["v"]
 
 
@@ -43,7 +43,7 @@ def _areas(area_codes: Iterable[str] | None, vintage: str | None) -> QuerySet[Ar
 def municipalities(vintage: str | None = None) -> QuerySet[Area]:
     """The municipalities of ``vintage`` (default: the latest vintage with municipalities)."""
     vintage = vintage or latest_vintage(AreaLevel.GEMEENTE)
-    return Area.objects.filter(level=AreaLevel.GEMEENTE, vintage=vintage).order_by("code")
+    return Area.objects.filter(niveau=AreaLevel.GEMEENTE, vintage=vintage).order_by("code")
 
 
 def area_set_codes(area_set: AreaSet) -> list[str]:
@@ -108,17 +108,17 @@ def _own_youth(areas: QuerySet[Area], year: int | None, age_to: int) -> dict[str
 def areas_frame(
     area_codes: Iterable[str] | None = None,
     *,
-    level: str | None = None,
+    niveau: str | None = None,
     vintage: str | None = None,
     simplified: bool = False,
 ) -> gpd.GeoDataFrame:
     """Areas as ``read_areas`` gives them (``code``, ``naam``, ``geometry``, WGS84) plus
-    ``level``, ``parent``, ``lon``, ``lat``, ``centroid_method``."""
+    ``niveau``, ``parent``, ``lon``, ``lat``, ``centroid_method``."""
     areas = Area.objects.all()
     if area_codes is not None:
         areas = areas.filter(code__in=list(area_codes))
-    if level is not None:
-        areas = areas.filter(level=level)
+    if niveau is not None:
+        areas = areas.filter(niveau=niveau)
     vintage = vintage or areas.aggregate(v=Max("vintage"))["v"]
     field = "geometry_simplified" if simplified else "geometry"
     rows = list(
@@ -127,7 +127,7 @@ def areas_frame(
         .values_list(
             "code",
             "naam",
-            "level",
+            "niveau",
             "parent__code",
             field,
             "centroid_lon",
@@ -135,7 +135,7 @@ def areas_frame(
             "centroid_method",
         )
     )
-    columns = ["code", "naam", "level", "parent", "geojson", "lon", "lat", "centroid_method"]
+    columns = ["code", "naam", "niveau", "parent", "geojson", "lon", "lat", "centroid_method"]
     frame = pd.DataFrame(rows, columns=columns)
     geometry = [shapely.from_geojson(g) if g else None for g in frame.pop("geojson")]
     result = gpd.GeoDataFrame(frame, geometry=geometry, crs=WGS84)

@@ -29,7 +29,7 @@ class RoundInfo:
     ronde_id: int
     naam: str
     peildatum: dt.date
-    regio: object  # accounts.Organisation of the region (IROJ)
+    organisatie: object  # accounts.Organisation of the region (IROJ)
     partners: list  # invited accounts.Organisation
     threshold: int
     municipality_codes: list[str]  # the region's municipalities
@@ -111,7 +111,7 @@ def round_info(ronde) -> RoundInfo:
         ronde_id=ronde.pk,
         naam=ronde.naam,
         peildatum=ronde.peildatum,
-        regio=ronde.organisatie,
+        organisatie=ronde.organisatie,
         partners=list(ronde.partners.all()),
         threshold=ronde.drempel,
         municipality_codes=area_set_codes(ronde.regio) if ronde.regio_id else [],

@@ -29,7 +29,7 @@ class AnalysisRun(models.Model):
     ronde_id = models.PositiveIntegerField(_("ronde (id)"), db_index=True)
     ronde_naam = models.CharField(_("ronde"), max_length=200)
     peildatum = models.DateField(_("peildatum"))
-    regio = models.ForeignKey(
+    organisatie = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
         related_name="+",
@@ -82,7 +82,7 @@ class AnalysisRun(models.Model):
 
     def permission_organisation_ids(self) -> list[int]:
         """The organisation of the round's region (its analists and coördinators)."""
-        return [self.regio_id]
+        return [self.organisatie_id]
 
     @property
     def folder(self) -> Path:

@@ -47,7 +47,7 @@ def create_run(
             ronde_id=info.ronde_id,
             ronde_naam=info.naam,
             peildatum=info.peildatum,
-            regio=info.regio,
+            organisatie=info.organisatie,
             versie=(latest["v"] or 0) + 1,
             gestart_door=user if getattr(user, "is_authenticated", False) else None,
             parameters={
@@ -228,7 +228,7 @@ def previous_run(run: AnalysisRun) -> AnalysisRun | None:
     """The latest finished run of the most recent earlier round of the same region."""
     return (
         AnalysisRun.objects.filter(
-            regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
+            organisatie_id=run.organisatie_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
         )
         .order_by("-peildatum", "-versie")
         .first()

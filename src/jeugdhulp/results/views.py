@@ -36,7 +36,7 @@ from jeugdhulp.rounds.models import Round
 
 
 def _run(request, pk: int, action: str = "results.view_run") -> AnalysisRun:
-    run = get_object_or_404(AnalysisRun.objects.select_related("regio"), pk=pk)
+    run = get_object_or_404(AnalysisRun.objects.select_related("organisatie"), pk=pk)
     if not can(request.user, action, run):
         raise Http404
     return run
@@ -47,7 +47,9 @@ def run_list(request):
         raise PermissionDenied
     runs = [
         run
-        for run in AnalysisRun.objects.select_related("regio").order_by("-peildatum", "-versie")
+        for run in AnalysisRun.objects.select_related("organisatie").order_by(
+            "-peildatum", "-versie"
+        )
         if can(request.user, "results.view_summary", run)
     ]
     rounds = [
@@ -178,7 +180,7 @@ def area_trend(request, pk: int):
     code = text_param(request, "gebied")
     form = text_param(request, "hulpvorm", "ALLE")
     runs = AnalysisRun.objects.filter(
-        regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lte=run.peildatum
+        organisatie_id=run.organisatie_id, status=RunStatus.DONE, peildatum__lte=run.peildatum
     ).order_by("peildatum", "-versie")
     latest = {}
     for other in runs:
@@ -207,7 +209,7 @@ def trends_page(request, pk: int):
     changes first, then every area, searchable by name and trend, a page at a time."""
     run = _run(request, pk)
     earlier = AnalysisRun.objects.filter(
-        regio_id=run.regio_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
+        organisatie_id=run.organisatie_id, status=RunStatus.DONE, peildatum__lt=run.peildatum
     ).order_by("-peildatum", "-versie")
     chosen = id_param(request, "vorige")
     previous = earlier.filter(pk=chosen).first() if chosen else earlier.first()

@@ -61,7 +61,7 @@ class RoundForm(_FingerprintMixin, forms.ModelForm):
             soort__in=["iroj", "samenwerkingsverband"]
         )
         self.fields["regio"].queryset = AreaSet.objects.all()
-        self.fields["hulpvormen"].queryset = HulpVorm.objects.filter(active=True)
+        self.fields["hulpvormen"].queryset = HulpVorm.objects.filter(actief=True)
         if not self.is_bound:
             self.initial.setdefault("hulpvormen", list(self.fields["hulpvormen"].queryset))
 

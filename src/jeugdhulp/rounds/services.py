@@ -347,7 +347,7 @@ def site_municipalities(sites: list[Site]) -> dict[int, str]:
     outline holds its location (sites without either are left out)."""
     by_postcode = {s.pk: municipality_for_postcode(s.postcode) for s in sites if s.postcode}
     names = dict(
-        Area.objects.filter(level=AreaLevel.GEMEENTE, code__in=set(by_postcode.values()))
+        Area.objects.filter(niveau=AreaLevel.GEMEENTE, code__in=set(by_postcode.values()))
         .order_by("vintage")
         .values_list("code", "naam")
     )
@@ -364,7 +364,7 @@ def _municipality_at(lon: float, lat: float, window: float = 0.3) -> str | None:
     """The municipality (latest vintage) whose outline holds the point; only those whose
     centroid lies within ``window`` degrees are tried."""
     candidates = Area.objects.filter(
-        level=AreaLevel.GEMEENTE,
+        niveau=AreaLevel.GEMEENTE,
         centroid_lon__range=(lon - window, lon + window),
         centroid_lat__range=(lat - window, lat + window),
     ).order_by("-vintage")

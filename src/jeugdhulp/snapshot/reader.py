@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from jeugdhulp.data.codes import ascii_digits, is_belgian_postcode, normalise_code
+from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, normalise_header, read_table
 from jeugdhulp.snapshot import schema
@@ -133,43 +134,6 @@ def read_snapshot(
     )
 
 
-class _Collector:
-    """Problems per rule; remembers which rows have an error."""
-
-    def __init__(self, file: str, rows: np.ndarray):
-        self.file, self.rows = file, rows
-        self.problems: list[Problem] = []
-        self.bad = np.zeros(len(rows), dtype=bool)
-        # Cells holding a national number: reported once, never echoed by another rule.
-        self.hidden: dict[str, np.ndarray] = {}
-
-    def file_problem(self, message: str, kind: str, column: str | None = None, **extra) -> None:
-        self.problems.append(Problem(message, column=column, file=self.file, kind=kind, **extra))
-
-    def rows_problem(
-        self,
-        mask: pd.Series | np.ndarray,
-        column: str,
-        values: pd.Series,
-        message: str | Callable[[int], str],
-        kind: str,
-        severity: Severity = Severity.ERROR,
-    ) -> None:
-        """One problem per row where ``mask`` holds; ``message(i)`` may depend on the row."""
-        mask = np.asarray(mask, dtype=bool)
-        if severity == Severity.ERROR:
-            self.bad |= mask
-        if column in self.hidden:
-            mask = mask & ~self.hidden[column]
-        positions = np.flatnonzero(mask)
-        raw = values.to_numpy()
-        for i in positions:
-            text = message(int(i)) if callable(message) else message
-            self.problems.append(
-                Problem(text, int(self.rows[i]), column, raw[i], severity, self.file, kind)
-            )
-
-
 class _Column:
     """A column of text cells, factorized once: each rule works on its distinct values (codes
     repeat a lot in 250k rows), and no rule factorizes the same column again."""
@@ -208,7 +172,7 @@ def validate_table(
     :func:`read_snapshot` for the parameters)."""
     rows = np.asarray(table.attrs.get("source_rows") or range(2, len(table) + 2), dtype=np.int64)
     table = table.reset_index(drop=True)
-    out = _Collector(file, rows)
+    out = Collector(file, rows)
 
     missing = [name for name in schema.REQUIRED if name not in table.columns]
     for name in missing:
@@ -239,12 +203,11 @@ def validate_table(
         for name in schema.COLUMNS
     }
     for name in schema.REQUIRED:
-        out.rows_problem(
-            ~column[name].present,
+        out.required(
+            column[name].present,
             name,
-            column[name].values,
             f"verplicht veld is leeg. {schema.FIELDS_BY_NAME[name].help}",
-            "ontbrekend",
+            column[name].values,
         )
 
     sites = _check_sites(column["vestiging"], site_codes, out)
@@ -296,7 +259,7 @@ def validate_table(
     return SnapshotResult(frame, out.problems, len(table))
 
 
-def _check_insz(cells: dict[str, _Column], out: _Collector) -> bool:
+def _check_insz(cells: dict[str, _Column], out: Collector) -> bool:
     """Anything that is a valid national or BIS number, in any column, refuses the file."""
     found = False
     for name, cell in cells.items():
@@ -331,7 +294,7 @@ def _check_insz(cells: dict[str, _Column], out: _Collector) -> bool:
     return found
 
 
-def _check_sites(values: _Column, site_codes: Collection[str] | None, out: _Collector) -> pd.Series:
+def _check_sites(values: _Column, site_codes: Collection[str] | None, out: Collector) -> pd.Series:
     if site_codes is None:
         return values.values.where(values.present)
     canonical = {code.strip().upper(): code for code in site_codes}
@@ -355,7 +318,7 @@ def _pseudonym(value: str) -> str | None:
     return value if _LOCAL_ID.fullmatch(value) else None
 
 
-def _check_pseudonyms(values: _Column, out: _Collector) -> pd.Series:
+def _check_pseudonyms(values: _Column, out: Collector) -> pd.Series:
     pseudonyms = values.map(_pseudonym)
     out.rows_problem(
         values.present & pseudonyms.isna(),
@@ -369,7 +332,7 @@ def _check_pseudonyms(values: _Column, out: _Collector) -> pd.Series:
 
 
 def _check_birth(
-    column: dict[str, _Column], peildatum: dt.date | None, out: _Collector
+    column: dict[str, _Column], peildatum: dt.date | None, out: Collector
 ) -> tuple[pd.Series, pd.Series]:
     years, months = column["geboortejaar"], column["geboortemaand"]
     year = years.map(_year, float)
@@ -381,15 +344,17 @@ def _check_birth(
         "jaar",
     )
     month = months.map(lambda v: _whole(v, 2), float)
-    month_ok = month.between(1, 12)
-    out.rows_problem(
-        months.present & ~month_ok,
+    out.out_of_range(
+        month,
         "geboortemaand",
         months.values,
         "geen geldige maand: vul 1 tot 12 in, of laat het veld leeg als de maand niet gekend is.",
         "maand",
+        low=1,
+        high=12,
+        where=months.present,
     )
-    month = month.where(month_ok)
+    month = month.where(month.between(1, 12))
 
     reference = peildatum or dt.date.today()
     birth_month = month.fillna(DEFAULT_BIRTH_MONTH)
@@ -424,7 +389,7 @@ def _check_birth(
 
 
 def _check_choice(
-    name: str, values: _Column, codes: list[str], out: _Collector, upper: bool
+    name: str, values: _Column, codes: list[str], out: Collector, upper: bool
 ) -> pd.Series:
     """A coded field: codes compared without regard to case (and spacing for lowercase codes)."""
     if upper:
@@ -444,7 +409,7 @@ def _check_choice(
 
 
 def _check_residence(
-    values: _Column, area_codes: Collection[str] | None, out: _Collector
+    values: _Column, area_codes: Collection[str] | None, out: Collector
 ) -> pd.Series:
     special = {schema.RESIDENCE_ABROAD, schema.RESIDENCE_UNKNOWN}
     areas = {normalise_code(code).upper() for code in area_codes or ()}
@@ -495,7 +460,7 @@ def _check_start(
     year: pd.Series,
     month: pd.Series,
     peildatum: dt.date | None,
-    out: _Collector,
+    out: Collector,
 ) -> pd.Series:
     parsed = [parse_date(value) for value in cells.uniques]
     not_a_date = np.array([p is None for p in parsed], dtype=bool)[cells.codes]
@@ -550,7 +515,7 @@ def _check_start(
     return dates
 
 
-def _check_yes_no(name: str, values: _Column, out: _Collector) -> pd.Series:
+def _check_yes_no(name: str, values: _Column, out: Collector) -> pd.Series:
     answer = values.map(lambda v: True if v.lower() in YES else False if v.lower() in NO else None)
     answer = answer.astype("boolean")
     out.rows_problem(
@@ -565,22 +530,15 @@ def _check_duplicates(
     forms: pd.Series,
     keys_ok: np.ndarray,
     values: pd.Series,
-    out: _Collector,
+    out: Collector,
 ) -> None:
-    keys = pd.DataFrame({"p": pseudonyms, "s": sites, "f": forms, "row": out.rows})[keys_ok]
-    duplicate = keys.duplicated(["p", "s", "f"], keep="first")
-    if not duplicate.any():
-        return
-    first_row = keys.groupby(["p", "s", "f"])["row"].transform("first")
-    mask = np.zeros(len(values), dtype=bool)
-    mask[keys.index[duplicate.to_numpy()]] = True
-    out.rows_problem(
-        mask,
+    out.duplicates(
+        pd.DataFrame({"p": pseudonyms, "s": sites, "f": forms}),
+        keys_ok,
         "client_pseudoniem",
         values,
-        lambda i: (
-            "dezelfde cliënt staat met dezelfde vestiging en hulpvorm al op rij "
-            f"{first_row[i]}. Laat de dubbele rij weg."
+        lambda _, first: (
+            f"dezelfde cliënt staat met dezelfde vestiging en hulpvorm al op rij {first}. "
+            "Laat de dubbele rij weg."
         ),
-        "dubbel",
     )

@@ -103,7 +103,7 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
     ronde.partners.add(world["partner"])
     done = store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
     run = done["run"]
-    run.regio = world["region"]
+    run.organisatie = world["region"]
     run.ronde_id = ronde.pk
     run.save()
     assessment = triage_services.create_assessment(

@@ -80,7 +80,7 @@ class RuleSetVersion(models.Model):
         related_name="+",
         verbose_name=_("gemaakt door"),
     )
-    gemaakt_op = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    aangemaakt_op = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("versie van een regelset")
@@ -159,12 +159,12 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("organisatie"),
     )
-    gemaakt_op = models.DateTimeField(_("afgenomen op"), auto_now_add=True)
+    aangemaakt_op = models.DateTimeField(_("afgenomen op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("taxatie")
         verbose_name_plural = _("taxaties")
-        ordering = ["-gemaakt_op", "-id"]
+        ordering = ["-aangemaakt_op", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(aanmelding__isnull=False, gezin__isnull=True)

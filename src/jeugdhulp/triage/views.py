@@ -40,7 +40,7 @@ def index(request):
     assessments = (
         services.visible_assessments(request.user)
         .select_related("regelset_versie__regelset")
-        .order_by("-gemaakt_op", "-id")[:200]
+        .order_by("-aangemaakt_op", "-id")[:200]
     )
     return render(request, "triage/index.html", {"assessments": assessments})
 

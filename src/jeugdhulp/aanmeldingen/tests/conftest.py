@@ -26,7 +26,7 @@ def municipalities(db):
     from jeugdhulp.reference.models import Area, AreaLevel
 
     for code, naam in [("71016", "Genk"), ("71072", "Hasselt"), ("73111", "Tongeren-Borgloon")]:
-        Area.objects.create(code=code, naam=naam, level=AreaLevel.GEMEENTE, vintage="2025")
+        Area.objects.create(code=code, naam=naam, niveau=AreaLevel.GEMEENTE, vintage="2025")
     return ["71016", "71072", "73111"]
 
 

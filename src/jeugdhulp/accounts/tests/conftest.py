@@ -42,7 +42,7 @@ def family_request(network, people):
     from jeugdhulp.aanmeldingen.workflow import Registration, register
     from jeugdhulp.reference.models import Area, AreaLevel
 
-    Area.objects.create(code="71016", naam="Genk", level=AreaLevel.GEMEENTE, vintage="2025")
+    Area.objects.create(code="71016", naam="Genk", niveau=AreaLevel.GEMEENTE, vintage="2025")
     return register(
         people["aanmelder"],
         Registration(

@@ -39,8 +39,8 @@ def demo_region(django_db_setup, django_db_blocker):
 
 
 def test_demo_region_is_stored_and_idempotent(demo_region, db):
-    assert Area.objects.filter(level="gemeente", fictief=True).count() == 40
-    assert Area.objects.filter(level="sector", parent__isnull=False).count() == 1000
+    assert Area.objects.filter(niveau="gemeente", fictief=True).count() == 40
+    assert Area.objects.filter(niveau="sector", parent__isnull=False).count() == 1000
     codes = area_set_codes(demo_region["region_area_set"])
     assert codes == demo_region["region_municipality_codes"]
     assert set(area_set_codes(demo_region["network_area_set"])) < set(codes)

@@ -98,7 +98,7 @@ def test_a_new_vintage_sits_beside_the_old(limburg):
     )
     assert Area.objects.filter(vintage="2019").count() == 42
     assert Area.objects.filter(vintage="2025").count() == 38
-    assert len(areas_frame(level="gemeente")) == 38  # the latest vintage by default
+    assert len(areas_frame(niveau="gemeente")) == 38  # the latest vintage by default
     assert PopulationCount.objects.filter(area__vintage="2025").exists()
 
 

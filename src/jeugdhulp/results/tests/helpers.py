@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from jeugdhulp.analysis.tests import fixtures
-from jeugdhulp.reference import loading
+from jeugdhulp.reference.loading.areas import store_areas
+from jeugdhulp.reference.loading.population import store_population
+from jeugdhulp.reference.loading.sites import store_sites
 from jeugdhulp.reference.models import AreaLevel
 from jeugdhulp.results import inputs as run_inputs
 from jeugdhulp.results.inputs import RoundInfo
@@ -15,11 +17,9 @@ VINTAGE = "2025"
 
 def store_reference(small_inputs) -> list[str]:
     """The grid areas (as municipalities), their population and the three sites."""
-    loading.store_areas(
-        small_inputs["areas"], level=AreaLevel.GEMEENTE, vintage=VINTAGE, source="test"
-    )
-    loading.store_population(small_inputs["population"], vintage=VINTAGE, source="test")
-    loading.store_sites(small_inputs["sites"], source="test")
+    store_areas(small_inputs["areas"], niveau=AreaLevel.GEMEENTE, vintage=VINTAGE, source="test")
+    store_population(small_inputs["population"], vintage=VINTAGE, source="test")
+    store_sites(small_inputs["sites"], source="test")
     return sorted(small_inputs["areas"]["code"])
 
 
@@ -28,7 +28,7 @@ def round_info(region, partners=(), *, ronde_id=1, peildatum=fixtures.PEILDATUM,
         ronde_id=ronde_id,
         naam=f"Foto {peildatum.year} (test)",
         peildatum=peildatum,
-        regio=region,
+        organisatie=region,
         partners=list(partners),
         threshold=5,
         municipality_codes=list(codes),

@@ -58,7 +58,7 @@ def named_runs(transactional_db, analysed, small_inputs, make_organisation, sett
             ronde_id=ronde_id,
             ronde_naam=ROUND,
             peildatum=fixtures.PEILDATUM - dt.timedelta(days=365 * years_back),
-            regio=region,
+            organisatie=region,
             versie=1,
             status=RunStatus.RUNNING,
             parameters={"seed": 1, "permutations": 99, "threshold": 5},

@@ -34,7 +34,7 @@ def store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path
         ronde_id=7,
         ronde_naam="Foto 2025 (test)",
         peildatum=fixtures.PEILDATUM,
-        regio=region,
+        organisatie=region,
         versie=1,
         status=RunStatus.RUNNING,
         parameters={"seed": 1, "permutations": 99, "threshold": 5},
@@ -235,7 +235,7 @@ def test_an_analist_starts_a_new_version_from_the_round(client, done_run, users)
     response = client.post(url, {"onvolledig": "ja"})
     run = AnalysisRun.objects.get(ronde_id=ronde.pk)
     assert response.status_code == 302 and response["Location"].endswith(f"/analyse/{run.pk}/")
-    assert (run.versie, run.status, run.regio) == (1, RunStatus.QUEUED, done_run["region"])
+    assert (run.versie, run.status, run.organisatie) == (1, RunStatus.QUEUED, done_run["region"])
     assert list(run.partners.all()) == [done_run["partner"]]
     page = client.get(reverse("results:detail", args=[run.pk])).content.decode()
     assert "De analyse loopt op de achtergrond." in page

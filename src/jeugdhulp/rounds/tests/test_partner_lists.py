@@ -22,10 +22,10 @@ def places(ronde):
 
     square = {"type": "Polygon", "coordinates": [[[5.2, 50.8], [5.4, 50.8], [5.4, 51.0],
                                                   [5.2, 51.0], [5.2, 50.8]]]}  # fmt: skip
-    Area.objects.create(code="71999", naam="Vierkantdorp", level=AreaLevel.GEMEENTE,
+    Area.objects.create(code="71999", naam="Vierkantdorp", niveau=AreaLevel.GEMEENTE,
                         vintage="2025", geometry=json.dumps(square), centroid_lon=5.3,
                         centroid_lat=50.9)  # fmt: skip
-    Area.objects.create(code="71072", naam="Hasselt", level=AreaLevel.GEMEENTE, vintage="2025")
+    Area.objects.create(code="71072", naam="Hasselt", niveau=AreaLevel.GEMEENTE, vintage="2025")
     Site.objects.filter(code="V002").update(postcode="3500", lon=3.0, lat=51.2)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from jeugdhulp.data.errors import InputError
-from jeugdhulp.reference import loading
+from jeugdhulp.reference.loading.areas import load_areas
+from jeugdhulp.reference.loading.covariates import load_covariates
+from jeugdhulp.reference.loading.population import load_population
+from jeugdhulp.reference.loading.sites import load_sites
 from jeugdhulp.reference.models import AreaLevel
 
 
@@ -52,9 +55,9 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, file: str, **options):
         try:
             if kind == "areas":
-                report = loading.load_areas(
+                report = load_areas(
                     file,
-                    level=options["level"],
+                    niveau=options["level"],
                     vintage=options["vintage"],
                     code_field=options["code_field"],
                     name_field=options["name_field"],
@@ -63,18 +66,16 @@ class Command(BaseCommand):
                     crs=options["crs"],
                 )
             elif kind == "population":
-                report = loading.load_population(
-                    file, vintage=options["vintage"], year=options["year"]
-                )
+                report = load_population(file, vintage=options["vintage"], year=options["year"])
             elif kind == "covariates":
-                report = loading.load_covariates(
+                report = load_covariates(
                     file,
                     year=options["year"],
                     vintage=options["vintage"],
                     columns=options["columns"],
                 )
             else:
-                report = loading.load_sites(file, crs=options["sites_crs"])
+                report = load_sites(file, crs=options["sites_crs"])
         except InputError as error:
             lines = [f"{file}: niets geladen."] + [f"  {p}" for p in error.problems]
             raise CommandError("\n".join(lines), returncode=1) from None
