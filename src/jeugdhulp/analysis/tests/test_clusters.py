@@ -19,8 +19,8 @@ from jeugdhulp.analysis.clusters import (
     GEEN,
     HOTSPOT,
     _neighbour_draws,
-    _saddlepoint_p,
     _pseudo_p,
+    _saddlepoint_p,
     local_clusters,
     permutations_for,
     spatial_weights,
@@ -256,9 +256,7 @@ def test_local_moran_agrees_with_esda_conditional_moments_and_p():
     areas = grid(12)
     w = spatial_weights(areas)
     y = np.random.default_rng(9).normal(size=w.n) + np.where(np.arange(w.n) < 30, 1.0, 0.0)
-    ours = local_clusters(
-        y, w, inference="permutation", permutations=199, seed=4, method="moran"
-    )
+    ours = local_clusters(y, w, inference="permutation", permutations=199, seed=4, method="moran")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = esda.Moran_Local(y, w, transformation="r", permutations=999, seed=3, n_jobs=1)
@@ -318,6 +316,7 @@ def test_spatially_random_values_give_almost_no_clusters():
 def test_permutation_inference_same_seed_gives_identical_output_another_seed_other_p():
     areas, values, _, _ = planted_round(seed=2)
     w = spatial_weights(areas)
+
     def run(seed):
         return local_clusters(values, w, inference="permutation", permutations=99, seed=seed)
 
@@ -398,7 +397,7 @@ def test_saddlepoint_counts_a_single_neighbour_exactly():
 
 
 def test_saddlepoint_labels_do_not_depend_on_the_seed():
-    areas, values, high, low = planted_round(seed=21)
+    areas, values, high, _ = planted_round(seed=21)
     w = spatial_weights(areas)
     first = local_clusters(values, w, seed=1)
     pd.testing.assert_frame_equal(first, local_clusters(values, w, seed=2))
