@@ -110,6 +110,13 @@ HEADS = {
 }
 
 
+def _p_method(params) -> str:
+    """How the cluster p-values were computed, in words."""
+    if params.cluster_inference == "permutation":
+        return f"{params.permutations} permutaties (seed {params.seed})"
+    return "p-waarden met de zadelpuntbenadering (hangen niet af van het toeval)"
+
+
 def _head(column) -> str:
     return html.escape(HEADS.get(str(column), str(column).replace("_", " ")))
 
@@ -258,8 +265,13 @@ verraden staan er niet in ({HIDDEN}).</p>
 {_bars(result.region)}
 <h2>Kaarten</h2>{maps}
 <h2>Hotspots en blauwe zones per hulpvorm</h2>
-<p>Getis–Ord Gi* op de logaritme van de gladgestreken ratio, {params.permutations}
-permutaties (seed {params.seed}), Benjamini–Hochberg op {params.alpha:.0%}.</p>{_table(counts)}
+<p>Een <b>hotspot</b> is een gebied waar het gebruik zelf hoger ligt dan verwacht (gladgestreken
+ratio boven 1) én dat samen met zijn buren een groep vormt die duidelijk hoger ligt dan in de
+rest van de regio. Een <b>blauwe zone</b> is het omgekeerde: zelf lager dan verwacht, in een groep
+die duidelijk lager ligt. Een gebied in zo'n groep dat zelf niet hoger (of lager) ligt, krijgt
+geen label; dat het in de groep ligt, staat apart in de kolom in_cluster. Getis–Ord Gi* op de
+logaritme van de gladgestreken ratio, {_p_method(params)}, Benjamini–Hochberg op
+{params.alpha:.0%}. Een label is een vraag, geen oordeel.</p>{_table(counts)}
 <h2>Kinderen buiten de gebieden</h2>{
         _table(
             result.outside.pivot(index="categorie", columns="hulpvorm", values="aantal_clienten")
