@@ -51,7 +51,7 @@ LAAG = "laag"
 METHODS = ("gi_star", "moran")
 INFERENCES = ("saddlepoint", "permutation")
 # Points of the grid of tilts on which the saddlepoint's cumulant functions are tabulated.
-_TILT_POINTS = 256
+_TILT_POINTS = 128
 # The grid spans tilts with |t|·(range of the values / sd) ≤ this: exp stays within 1e-13 of
 # the largest term, so subtracting an area's own term loses at most 3 of 16 digits.
 _TILT_RANGE = 30.0
@@ -479,13 +479,8 @@ def _saddlepoint_p(dev: np.ndarray, cardinality: np.ndarray, observed: np.ndarra
     powers = np.c_[np.ones(n), u, u**2]
     sums = np.exp(np.outer(tilts, u) - shift[:, None]) @ powers  # [tilts, 3]
     own = np.exp(np.outer(u[rows], tilts) - shift[None, :])  # [rows, tilts]
-    s0 = sums[None, :, 0] - own
-    s1 = sums[None, :, 1] - own * u[rows, None]
-    s2 = sums[None, :, 2] - own * u[rows, None] ** 2
     with np.errstate(divide="ignore", invalid="ignore"):
-        cgf = np.log(s0 / others) + shift[None, :]
-        slope = s1 / s0
-        curvature = s2 / s0 - slope**2
+        slope = (sums[None, :, 1] - own * u[rows, None]) / (sums[None, :, 0] - own)
     upper = (slope < target[:, None]).sum(axis=1)  # K′ rises with the tilt
     inside = (upper > 0) & (upper < len(tilts)) & (variance > 1e-12)
     tilt = np.zeros(len(rows))
@@ -494,16 +489,26 @@ def _saddlepoint_p(dev: np.ndarray, cardinality: np.ndarray, observed: np.ndarra
     r = np.flatnonzero(inside)
     g = upper[r] - 1
     h = tilts[1] - tilts[0]
-    fraction = (target[r] - slope[r, g]) / (slope[r, g + 1] - slope[r, g])
+    # K, K′ and K″ at the two grid points around each saddlepoint only.
+    ends = np.c_[g, g + 1]
+    own_ends = own[r[:, None], ends]
+    ur = u[rows[r], None]
+    s0 = sums[ends, 0] - own_ends
+    s1 = sums[ends, 1] - own_ends * ur
+    s2 = sums[ends, 2] - own_ends * ur**2
+    cgf = np.log(s0 / others) + shift[ends]
+    slope_ends = s1 / s0
+    curvature = s2 / s0 - slope_ends**2
+    fraction = (target[r] - slope_ends[:, 0]) / (slope_ends[:, 1] - slope_ends[:, 0])
     tilt[r] = tilts[g] + fraction * h
     f2, f3 = fraction**2, fraction**3
     cgf_at[r] = (
-        (2 * f3 - 3 * f2 + 1) * cgf[r, g]
-        + (f3 - 2 * f2 + fraction) * h * slope[r, g]
-        + (-2 * f3 + 3 * f2) * cgf[r, g + 1]
-        + (f3 - f2) * h * slope[r, g + 1]
+        (2 * f3 - 3 * f2 + 1) * cgf[:, 0]
+        + (f3 - 2 * f2 + fraction) * h * slope_ends[:, 0]
+        + (-2 * f3 + 3 * f2) * cgf[:, 1]
+        + (f3 - f2) * h * slope_ends[:, 1]
     )
-    curvature_at[r] = (1 - fraction) * curvature[r, g] + fraction * curvature[r, g + 1]
+    curvature_at[r] = (1 - fraction) * curvature[:, 0] + fraction * curvature[:, 1]
     # At or beyond the others' largest (smallest) value only draws of that value reach the
     # target: P = (c/N)^k for c such values.
     edge = np.where(target > mean, _others_max(u, rows), -_others_max(-u, rows))
