@@ -218,7 +218,7 @@ def local_clusters(
     number needed for a given number of areas.
 
     ``q`` is the Benjamini–Hochberg (1995) adjusted p-value over the tested areas, and an area
-    is in a cluster (``in_cluster`` ``hoog`` or ``laag``, else empty) when ``q ≤ alpha``. Its
+    is in a cluster (``in_cluster`` ``hoog`` or ``laag``, else ``None``) when ``q ≤ alpha``. Its
     own label needs its own evidence too: ``hotspot`` only when its own value is above
     ``centre`` in a high cluster, ``blauwe_zone`` only below ``centre`` in a low cluster, else
     ``geen`` (``centre`` 0 is a ratio of 1 on the log scale).
@@ -260,7 +260,7 @@ def local_clusters(
         raise ValueError(f"{len(y_all)} values for {weights.n} areas in the weights")
     valid = np.isfinite(y_all)
     result = pd.DataFrame(
-        {"z": np.nan, "p": np.nan, "q": np.nan, "in_cluster": "", "cluster": GEEN},
+        {"z": np.nan, "p": np.nan, "q": np.nan, "in_cluster": None, "cluster": GEEN},
         index=pd.Index(weights.id_order, name="code"),
     )
     if valid.sum() < 3:
@@ -281,7 +281,7 @@ def local_clusters(
     result.loc[valid, "z"] = z
     result.loc[valid, "p"] = p
     result.loc[valid, "q"] = q
-    result.loc[valid, "in_cluster"] = np.where(high, HOOG, np.where(low, LAAG, ""))
+    result.loc[valid, "in_cluster"] = np.where(high, HOOG, np.where(low, LAAG, None))
     result.loc[valid, "cluster"] = np.where(
         high & (y > centre), HOTSPOT, np.where(low & (y < centre), BLAUWE_ZONE, GEEN)
     )

@@ -71,7 +71,7 @@ def widened_tail(tail: float, phi: float) -> float:
 
 
 def funnel_class(observed: np.ndarray, expected: np.ndarray, *, phi: float = 1.0) -> np.ndarray:
-    """Funnel class per area (object array; ``""`` where O or E is unknown).
+    """Funnel class per area (object array; ``None`` where O or E is unknown).
 
     Parameters
     ----------
@@ -85,7 +85,7 @@ def funnel_class(observed: np.ndarray, expected: np.ndarray, *, phi: float = 1.0
     Returns
     -------
     numpy.ndarray
-        ``boven_998``, ``boven_95``, ``binnen``, ``onder_95``, ``onder_998`` or ``""``.
+        ``boven_998``, ``boven_95``, ``binnen``, ``onder_95``, ``onder_998`` or ``None``.
     """
     upper, lower = poisson_tails(observed, expected)
     outer, inner = (widened_tail(TAILS[level], phi) for level in ("998", "95"))
@@ -93,8 +93,9 @@ def funnel_class(observed: np.ndarray, expected: np.ndarray, *, phi: float = 1.0
         [upper < outer, upper < inner, lower < outer, lower < inner, np.isfinite(upper)],
         [BOVEN_998, BOVEN_95, ONDER_998, ONDER_95, BINNEN],
         default="",
-    )
-    return classes.astype(object)
+    ).astype(object)
+    classes[classes == ""] = None
+    return classes
 
 
 def normal_deviates(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:

@@ -300,7 +300,7 @@ def _clusters(
     one that is ``hotspot`` or ``blauwe_zone`` in either run. The saddlepoint inference uses no
     seed, so nothing can change and the second run is skipped."""
     weights = clusters.queen_adjacency(areas)
-    table["in_cluster"] = ""
+    table["in_cluster"] = None
     table["cluster"] = clusters.GEEN
     seeds = [params.seed]
     if params.cluster_inference == "permutation":
@@ -350,8 +350,8 @@ def _funnel(table: pd.DataFrame) -> dict[str, dict]:
     The classes come from each cell's own count and ``verwacht`` (disclosure control blanks them
     with the count); φ is estimated per form from the protected counts, as the smoothing prior
     is, so it says nothing about a hidden cell that the published table does not."""
-    table["funnel_klasse"] = ""
-    table["funnel_klasse_od"] = ""
+    table["funnel_klasse"] = None
+    table["funnel_klasse_od"] = None
     phis: dict[str, dict] = {}
     for form, rows in table.groupby("hulpvorm", sort=False):
         observed = rows["aantal_clienten"].to_numpy(float)

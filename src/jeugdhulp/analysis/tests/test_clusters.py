@@ -428,4 +428,4 @@ def test_an_area_is_a_hotspot_only_with_its_own_ratio_above_one():
     hot = result["cluster"].to_numpy() == HOTSPOT
     blue = result["cluster"].to_numpy() == BLAUWE_ZONE
     assert (values[hot] > 0).all() and (values[blue] < 0).all()
-    assert set(result["in_cluster"]) <= {"hoog", "laag", ""}
+    assert set(result["in_cluster"]) <= {"hoog", "laag", None}
