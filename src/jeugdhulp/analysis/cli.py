@@ -90,12 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--permutations",
         type=int,
-        help="aantal permutaties; standaard genoeg om clusters van "
-        f"{SMALLEST_CLUSTER} gebieden te kunnen vinden (minstens 999)",
+        help="aantal permutaties bij --cluster-inference permutation; standaard genoeg om "
+        f"clusters van {SMALLEST_CLUSTER} gebieden te kunnen vinden (minstens 999)",
     )
     p.add_argument("--threshold", type=int, default=5, help="kleinste getoonde aantal (5)")
     p.add_argument("--alpha", type=float, default=0.05, help="false discovery rate (0,05)")
     p.add_argument("--cluster-method", choices=["gi_star", "moran"], default="gi_star")
+    p.add_argument(
+        "--cluster-inference",
+        choices=["saddlepoint", "permutation"],
+        default="saddlepoint",
+        help="p-waarden van de clusters: zadelpuntbenadering (standaard, hangt niet af van "
+        "--seed) of permutaties",
+    )
     p.add_argument("--catchment-km", type=float, default=20.0, help="straal E2SFCA in km")
     p.add_argument("--catchment", type=_catchment, action="append", default=[], help="HULPVORM=KM")
     p.add_argument("--decay", choices=["gaussian", "step", "none"], default="gaussian")
@@ -238,6 +245,7 @@ def _run(args: argparse.Namespace, step) -> int:
         threshold=args.threshold,
         alpha=args.alpha,
         cluster_method=args.cluster_method,
+        cluster_inference=args.cluster_inference,
         covariates=tuple(args.covariate) if args.covariate else None,
         catchment_km=args.catchment_km,
         catchment_per_form=tuple(sorted(args.catchment)),

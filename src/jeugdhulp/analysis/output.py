@@ -248,6 +248,8 @@ def manifest(
         "gebieden": len(result.areas),
         "empirische_bayes": _clean(result.smoothing),
         "covariatenmodel": _clean(result.models),
+        "clusters": _clean(result.clusters),
+        "funnel": _clean(result.funnel),
         "waarschuwingen": result.warnings,
         "uitvoer": ["indicatoren.csv", "gebieden.gpkg", "rapport.html", "manifest.json"],
     }

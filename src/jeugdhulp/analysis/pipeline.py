@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.analysis import accessibility, clusters, disclosure
+from jeugdhulp.analysis import accessibility, clusters, disclosure, funnel
 from jeugdhulp.analysis.counting import (
     AGE_OUTSIDE,
     ALL_FORMS,
@@ -60,6 +60,9 @@ CONTRACT_COLUMNS = [
     "mediaan_afstand_km",
     "aandeel_crisis",
     "aandeel_jongvolwassen",
+    "in_cluster",
+    "funnel_klasse",
+    "funnel_klasse_od",
 ]
 # Derived from the cell's own count: hidden whenever the count is.
 COUNT_DERIVED = [
@@ -77,6 +80,8 @@ COUNT_DERIVED = [
     "onvervulde_nood",
     "onvervulde_nood_per_1000",
     "nood_klasse",
+    "funnel_klasse",
+    "funnel_klasse_od",
 ]
 # share column -> numerator column (denominator: aantal_clienten)
 SHARES = {
@@ -129,6 +134,7 @@ class AnalysisParams:
     threshold: int = 5
     alpha: float = 0.05
     cluster_method: str = "gi_star"
+    cluster_inference: str = "saddlepoint"
     covariates: tuple[str, ...] | None = None
     catchment_km: float = 20.0
     catchment_per_form: tuple[tuple[str, float], ...] = ()
@@ -164,6 +170,7 @@ class AnalysisParams:
             "threshold": self.threshold,
             "alpha": self.alpha,
             "cluster_method": self.cluster_method,
+            "cluster_inference": self.cluster_inference,
             "covariates": list(self.covariates) if self.covariates is not None else None,
             "catchment_km": self.catchment_km,
             "catchment_per_form": dict(self.catchment_per_form),
@@ -213,6 +220,8 @@ class AnalysisResult:
     models: dict[str, dict] = field(default_factory=dict)
     smoothing: dict[str, dict] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    clusters: dict = field(default_factory=dict)  # how stable the labels are between seeds
+    funnel: dict[str, dict] = field(default_factory=dict)  # overdispersion φ per form
 
 
 Progress = Callable[[str], None]
@@ -414,22 +423,8 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     models = _fit_models(table, inputs.covariates, params, warnings, step)
 
     step("ruimtelijke clusters (hotspots en blauwe zones)")
-    weights = clusters.queen_adjacency(areas)
-    table["cluster"] = clusters.GEEN
-    for form, rows in table.groupby("hulpvorm", sort=False):
-        step(f"clusters: {form} ({params.permutations} permutaties)")
-        with np.errstate(divide="ignore"):
-            values = np.log(rows["ratio_eb"].to_numpy(float))
-        values[~np.isfinite(values)] = np.nan
-        result = clusters.local_clusters(
-            values,
-            weights,
-            permutations=params.permutations,
-            seed=params.seed,
-            alpha=params.alpha,
-            method=params.cluster_method,
-        )
-        table.loc[rows.index, "cluster"] = result["cluster"].to_numpy()
+    stability = _clusters(table, areas, params, step)
+    overdispersion = _funnel(table)
 
     _supply(table, centre, sites, params, step)
 
@@ -452,7 +447,85 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
         models=models,
         smoothing=smoothing,
         warnings=warnings,
+        clusters=stability,
+        funnel=overdispersion,
     )
+
+
+def _clusters(
+    table: pd.DataFrame, areas: gpd.GeoDataFrame, params: AnalysisParams, step: Progress
+) -> dict:
+    """``in_cluster`` and ``cluster`` per area × form, from the log of ``ratio_eb`` (computed
+    from the protected counts), and how many labelled cells change with another seed.
+
+    With permutation inference each form is tested again with ``seed + 1``; a labelled cell is
+    one that is ``hotspot`` or ``blauwe_zone`` in either run. The saddlepoint inference uses no
+    seed, so nothing can change and the second run is skipped."""
+    weights = clusters.queen_adjacency(areas)
+    table["in_cluster"] = None
+    table["cluster"] = clusters.GEEN
+    seeds = [params.seed]
+    if params.cluster_inference == "permutation":
+        seeds.append(params.seed + 1)
+    other = np.full(len(table), clusters.GEEN, dtype=object)
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        step(f"clusters: {form}")
+        with np.errstate(divide="ignore"):
+            values = np.log(rows["ratio_eb"].to_numpy(float))
+        values[~np.isfinite(values)] = np.nan
+        for seed in seeds:
+            result = clusters.local_clusters(
+                values,
+                weights,
+                inference=params.cluster_inference,
+                permutations=params.permutations,
+                seed=seed,
+                alpha=params.alpha,
+                method=params.cluster_method,
+            )
+            if seed == params.seed:
+                table.loc[rows.index, ["in_cluster", "cluster"]] = result[
+                    ["in_cluster", "cluster"]
+                ].to_numpy()
+            else:
+                other[table.index.get_indexer(rows.index)] = result["cluster"].to_numpy()
+    first = table["cluster"].to_numpy()
+    if len(seeds) == 1:
+        other = first
+    labelled = int(((first != clusters.GEEN) | (other != clusters.GEEN)).sum())
+    changed = int((first != other).sum())
+    return {
+        "inference": params.cluster_inference,
+        "labels_changed_between_seeds": {
+            "seeds": [params.seed, params.seed + 1],
+            "labelled_cells": labelled,
+            "changed": changed,
+            "fraction": changed / labelled if labelled else 0.0,
+            "measured": len(seeds) == 2,
+        },
+    }
+
+
+def _funnel(table: pd.DataFrame) -> dict[str, dict]:
+    """``funnel_klasse`` and ``funnel_klasse_od`` per area × form (``analysis.funnel``).
+
+    The classes come from each cell's own count and ``verwacht`` (disclosure control blanks them
+    with the count); φ is estimated per form from the protected counts, as the smoothing prior
+    is, so it says nothing about a hidden cell that the published table does not."""
+    table["funnel_klasse"] = None
+    table["funnel_klasse_od"] = None
+    phis: dict[str, dict] = {}
+    for form, rows in table.groupby("hulpvorm", sort=False):
+        observed = rows["aantal_clienten"].to_numpy(float)
+        expected = rows["verwacht"].to_numpy(float)
+        phi = funnel.overdispersion(rows["geschat_aantal"].to_numpy(float), expected)
+        widen = phi if np.isfinite(phi) else 1.0
+        table.loc[rows.index, "funnel_klasse"] = funnel.funnel_class(observed, expected)
+        table.loc[rows.index, "funnel_klasse_od"] = funnel.funnel_class(
+            observed, expected, phi=widen
+        )
+        phis[str(form)] = {"phi": phi, "verbreed": bool(widen > 1)}
+    return phis
 
 
 def _row_distances(
@@ -822,7 +895,14 @@ def _disclose(
     out = table.copy()
     for column in COUNT_DERIVED:
         out[column] = out[column].where(~hidden)
-    for column in ("verwacht", "verwacht_model", "ratio_eb", "kans_boven_1"):
+    for column in (
+        "verwacht",
+        "verwacht_model",
+        "ratio_eb",
+        "kans_boven_1",
+        "funnel_klasse",
+        "funnel_klasse_od",
+    ):
         out[column] = out[column].where(~form_hidden)
     out["onvoldoende_gegevens"] = hidden
     raw_n = table["aantal_clienten"].to_numpy(float)

@@ -131,6 +131,13 @@ HEADS = {
 }
 
 
+def _p_method(params) -> str:
+    """How the cluster p-values were computed, in words."""
+    if params.cluster_inference == "permutation":
+        return f"{params.permutations} permutaties (seed {params.seed})"
+    return "p-waarden met de zadelpuntbenadering (hangen niet af van het toeval)"
+
+
 def _head(column) -> str:
     return html.escape(HEADS.get(str(column), str(column).replace("_", " ")))
 
@@ -273,8 +280,7 @@ def render_report(result: AnalysisResult) -> str:
         "largest_hidden": params.threshold - 1,
         "threshold": params.threshold,
         "hidden": HIDDEN,
-        "permutations": params.permutations,
-        "seed": params.seed,
+        "p_method": _p_method(params),
         "alpha": f"{params.alpha:.0%}",
         "decay": params.decay,
         "catchment_km": _fmt(params.catchment_km, 0),

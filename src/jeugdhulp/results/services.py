@@ -181,9 +181,10 @@ def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFra
     frame = pd.DataFrame([v[:-1] for v in values], columns=ROW_FIELDS)
     extra = pd.DataFrame([v[-1] for v in values], index=frame.index)
     frame = pd.concat([frame, extra], axis=1)
-    text = {"gebied_code", "gebied_naam", "hulpvorm", "cluster", "nood_klasse"}
+    classes = {"cluster", "nood_klasse", "in_cluster", "funnel_klasse", "funnel_klasse_od"}
+    text = {"gebied_code", "gebied_naam", "hulpvorm"} | classes
     for column in frame.columns:
-        if column in ("cluster", "nood_klasse"):
+        if column in classes:
             frame[column] = frame[column].replace("", None)
         elif column not in text and column != "onvoldoende_gegevens":
             frame[column] = pd.to_numeric(frame[column]).astype(float)

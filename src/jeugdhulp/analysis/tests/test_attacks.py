@@ -14,6 +14,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jeugdhulp.analysis import funnel
 from jeugdhulp.analysis.distance import geodesic_km
 from jeugdhulp.analysis.output import ROWS_BASE
 from jeugdhulp.analysis.tests.attacks import (
@@ -267,6 +268,36 @@ regions = st.tuples(
     st.lists(st.integers(0, 8), min_size=9, max_size=9),
     st.integers(3, 6),
 )
+
+
+def test_route_9_funnel_classes_say_nothing_about_hidden_counts(tmp_path):
+    published = analysed(tmp_path)
+    counts = published.cells()
+    expected = published.cells("verwacht")
+    # The class is computed from the count, so a hidden cell's class would narrow the
+    # attacker's interval: at E = 0.5, O = 1 is "binnen" but O = 4 "boven_95"
+    # (P(X ≥ 4) = 1 − e^−0.5·(1 + 0.5 + 0.125 + 0.0208) = 0.00175).
+    pair = funnel.funnel_class(np.array([1.0, 4.0]), np.array([0.5, 0.5]))
+    assert pair.tolist() == ["binnen", "boven_95"]
+    hidden = counts.isna().to_numpy()
+    assert hidden.any()
+    # Published: empty wherever the count is hidden ...
+    for column in ("funnel_klasse", "funnel_klasse_od"):
+        assert published.cells(column).isna().to_numpy()[hidden].all()
+    # ... and elsewhere exactly what the published count, verwacht and the manifest's φ give:
+    # nothing beyond the published table.
+    for form in published.result.hulpvormen:
+        shown = counts[form].notna() & expected[form].notna()
+        phi = published.manifest["funnel"][form]["phi"]
+        for column, widen in (("funnel_klasse", 1.0), ("funnel_klasse_od", phi)):
+            again = funnel.funnel_class(
+                counts[form][shown].to_numpy(float),
+                expected[form][shown].to_numpy(float),
+                phi=widen if widen is not None else 1.0,
+            )
+            np.testing.assert_array_equal(
+                published.cells(column)[form][shown].to_numpy(object), again
+            )
 
 
 @settings(
