@@ -41,6 +41,15 @@ from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 YOUNG_ADULT_AGE = 18
+# Input checks (input_warnings). Youth care reaches of the order of 100 young people per 1,000
+# (CBS: about one in ten in the Netherlands over a year; fewer on one peildatum); half of an
+# area's young people in care on one day is five times that, which no municipality approaches:
+# it points to a wrong residence or population, not to need.
+REACH_IMPLAUSIBLE_PER_1000 = 500
+# One area with at least half of the region's children in care and under a quarter of its young
+# residents (a crude ratio above 2 on half the region): residences coded to one place.
+CONCENTRATION_CHILDREN = 0.5
+CONCENTRATION_RESIDENTS = 0.25
 EARLY_AGE_MAX = 5
 # The contract of FORMATS.md, in this order; more columns follow.
 CONTRACT_COLUMNS = [
@@ -394,11 +403,11 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
 
     step("verwacht gebruik: indirecte standaardisatie")
     table = _indicator_table(counted, codes, areas, strata, hulpvormen, params.threshold)
-    warnings.extend(input_warnings(population, codes, table))
     # Disclosure control decides first which counts are hidden: every derived statistic is then
     # computed from the protected counts (published cells, hidden ones imputed from what is
     # published), so none of them says more about a hidden cell than the table does.
     suppression = _suppression(table, hulpvormen, params.threshold)
+    warnings.extend(input_warnings(population, codes, table, suppression))
     table["geschat_aantal"] = suppression.protected
     smoothing: dict[str, dict] = {}
     for form, rows in table.groupby("hulpvorm", sort=False):
@@ -409,6 +418,16 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
         if not np.isfinite(protected).all():
             table.loc[rows.index, ["ratio_eb", "kans_boven_1"]] = np.nan
             warnings.append(f"{form}: te weinig gegevens voor gladstrijken en model")
+            continue
+        if protected.sum() == 0:
+            # Every child of the form lives outside the areas (or outside the age bands): no
+            # ratio exists, and a model fitted to zeros would report a meaningless rate.
+            warnings.append(
+                f"{form}: geen kinderen in de gebieden (ze wonen allemaal buiten de gebieden of "
+                "vallen buiten de leeftijdsgroepen); geen gladstrijken, clusters of "
+                "covariatenmodel"
+            )
+            table.loc[rows.index, ["ratio_eb", "kans_boven_1"]] = np.nan
             continue
         eb, prob, m, var = empirical_bayes(protected, rows["verwacht"])
         if var == 0 and np.isfinite(m):
@@ -637,12 +656,24 @@ def _pooled_expected(observed: np.ndarray, strata: Strata, threshold: int) -> np
     return indirect_expected(by_band.sum(axis=1, keepdims=True), strata.total[:, None])
 
 
-def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFrame) -> list[str]:
-    """Signs that the inputs do not fit together (Dutch, for the manifest and the report).
+def input_warnings(
+    population: pd.DataFrame, codes: pd.Index, table: pd.DataFrame, suppression: Suppression
+) -> list[str]:
+    """Signs that the inputs do not fit together (Dutch, for the manifest, the report and the
+    run page).
 
     Population codes that match no area (another area version?), areas with children in care
-    but no residents (counted in no rate), and a reach above 1,000 per 1,000 (more children in
-    care than live there: a wrong residence or population file).
+    but no residents (counted in no rate), an implausible reach (above
+    :data:`REACH_IMPLAUSIBLE_PER_1000`) and one area holding most of the region's children
+    with few of its residents (:data:`CONCENTRATION_CHILDREN`, :data:`CONCENTRATION_RESIDENTS`):
+    both point to residences coded wrongly (a site's or a partner's own area for everyone) or a
+    population file of another area version.
+
+    The warnings are published, so they are computed from published figures only: counts that
+    disclosure control left visible, the region total when it is visible, the hidden-cell mask
+    (a hidden cell is at least 1, which the attacker knows already) and the public population.
+    A hidden count never decides a warning: "reach above 500 per 1,000" over an area with 3
+    residents would pin a hidden count of 1–4 to 4.
 
     Parameters
     ----------
@@ -652,7 +683,9 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
         The areas' codes.
     table : pandas.DataFrame
         The raw indicator table (``hulpvorm``, ``gebied_code``, ``aantal_clienten``,
-        ``inwoners``).
+        ``inwoners``; persons and children).
+    suppression : Suppression
+        Disclosure control's decision on that table.
 
     Returns
     -------
@@ -667,25 +700,40 @@ def input_warnings(population: pd.DataFrame, codes: pd.Index, table: pd.DataFram
             f"bevolking: {len(unknown)} gebiedscode(s) horen bij geen gebied ({shown}); "
             "controleer de gebiedsversie"
         )
-    everyone = table[table["hulpvorm"] == ALL_FORMS]
-    without = everyone[(everyone["aantal_clienten"] > 0) & ~(everyone["inwoners"] > 0)]
+    alle = (table["hulpvorm"] == ALL_FORMS).to_numpy()
+    area_code = table["gebied_code"].to_numpy()[alle]
+    hidden = suppression.hidden[alle]
+    count = np.where(hidden, np.nan, table["aantal_clienten"].to_numpy(float)[alle])
+    residents = table["inwoners"].to_numpy(float)[alle]
+    without = area_code[((count > 0) | hidden) & ~(residents > 0)]
     if len(without):
         found.append(
             f"{len(without)} gebied(en) met cliënten maar zonder inwoners in het "
-            f"bevolkingsbestand (bv. {without['gebied_code'].iloc[0]}): ze tellen in geen bereik"
+            f"bevolkingsbestand (bv. {without[0]}): ze tellen in geen bereik"
         )
-    reach = np.divide(
-        1000.0 * everyone["aantal_clienten"].to_numpy(float),
-        everyone["inwoners"].to_numpy(float),
-        out=np.zeros(len(everyone)),
-        where=everyone["inwoners"].to_numpy(float) > 0,
-    )
-    implausible = everyone["gebied_code"].to_numpy()[reach > 1000]
+    reach = _per_1000(count, residents)
+    implausible = np.flatnonzero(reach > REACH_IMPLAUSIBLE_PER_1000)
     if len(implausible):
+        first = implausible[np.argmax(reach[implausible])]
+        highest = f"{reach[first]:,.0f}".replace(",", ".")  # Dutch thousands separator
         found.append(
-            f"{len(implausible)} gebied(en) met meer kinderen in hulp dan inwoners (bv. "
-            f"{implausible[0]}): controleer de woonplaats in de foto en het bevolkingsbestand"
+            f"{len(implausible)} gebied(en) met een onwaarschijnlijk hoog bereik, boven "
+            f"{REACH_IMPLAUSIBLE_PER_1000} per 1.000 jongeren (bv. {area_code[first]}: "
+            f"{highest} per 1.000): controleer de woonplaats in de foto en het bevolkingsbestand"
         )
+    total = suppression.grid[-1, -1]  # ALLE is the last form
+    if not suppression.region_hidden[-1] and total > 0 and residents.sum() > 0:
+        crowded = np.flatnonzero(
+            (count >= CONCENTRATION_CHILDREN * total)
+            & (residents < CONCENTRATION_RESIDENTS * residents.sum())
+        )
+        for i in crowded:
+            found.append(
+                f"{area_code[i]} telt {count[i] / total:.0%} van de kinderen in hulp maar "
+                f"{residents[i] / residents.sum():.0%} van de jongeren: staan alle cliënten "
+                "op de woonplaats van een vestiging of partner? Controleer de woonplaats in "
+                "de foto"
+            )
     return found
 
 
@@ -768,8 +816,7 @@ def _fit_models(
         if not np.isfinite(protected).all():
             continue  # the form's region total is hidden: no model (warned with smoothing)
         if protected.sum() == 0:
-            warnings.append(f"{form}: geen kinderen in de gebieden; geen covariatenmodel")
-            continue
+            continue  # no child in the areas: no model (warned with smoothing)
         fit = fit_expected_use(protected, rows["inwoners"].to_numpy(float), x)
         if fit is None:
             warnings.append(f"{form}: te weinig gebieden met covariaten voor het model")
