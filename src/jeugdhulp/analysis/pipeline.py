@@ -41,13 +41,13 @@ from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
 
 YOUNG_ADULT_AGE = 18
-# Input checks (input_warnings). Youth care reaches of the order of 100 young people per 1,000
-# (CBS: about one in ten in the Netherlands over a year; fewer on one peildatum); half of an
-# area's young people in care on one day is five times that, which no municipality approaches:
-# it points to a wrong residence or population, not to need.
-REACH_IMPLAUSIBLE_PER_1000 = 500
+# Input checks (input_warnings). A reach above 1,000 per 1,000 (more children in care than
+# residents) is impossible. Nothing lower is: the demo's sectors of ~130 young residents in its
+# planted high cluster reach 600 per 1,000, and a sector holding a residential facility can too.
 # One area with at least half of the region's children in care and under a quarter of its young
-# residents (a crude ratio above 2 on half the region): residences coded to one place.
+# residents (a crude ratio above 2 on half the region) is what residences coded to one place
+# (a site's, a partner's) look like, whatever the area's size.
+REACH_IMPOSSIBLE_PER_1000 = 1000
 CONCENTRATION_CHILDREN = 0.5
 CONCENTRATION_RESIDENTS = 0.25
 EARLY_AGE_MAX = 5
@@ -663,16 +663,16 @@ def input_warnings(
     run page).
 
     Population codes that match no area (another area version?), areas with children in care
-    but no residents (counted in no rate), an implausible reach (above
-    :data:`REACH_IMPLAUSIBLE_PER_1000`) and one area holding most of the region's children
-    with few of its residents (:data:`CONCENTRATION_CHILDREN`, :data:`CONCENTRATION_RESIDENTS`):
-    both point to residences coded wrongly (a site's or a partner's own area for everyone) or a
-    population file of another area version.
+    but no residents (counted in no rate), a reach above :data:`REACH_IMPOSSIBLE_PER_1000` (more
+    children in care than residents) and one area holding most of the region's children with
+    few of its residents (:data:`CONCENTRATION_CHILDREN`, :data:`CONCENTRATION_RESIDENTS`): signs
+    of residences coded to one place (a site's, a partner's) or of a population file of another
+    area version.
 
     The warnings are published, so they are computed from published figures only: counts that
     disclosure control left visible, the region total when it is visible, the hidden-cell mask
     (a hidden cell is at least 1, which the attacker knows already) and the public population.
-    A hidden count never decides a warning: "reach above 500 per 1,000" over an area with 3
+    A hidden count never decides a warning: "more children than residents" in an area with 3
     residents would pin a hidden count of 1–4 to 4.
 
     Parameters
@@ -712,14 +712,14 @@ def input_warnings(
             f"bevolkingsbestand (bv. {without[0]}): ze tellen in geen bereik"
         )
     reach = _per_1000(count, residents)
-    implausible = np.flatnonzero(reach > REACH_IMPLAUSIBLE_PER_1000)
-    if len(implausible):
-        first = implausible[np.argmax(reach[implausible])]
+    impossible = np.flatnonzero(reach > REACH_IMPOSSIBLE_PER_1000)
+    if len(impossible):
+        first = impossible[np.argmax(reach[impossible])]
         highest = f"{reach[first]:,.0f}".replace(",", ".")  # Dutch thousands separator
         found.append(
-            f"{len(implausible)} gebied(en) met een onwaarschijnlijk hoog bereik, boven "
-            f"{REACH_IMPLAUSIBLE_PER_1000} per 1.000 jongeren (bv. {area_code[first]}: "
-            f"{highest} per 1.000): controleer de woonplaats in de foto en het bevolkingsbestand"
+            f"{len(impossible)} gebied(en) met meer kinderen in hulp dan inwoners (bv. "
+            f"{area_code[first]}: {highest} per 1.000): controleer de woonplaats in de foto en "
+            "het bevolkingsbestand"
         )
     total = suppression.grid[-1, -1]  # ALLE is the last form
     if not suppression.region_hidden[-1] and total > 0 and residents.sum() > 0:

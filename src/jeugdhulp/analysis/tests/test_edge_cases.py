@@ -52,7 +52,7 @@ def analyse(areas, snapshot, population=None, **params):
 
 
 def input_warning_lines(result) -> list[str]:
-    markers = ("bevolking:", "zonder inwoners", "onwaarschijnlijk hoog bereik", "kinderen in hulp")
+    markers = ("bevolking:", "zonder inwoners", "kinderen in hulp")
     return [w for w in result.warnings if any(m in w for m in markers)]
 
 
@@ -130,23 +130,23 @@ def test_an_area_with_clients_but_no_residents_is_named(clients):
     ]
 
 
-def test_a_reach_above_500_per_1000_is_implausible_and_named_with_its_value():
-    # 1,000 residents per area: 620 children is a reach of 620 per 1,000; 480 is not warned.
+def test_more_children_in_care_than_residents_is_named_with_the_reach():
+    # 1,000 residents per area: 1,240 children is a reach of 1,240 per 1,000; 980 is possible.
+    # 1,240 of 5,020 children (25%) is no concentration.
     areas = grid_areas(3)
     codes = areas["code"]
-    rows = children(codes[0], 620, 0) + children(codes[1], 480, 1_000)
+    rows = children(codes[0], 1240, 0) + children(codes[1], 980, 2_000)
     rows += [row for i, c in enumerate(codes[2:]) for row in children(c, 400, 10_000 * (i + 1))]
     result = analyse(areas, snapshot_rows(rows))
     assert input_warning_lines(result) == [
-        f"1 gebied(en) met een onwaarschijnlijk hoog bereik, boven 500 per 1.000 jongeren (bv. "
-        f"{codes[0]}: 620 per 1.000): controleer de woonplaats in de foto en het "
-        "bevolkingsbestand"
+        f"1 gebied(en) met meer kinderen in hulp dan inwoners (bv. {codes[0]}: 1.240 per "
+        "1.000): controleer de woonplaats in de foto en het bevolkingsbestand"
     ]
 
 
 def test_all_rows_in_one_area_are_named_even_when_its_reach_is_possible():
     # 400 of 700 children (57%) live in one area with 1,000 of 9,000 residents (11%); its reach,
-    # 400 per 1,000, is below the reach check.
+    # 400 per 1,000, is possible.
     areas = grid_areas(3)
     codes = areas["code"]
     rows = children(codes[0], 400, 0)
@@ -170,7 +170,7 @@ def test_the_demo_like_round_and_a_uniform_round_give_no_input_warning():
 
 def test_attack_the_input_warnings_say_nothing_about_a_hidden_count():
     # The attacker knows the population (3 residents in one area) and reads the warnings. The
-    # reach check over raw counts said "reach above 1,000 per 1,000" exactly when the hidden
+    # check over raw counts said "more children in care than residents" exactly when the hidden
     # count exceeded 3: with counts 1-4 hidden, that pinned it to 4. Any value of a hidden
     # cell must leave the warnings unchanged.
     areas = grid_areas(3)

@@ -162,7 +162,7 @@ def test_inputs_that_do_not_fit_together_are_named_in_the_warnings():
     text = "\n".join(result.warnings)
     assert "1 gebiedscode(s) horen bij geen gebied (99999X999)" in text
     assert f"met cliënten maar zonder inwoners in het bevolkingsbestand (bv. {codes[0]})" in text
-    assert f"onwaarschijnlijk hoog bereik, boven 500 per 1.000 jongeren (bv. {codes[1]}:" in text
+    assert f"meer kinderen in hulp dan inwoners (bv. {codes[1]}:" in text
 
 
 def test_inputs_that_fit_give_no_input_warning():
@@ -170,7 +170,7 @@ def test_inputs_that_fit_give_no_input_warning():
     result = run(areas, random_snapshot(areas["code"], 300, seed=1), permutations=9)
     text = "\n".join(result.warnings)
     assert "horen bij geen gebied" not in text and "zonder inwoners" not in text
-    assert "onwaarschijnlijk hoog bereik" not in text and "van de kinderen in hulp" not in text
+    assert "meer kinderen in hulp dan inwoners" not in text and "van de kinderen in hulp" not in text
 
 
 def test_a_form_whose_children_all_live_outside_the_areas_gets_no_model_and_a_warning():
