@@ -7,10 +7,13 @@ value), 2 on wrong usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -151,10 +154,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         bar.close()
 
 
+# The errors a folder or a write meets, in Dutch (``OSError.strerror`` is English).
+OS_ERRORS = {
+    errno.EACCES: "geen schrijfrechten",
+    errno.EPERM: "niet toegestaan",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "het schijfquotum is bereikt",
+    errno.ENOENT: "de map bestaat niet (meer)",
+    errno.ENOTDIR: "een deel van het pad is een bestand",
+    errno.ENAMETOOLONG: "de naam is te lang",
+}
+
+
+def os_error_text(error: OSError) -> str:
+    """The Dutch reason of an operating-system error.
+
+    Parameters
+    ----------
+    error : OSError
+        The error of a folder or file operation.
+
+    Returns
+    -------
+    str
+        From :data:`OS_ERRORS`, else "systeemfout" with the error's symbolic code.
+    """
+    code = error.errno or 0
+    return OS_ERRORS.get(code, f"systeemfout {errno.errorcode.get(code, code)}")
+
+
 def output_problem(out: Path) -> str | None:
     """Why ``out`` cannot be the output folder, checked before the analysis runs.
 
-    Nothing is created here.
+    The folder (and missing parents) is made and a file written in it, then both are removed
+    again: only a real attempt finds what rights alone do not tell (root on ``/proc`` or a
+    read-only mount). Nothing is left behind.
 
     Parameters
     ----------
@@ -169,14 +204,31 @@ def output_problem(out: Path) -> str | None:
     if out.exists():
         if not out.is_dir():
             return "bestaat al en is geen map: geef bij --out een map"
-        return None if os.access(out, os.W_OK) else "geen schrijfrechten in deze map"
-    ancestor = out.parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        return f"de map kan niet gemaakt worden: {ancestor} is een bestand"
-    if not os.access(ancestor, os.W_OK):
-        return f"de map kan niet gemaakt worden: geen schrijfrechten in {ancestor}"
+        if not os.access(out, os.W_OK):
+            return "geen schrijfrechten in deze map"
+    else:
+        ancestor = out.parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            return f"de map kan niet gemaakt worden: {ancestor} is een bestand"
+        if not os.access(ancestor, os.W_OK):
+            return f"de map kan niet gemaakt worden: geen schrijfrechten in {ancestor}"
+    missing = [folder for folder in [out, *out.parents] if not folder.exists()]
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            made.append(folder)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        verb = "gemaakt" if len(made) < len(missing) else "beschreven"
+        return f"de map kan niet {verb} worden: {os_error_text(error)}"
+    finally:
+        for folder in reversed(made):
+            with contextlib.suppress(OSError):  # an empty folder left behind does no harm
+                folder.rmdir()
     return None
 
 
@@ -278,7 +330,7 @@ def _run(args: argparse.Namespace, step) -> int:
             result, args.out, files, sep=args.sep, rows_read=rows_read, options=options
         )
     except OSError as error:  # a disk that fills up, a folder removed meanwhile
-        print(f"{args.out}: kan niet schrijven ({error.strerror or error})", file=sys.stderr)
+        print(f"{args.out}: kan niet schrijven ({os_error_text(error)})", file=sys.stderr)
         return 1
     if not args.quiet:
         for path in written:
