@@ -335,4 +335,7 @@ def _run(args: argparse.Namespace, step) -> int:
     if not args.quiet:
         for path in written:
             print(f"geschreven: {path}", file=sys.stderr)
+    # Not progress: shown with --quiet too, as in the manifest and the report.
+    for warning in result.warnings:
+        print(f"waarschuwing: {warning}", file=sys.stderr)
     return 0

@@ -2,6 +2,7 @@
 exit status 1 before the analysis runs, never a traceback (#16)."""
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -88,3 +89,18 @@ def test_the_jeugdhulp_command_answers_an_out_file_with_exit_1_and_no_traceback(
     assert done.returncode == 1
     assert done.stderr == f"{out}: bestaat al en is geen map: geef bij --out een map\n"
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_the_analysis_warnings_are_printed_as_well_as_written(round_files, capsys):  # noqa: F811
+    # A population code of another area version: the run succeeds and says so on stderr.
+    population = round_files / "bevolking.csv"
+    lines = population.read_text().splitlines()
+    extra = [line.replace("A00", "B99", 1) for line in lines[1:] if line.startswith("A00,")]
+    population.write_text("\n".join([*lines, *extra]) + "\n")
+    out = round_files / "uit"
+    assert main(arguments(round_files, out)) == 0
+    warning = (
+        "bevolking: 1 gebiedscode(s) horen bij geen gebied (B99); controleer de gebiedsversie"
+    )
+    assert f"waarschuwing: {warning}\n" in capsys.readouterr().err
+    assert warning in json.loads((out / "manifest.json").read_text())["waarschuwingen"]
