@@ -99,8 +99,6 @@ def test_the_analysis_warnings_are_printed_as_well_as_written(round_files, capsy
     population.write_text("\n".join([*lines, *extra]) + "\n")
     out = round_files / "uit"
     assert main(arguments(round_files, out)) == 0
-    warning = (
-        "bevolking: 1 gebiedscode(s) horen bij geen gebied (B99); controleer de gebiedsversie"
-    )
+    warning = "bevolking: 1 gebiedscode(s) horen bij geen gebied (B99); controleer de gebiedsversie"
     assert f"waarschuwing: {warning}\n" in capsys.readouterr().err
     assert warning in json.loads((out / "manifest.json").read_text())["waarschuwingen"]
