@@ -431,9 +431,20 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
             continue
         eb, prob, m, var = empirical_bayes(protected, rows["verwacht"])
         if var == 0 and np.isfinite(m):
+            # Hidden counts enter as shares of the hidden remainder in proportion to E, which
+            # flattens the variation: say so, from the published mask (measured on the demo's
+            # sectors: A > 0 on the raw counts of every form, 0 on the protected ones for most).
+            share_hidden = float(suppression.hidden[rows.index.to_numpy()].mean())
+            flattened = (
+                f" (gerekend op de getoonde aantallen: bij {share_hidden:.0%} van de gebieden "
+                "is het aantal verborgen en naar verwachting verdeeld, wat verschillen kan "
+                "uitvlakken)"
+                if share_hidden > 0
+                else ""
+            )
             warnings.append(
                 f"{form}: de gebieden verschillen niet meer dan toeval verklaart (A = 0); elk "
-                "gebied krijgt de regioverhouding en kans_boven_1 is 0"
+                f"gebied krijgt de regioverhouding en kans_boven_1 is 0{flattened}"
             )
         table.loc[rows.index, "ratio_eb"] = eb
         table.loc[rows.index, "kans_boven_1"] = prob

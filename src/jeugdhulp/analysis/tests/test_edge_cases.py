@@ -85,6 +85,23 @@ def test_without_variation_rounding_that_puts_m_just_above_1_still_gives_probabi
     assert f"BH: {A_ZERO_NOTE}" in result.warnings
 
 
+def test_with_hidden_counts_the_note_says_they_may_flatten_the_differences():
+    # 160 children over 16 areas: some counts of 1-4 are hidden and enter the smoothing as
+    # shares of the hidden remainder. The note gives their share from the published mask.
+    areas = grid_areas(4)
+    result = analyse(areas, random_snapshot(areas["code"], 160, seed=2))
+    for form in ("BH", "CB"):
+        assert result.smoothing[form]["A"] == 0
+        shown = result.published[result.published["hulpvorm"] == form]
+        share = shown["onvoldoende_gegevens"].mean()
+        assert 0 < share < 1
+        assert (
+            f"{form}: {A_ZERO_NOTE} (gerekend op de getoonde aantallen: bij {share:.0%} van de "
+            "gebieden is het aantal verborgen en naar verwachting verdeeld, wat verschillen kan "
+            "uitvlakken)"
+        ) in result.warnings
+
+
 def test_a_form_with_no_child_in_the_areas_gets_no_smoothing_and_one_warning_without_covariates():
     areas = grid_areas(3)
     inside = children(areas["code"][0], 20, 0) + children(areas["code"][4], 20, 100)
