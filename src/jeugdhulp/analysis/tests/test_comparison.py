@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -10,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from jeugdhulp.analysis.cli import main
 from jeugdhulp.analysis.comparison import ratio_to_group, similar_areas
 from jeugdhulp.analysis.output import write_all
 from jeugdhulp.analysis.pipeline import (
@@ -20,6 +23,7 @@ from jeugdhulp.analysis.pipeline import (
 )
 from jeugdhulp.analysis.tests.attacks import small_region
 from jeugdhulp.analysis.tests.fixtures import PEILDATUM, centroids_of
+from jeugdhulp.analysis.tests.test_cli import arguments, round_files  # noqa: F401 (fixture)
 
 # Five areas: income (k€) and single-parent share. By hand: income mean 28.6, population SD
 # √(255.2 / 5) = 7.14423; share mean 0.2, SD √(0.0328 / 5) = 0.080994. z-scores:
@@ -202,3 +206,15 @@ def test_without_covariates_the_columns_are_there_and_empty(tmp_path):
     )
     assert result.published["vergelijkingsgroep"].isna().all()
     assert result.published["ratio_t_o_v_groep"].isna().all()
+
+
+def test_the_cli_takes_the_group_size_and_refuses_zero(round_files, capsys):  # noqa: F811
+    out = round_files / "uit"
+    assert main(arguments(round_files, out, "--vergelijkingsgroep-grootte", "3")) == 0
+    table = pd.read_csv(out / "indicatoren.csv", dtype={"gebied_code": str})
+    assert (table["vergelijkingsgroep"].str.split(";").str.len() == 3).all()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["comparison_size"] == 3
+    assert manifest["vergelijkingsgroepen"]["covariaten"] == ["inkomen", "eenoudergezinnen"]
+    assert main(arguments(round_files, out, "--vergelijkingsgroep-grootte", "0")) == 2
+    assert "--vergelijkingsgroep-grootte" in capsys.readouterr().err
