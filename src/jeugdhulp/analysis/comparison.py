@@ -229,3 +229,43 @@ def add_comparison(
         "zonder_groep": int((groups.members < 0).any(axis=1).sum()) if groups.size else len(codes),
     }
     return summary, groups.warnings
+
+
+def furthest_from_group(published: pd.DataFrame, per_side: int = 3) -> pd.DataFrame:
+    """Per form of help the areas furthest above and below their comparison group.
+
+    Parameters
+    ----------
+    published : pandas.DataFrame
+        Published indicators (``gebied_code``, ``gebied_naam``, ``hulpvorm``,
+        ``aantal_clienten``, ``ratio_t_o_v_groep``); only published ratios are ranked.
+    per_side : int
+        Areas shown above 1 and below 1 per form.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``hulpvorm, richting ("boven" | "onder"), gebied_code, gebied_naam, aantal_clienten,
+        ratio_t_o_v_groep``, in the forms' order of appearance, the furthest first on each
+        side (furthest on the log scale, so 2 and 0.5 are equally far).
+    """
+    columns = [
+        "hulpvorm",
+        "richting",
+        "gebied_code",
+        "gebied_naam",
+        "aantal_clienten",
+        "ratio_t_o_v_groep",
+    ]
+    ratio = published["ratio_t_o_v_groep"].astype(float)
+    shown = published[np.isfinite(ratio) & (ratio > 0) & (ratio != 1)].copy()
+    if shown.empty:
+        return pd.DataFrame(columns=columns)
+    shown["richting"] = np.where(shown["ratio_t_o_v_groep"] > 1, "boven", "onder")
+    shown["_far"] = np.abs(np.log(shown["ratio_t_o_v_groep"].astype(float)))
+    order = {form: i for i, form in enumerate(published["hulpvorm"].drop_duplicates())}
+    shown["_form"] = shown["hulpvorm"].map(order)
+    shown["_side"] = shown["richting"].map({"boven": 0, "onder": 1})
+    shown = shown.sort_values(["_form", "_side", "_far", "gebied_code"], ascending=[1, 1, 0, 1])
+    top = shown.groupby(["_form", "_side"], sort=False).head(per_side)
+    return top[columns].reset_index(drop=True)

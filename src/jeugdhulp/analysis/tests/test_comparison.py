@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from jeugdhulp.analysis.cli import main
-from jeugdhulp.analysis.comparison import ratio_to_group, similar_areas
+from jeugdhulp.analysis.comparison import furthest_from_group, ratio_to_group, similar_areas
 from jeugdhulp.analysis.output import write_all
 from jeugdhulp.analysis.pipeline import (
     CONTRACT_COLUMNS,
@@ -191,6 +191,10 @@ def test_the_pipeline_writes_the_group_and_its_ratio_in_every_output(tmp_path):
     assert '"vergelijkingsgroepen"' in manifest and '"grootte": 4' in manifest
     layer = pyogrio.read_dataframe(tmp_path / "gebieden.gpkg", layer="BH")
     assert {"vergelijkingsgroep", "ratio_t_o_v_groep"} <= set(layer.columns)
+    report = (tmp_path / "rapport.html").read_text(encoding="utf-8")
+    assert "vergeleken met de 4 gebieden" in report
+    furthest = furthest_from_group(result.published).iloc[0]
+    assert f"<td>{furthest['gebied_naam']} ({furthest['gebied_code']})</td>" in report
 
 
 def test_without_covariates_the_columns_are_there_and_empty(tmp_path):
@@ -218,3 +222,23 @@ def test_the_cli_takes_the_group_size_and_refuses_zero(round_files, capsys):  # 
     assert manifest["vergelijkingsgroepen"]["covariaten"] == ["inkomen", "eenoudergezinnen"]
     assert main(arguments(round_files, out, "--vergelijkingsgroep-grootte", "0")) == 2
     assert "--vergelijkingsgroep-grootte" in capsys.readouterr().err
+
+
+def test_the_report_lists_the_areas_furthest_from_their_group_on_the_log_scale():
+    published = pd.DataFrame(
+        {
+            "gebied_code": ["a", "b", "c", "d", "e", "a", "b"],
+            "gebied_naam": ["A", "B", "C", "D", "E", "A", "B"],
+            "hulpvorm": ["BH"] * 5 + ["ALLE"] * 2,
+            "aantal_clienten": [10.0, 20.0, np.nan, 8.0, 0.0, 30.0, 40.0],
+            "ratio_t_o_v_groep": [2.0, 1.5, np.nan, 0.4, 0.0, 0.5, 1.0],
+        }
+    )
+    table = furthest_from_group(published, per_side=1)
+    # BH: above, a (2.0) beats b (1.5); below, d (0.4: |log| 0.92); e (0: no children) and the
+    # hidden c are not ranked. ALLE: a (0.5) below; b at exactly 1 is on neither side.
+    assert table[["hulpvorm", "richting", "gebied_code"]].values.tolist() == [
+        ["BH", "boven", "a"],
+        ["BH", "onder", "d"],
+        ["ALLE", "onder", "a"],
+    ]
