@@ -182,7 +182,7 @@ def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFra
     extra = pd.DataFrame([v[-1] for v in values], index=frame.index)
     frame = pd.concat([frame, extra], axis=1)
     classes = {"cluster", "nood_klasse", "in_cluster", "funnel_klasse", "funnel_klasse_od"}
-    text = {"gebied_code", "gebied_naam", "hulpvorm"} | classes
+    text = {"gebied_code", "gebied_naam", "hulpvorm", "vergelijkingsgroep"} | classes
     for column in frame.columns:
         if column in classes:
             frame[column] = frame[column].replace("", None)
@@ -193,8 +193,8 @@ def published_frame(run: AnalysisRun, hulpvorm: str | None = None) -> pd.DataFra
 
 
 # Published columns beside the map indicators that the map's detail panel shows when present.
-MAP_EXTRAS = ("mediaan_leeftijd", "p90_afstand_km")
-_MAP_TEXT = {"gebied_naam", "cluster", "nood_klasse"}
+MAP_EXTRAS = ("mediaan_leeftijd", "p90_afstand_km", "vergelijkingsgroep", "ratio_t_o_v_groep")
+_MAP_TEXT = {"gebied_naam", "cluster", "nood_klasse", "vergelijkingsgroep"}
 
 
 def map_values(run: AnalysisRun, hulpvorm: str) -> dict:

@@ -173,7 +173,7 @@
       list.append(H.el("dt", i.key === ind.key ? { class: "current" } : {}, [i.label]), H.el("dd", {}, [text]));
     });
     const trendBox = H.el("div", { class: "js-trend muted" }, ["…"]);
-    detail.replaceChildren(title, list, H.el("h3", {}, [T.trend]), trendBox);
+    detail.replaceChildren(title, list, comparison(code), H.el("h3", {}, [T.trend]), trendBox);
     const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
       if (!trendBox.isConnected) return;
@@ -189,6 +189,21 @@
       });
       trendBox.replaceChildren(H.el("table", {}, [H.el("thead", {}, [head]), H.el("tbody", {}, rows)]));
     });
+  }
+
+  // The comparison group (similar areas by covariates) and the area's ratio against it.
+  function comparison(code) {
+    const group = value(code, "vergelijkingsgroep");
+    if (!group) return H.el("p", { class: "muted js-comparison" }, [T.noGroup]);
+    const members = group.split(";");
+    const ratio = H.format(value(code, "ratio_t_o_v_groep"), 2);
+    const head = T.comparedWith.replace("{n}", members.length) + ": " +
+      (ratio === null ? HIDDEN_TEXT : T.ratioToGroup.replace("{ratio}", ratio));
+    const names = members.map(function (c) { return H.el("li", {}, [(byCode[c] || c) + " (" + c + ")"]); });
+    return H.el("div", { class: "js-comparison" }, [
+      H.el("p", {}, [head]),
+      H.el("details", {}, [H.el("summary", {}, [T.groupMembers]), H.el("ul", {}, names)]),
+    ]);
   }
 
   function select(code, focusDetail) {
