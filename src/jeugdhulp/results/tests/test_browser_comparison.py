@@ -39,6 +39,7 @@ def test_the_detail_panel_shows_the_comparison_group_and_its_members(
     page.fill("#area-filter", "A00")
     page.click("button[data-code='A00']")
     detail = page.locator("#detail")
+    detail.locator(".js-comparison details").wait_for(state="attached")  # fetched per area
     text = detail.inner_text()
     assert f"Vergeleken met 10 gelijkaardige gebieden: ratio {ratio} t.o.v. de groep" in text
     members = detail.locator(".js-comparison details")

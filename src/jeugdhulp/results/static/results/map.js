@@ -191,19 +191,23 @@
     });
   }
 
-  // The comparison group (similar areas by covariates) and the area's ratio against it.
+  // The comparison group (similar areas by covariates), fetched per area, and the area's ratio
+  // against it.
   function comparison(code) {
-    const group = value(code, "vergelijkingsgroep");
-    if (!group) return H.el("p", { class: "muted js-comparison" }, [T.noGroup]);
-    const members = group.split(";");
-    const ratio = H.format(value(code, "ratio_t_o_v_groep"), 2);
-    const head = T.comparedWith.replace("{n}", members.length) + ": " +
-      (ratio === null ? HIDDEN_TEXT : T.ratioToGroup.replace("{ratio}", ratio));
-    const names = members.map(function (c) { return H.el("li", {}, [(byCode[c] || c) + " (" + c + ")"]); });
-    return H.el("div", { class: "js-comparison" }, [
-      H.el("p", {}, [head]),
-      H.el("details", {}, [H.el("summary", {}, [T.groupMembers]), H.el("ul", {}, names)]),
-    ]);
+    const box = H.el("div", { class: "js-comparison muted" }, ["…"]);
+    const url = data.group_url + "?gebied=" + encodeURIComponent(code);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (g) {
+      if (!box.isConnected) return;
+      box.classList.remove("muted");
+      if (!g.leden.length) { box.replaceChildren(H.el("p", { class: "muted" }, [T.noGroup])); return; }
+      const ratio = H.format(value(code, "ratio_t_o_v_groep"), 2);
+      const head = T.comparedWith.replace("{n}", g.leden.length) + ": " +
+        (ratio === null ? HIDDEN_TEXT : T.ratioToGroup.replace("{ratio}", ratio));
+      const names = g.leden.map(function (c) { return H.el("li", {}, [(byCode[c] || c) + " (" + c + ")"]); });
+      box.replaceChildren(H.el("p", {}, [head]),
+        H.el("details", {}, [H.el("summary", {}, [T.groupMembers]), H.el("ul", {}, names)]));
+    });
+    return box;
   }
 
   function select(code, focusDetail) {
