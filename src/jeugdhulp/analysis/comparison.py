@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
+from scipy.spatial import KDTree
 
 DEFAULT_SIZE = 10
 # Separates the members' area codes in the ``vergelijkingsgroep`` column.
@@ -126,7 +126,8 @@ def similar_areas(covariates: pd.DataFrame, *, size: int = DEFAULT_SIZE) -> Grou
         )
     rows = np.flatnonzero(complete)
     z = (x[rows][:, keep] - x[rows][:, keep].mean(axis=0)) / sd[keep]
-    distance, found = cKDTree(z).query(z, k=np.arange(1, k + 2))
+    # k + 1 ≥ 2 neighbours: the arrays are always [areas, k + 1].
+    distance, found = (np.asarray(a) for a in KDTree(z).query(z, k=k + 1))
     is_self = found == np.arange(len(rows))[:, None]
     is_self[~is_self.any(axis=1), -1] = True
     members = np.full((n, k), -1)
@@ -211,9 +212,9 @@ def add_comparison(
     cov = covariates.assign(area_code=covariates["area_code"].astype(str)).set_index("area_code")
     used = list(columns) if columns else list(cov.columns)
     codes = pd.Index(table["gebied_code"].drop_duplicates())
-    groups = similar_areas(cov[used].reindex(codes), size=size)
+    groups = similar_areas(cov.reindex(index=codes, columns=used), size=size)
     n_forms = len(table) // len(codes)
-    table["vergelijkingsgroep"] = np.tile(groups.labels(codes), n_forms)
+    table["vergelijkingsgroep"] = np.tile(groups.labels(codes.tolist()), n_forms)
     for _form, rows in table.groupby("hulpvorm", sort=False):
         at = table.index.get_indexer(rows.index)
         table.loc[rows.index, "ratio_t_o_v_groep"] = ratio_to_group(
@@ -249,23 +250,18 @@ def furthest_from_group(published: pd.DataFrame, per_side: int = 3) -> pd.DataFr
         ratio_t_o_v_groep``, in the forms' order of appearance, the furthest first on each
         side (furthest on the log scale, so 2 and 0.5 are equally far).
     """
-    columns = [
-        "hulpvorm",
-        "richting",
-        "gebied_code",
-        "gebied_naam",
-        "aantal_clienten",
-        "ratio_t_o_v_groep",
-    ]
-    ratio = published["ratio_t_o_v_groep"].astype(float)
-    shown = published[np.isfinite(ratio) & (ratio > 0) & (ratio != 1)].copy()
-    if shown.empty:
-        return pd.DataFrame(columns=columns)
-    shown["richting"] = np.where(shown["ratio_t_o_v_groep"] > 1, "boven", "onder")
-    shown["_far"] = np.abs(np.log(shown["ratio_t_o_v_groep"].astype(float)))
-    order = {form: i for i, form in enumerate(published["hulpvorm"].drop_duplicates())}
-    shown["_form"] = shown["hulpvorm"].map(order)
-    shown["_side"] = shown["richting"].map({"boven": 0, "onder": 1})
-    shown = shown.sort_values(["_form", "_side", "_far", "gebied_code"], ascending=[1, 1, 0, 1])
-    top = shown.groupby(["_form", "_side"], sort=False).head(per_side)
-    return top[columns].reset_index(drop=True)
+    columns = ["gebied_code", "gebied_naam", "hulpvorm", "aantal_clienten", "ratio_t_o_v_groep"]
+    ratio = published["ratio_t_o_v_groep"].to_numpy(float)
+    keep = np.isfinite(ratio) & (ratio > 0) & (ratio != 1)
+    form = pd.Index(published["hulpvorm"].drop_duplicates()).get_indexer(published["hulpvorm"])
+    side = np.where(ratio > 1, 0, 1)
+    far = np.abs(np.log(np.where(keep, ratio, 1.0)))
+    order = np.lexsort((published["gebied_code"].to_numpy(str), -far, side, form))
+    order = order[keep[order]]
+    # Rank within each (form, side) block: the blocks are contiguous and in ascending order.
+    block = form[order] * 2 + side[order]
+    rank = np.arange(len(order)) - np.searchsorted(block, block)
+    chosen = order[rank < per_side]
+    out = published.iloc[chosen].loc[:, columns].reset_index(drop=True)
+    out.insert(1, "richting", np.where(side[chosen] == 0, "boven", "onder"))
+    return out[["hulpvorm", "richting", *columns[:2], *columns[3:]]]

@@ -248,7 +248,7 @@ def _comparison(result: AnalysisResult) -> str:
     if table.empty:
         return intro + "<p>Geen gebied met een getoonde verhouding t.o.v. zijn groep.</p>"
     table = table.assign(
-        richting=table["richting"].map({"boven": "boven de groep", "onder": "onder de groep"}),
+        richting=np.where(table["richting"] == "boven", "boven de groep", "onder de groep"),
         gebied_naam=table["gebied_naam"] + " (" + table["gebied_code"] + ")",
         aantal_clienten=table["aantal_clienten"].astype("Int64"),
     ).drop(columns="gebied_code")
