@@ -22,6 +22,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from jeugdhulp.analysis.clusters import permutations_for
+from jeugdhulp.analysis.comparison import DEFAULT_SIZE
 from jeugdhulp.analysis.output import write_all
 from jeugdhulp.analysis.pipeline import (
     AnalysisError,
@@ -109,6 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--catchment-km", type=float, default=20.0, help="straal E2SFCA in km")
     p.add_argument("--catchment", type=_catchment, action="append", default=[], help="HULPVORM=KM")
     p.add_argument("--decay", choices=["gaussian", "step", "none"], default="gaussian")
+    p.add_argument(
+        "--vergelijkingsgroep-grootte",
+        type=int,
+        default=DEFAULT_SIZE,
+        help=f"aantal gelijkaardige gebieden per vergelijkingsgroep ({DEFAULT_SIZE})",
+    )
     p.add_argument("--sep", choices=[",", ";"], default=",", help="scheidingsteken van de CSV")
     p.add_argument("--quiet", action="store_true", help="geen voortgang tonen")
     return p
@@ -129,9 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         file, row, column and value), 2 on wrong usage.
     """
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if (args.permutations is not None and args.permutations < 1) or args.threshold < 1:
+    if (
+        (args.permutations is not None and args.permutations < 1)
+        or args.threshold < 1
+        or args.vergelijkingsgroep_grootte < 1
+    ):
         print(
-            "jeugdhulp analyze: --permutations en --threshold moeten minstens 1 zijn",
+            "jeugdhulp analyze: --permutations, --threshold en --vergelijkingsgroep-grootte "
+            "moeten minstens 1 zijn",
             file=sys.stderr,
         )
         return 2
@@ -302,6 +314,7 @@ def _run(args: argparse.Namespace, step) -> int:
         catchment_km=args.catchment_km,
         catchment_per_form=tuple(sorted(args.catchment)),
         decay=args.decay,
+        comparison_size=args.vergelijkingsgroep_grootte,
     )
     inputs = AnalysisInputs.flemish(
         areas,

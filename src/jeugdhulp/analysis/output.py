@@ -250,6 +250,7 @@ def manifest(
         "covariatenmodel": _clean(result.models),
         "clusters": _clean(result.clusters),
         "funnel": _clean(result.funnel),
+        "vergelijkingsgroepen": _clean(result.comparison),
         "waarschuwingen": result.warnings,
         "uitvoer": ["indicatoren.csv", "gebieden.gpkg", "rapport.html", "manifest.json"],
     }

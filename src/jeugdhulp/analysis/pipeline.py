@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.analysis import accessibility, clusters, disclosure, funnel
+from jeugdhulp.analysis import accessibility, clusters, comparison, disclosure, funnel
 from jeugdhulp.analysis.counting import (
     AGE_OUTSIDE,
     ALL_FORMS,
@@ -72,6 +72,8 @@ CONTRACT_COLUMNS = [
     "in_cluster",
     "funnel_klasse",
     "funnel_klasse_od",
+    "vergelijkingsgroep",
+    "ratio_t_o_v_groep",
 ]
 # Derived from the cell's own count: hidden whenever the count is.
 COUNT_DERIVED = [
@@ -91,6 +93,7 @@ COUNT_DERIVED = [
     "nood_klasse",
     "funnel_klasse",
     "funnel_klasse_od",
+    "ratio_t_o_v_groep",
 ]
 # share column -> numerator column (denominator: aantal_clienten)
 SHARES = {
@@ -135,6 +138,8 @@ class AnalysisParams:
         Catchment radius in km per form of help, overriding ``catchment_km``.
     decay : {"gaussian", "step", "none"}
         E2SFCA distance decay.
+    comparison_size : int
+        Areas in each area's comparison group (fewer when the region has fewer).
     """
 
     peildatum: dt.date
@@ -148,6 +153,7 @@ class AnalysisParams:
     catchment_km: float = 20.0
     catchment_per_form: tuple[tuple[str, float], ...] = ()
     decay: str = "gaussian"
+    comparison_size: int = comparison.DEFAULT_SIZE
 
     def catchment_for(self, form: str) -> float:
         """The catchment radius of a form of help.
@@ -184,6 +190,7 @@ class AnalysisParams:
             "catchment_km": self.catchment_km,
             "catchment_per_form": dict(self.catchment_per_form),
             "decay": self.decay,
+            "comparison_size": self.comparison_size,
         }
 
 
@@ -231,6 +238,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)
     clusters: dict = field(default_factory=dict)  # how stable the labels are between seeds
     funnel: dict[str, dict] = field(default_factory=dict)  # overdispersion φ per form
+    comparison: dict = field(default_factory=dict)  # how the comparison groups were made
 
 
 Progress = Callable[[str], None]
@@ -455,6 +463,11 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     step("ruimtelijke clusters (hotspots en blauwe zones)")
     stability = _clusters(table, areas, params, step)
     overdispersion = _funnel(table)
+    step("vergelijkingsgroepen")
+    groups, group_warnings = comparison.add_comparison(
+        table, inputs.covariates, params.covariates, suppression.hidden, size=params.comparison_size
+    )
+    warnings.extend(group_warnings)
 
     _supply(table, centre, sites, params, step)
 
@@ -479,6 +492,7 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
         warnings=warnings,
         clusters=stability,
         funnel=overdispersion,
+        comparison=groups,
     )
 
 
@@ -960,6 +974,7 @@ def _disclose(
         "kans_boven_1",
         "funnel_klasse",
         "funnel_klasse_od",
+        "ratio_t_o_v_groep",
     ):
         out[column] = out[column].where(~form_hidden)
     out["onvoldoende_gegevens"] = hidden

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jeugdhulp.analysis.comparison import furthest_from_group
 from jeugdhulp.analysis.pipeline import AnalysisResult
 
 HIDDEN = "te weinig gegevens"
@@ -230,6 +231,31 @@ def _legend() -> str:
     )
 
 
+def _comparison(result: AnalysisResult) -> str:
+    """Per form the areas furthest above and below their comparison group."""
+    made = result.comparison
+    if not made or not made.get("grootte"):
+        return "<p>Geen covariaten gegeven: geen vergelijkingsgroepen.</p>"
+    names = ", ".join(covariate_label(c) for c in made["covariaten"])
+    intro = (
+        f"<p>Elk gebied wordt vergeleken met de {made['grootte']} gebieden van de regio die er "
+        f"het meest op lijken in {html.escape(names)} (euclidische afstand op z-scores). De "
+        "verhouding t.o.v. de groep is de eigen verhouding werkelijk/verwacht gedeeld door die "
+        "van de groep samen; gebieden met een verborgen aantal tellen in geen enkele groep mee. "
+        "Een rangschikking, geen toets: lees ze samen met het aantal kinderen.</p>"
+    )
+    table = furthest_from_group(result.published)
+    if table.empty:
+        return intro + "<p>Geen gebied met een getoonde verhouding t.o.v. zijn groep.</p>"
+    table = table.assign(
+        richting=np.where(table["richting"] == "boven", "boven de groep", "onder de groep"),
+        gebied_naam=table["gebied_naam"] + " (" + table["gebied_code"] + ")",
+        aantal_clienten=table["aantal_clienten"].astype("Int64"),
+    ).drop(columns="gebied_code")
+    table.columns = ["Hulpvorm", "Richting", "Gebied", "Kinderen", "Verhouding t.o.v. groep"]
+    return intro + _table(table, {"Verhouding t.o.v. groep": 2})
+
+
 def render_report(result: AnalysisResult) -> str:
     """The report page of a run, from the template ``report_page.html``.
 
@@ -301,6 +327,7 @@ def render_report(result: AnalysisResult) -> str:
         ),
         "cluster_table": _table(counts),
         "outside_table": _table(outside),
+        "comparison": _comparison(result),
         "models": "".join(model_parts) or "<p>Geen covariaten gegeven: geen covariatenmodel.</p>",
         "warnings": f"<h2>Waarschuwingen</h2><ul>{warnings}</ul>" if warnings else "",
     }

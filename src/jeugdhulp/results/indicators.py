@@ -99,6 +99,10 @@ MAP_TEXTS = {
         "verschillende hulpvormen (plaatsen, begeleidingen per jaar) is niet op te tellen. "
         "Kies een hulpvorm om ze te zien."
     ),
+    "comparedWith": _("Vergeleken met {n} gelijkaardige gebieden"),
+    "ratioToGroup": _("ratio {ratio} t.o.v. de groep"),
+    "groupMembers": _("De gelijkaardige gebieden"),
+    "noGroup": _("Geen vergelijkingsgroep (geen covariaten voor dit gebied)."),
     "notComputed": _("niet berekend voor deze hulpvorm"),
     "notComputedNote": _(
         "Deze indicator is voor deze hulpvorm niet berekend (bijvoorbeeld: geen aanbod met "

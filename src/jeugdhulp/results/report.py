@@ -17,6 +17,8 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from jeugdhulp.analysis.comparison import furthest_from_group
+from jeugdhulp.analysis.report import covariate_label
 from jeugdhulp.results import dashboard, services, storage, trends
 from jeugdhulp.results.indicators import (
     BY_KEY,
@@ -148,6 +150,7 @@ def report_context(run: AnalysisRun) -> dict:
         }
     return {
         "run": run,
+        "vergelijking": comparison_context(run),
         "board": dashboard.board(run),
         "maps": maps,
         "clusters": records(clusters.sort_values(["cluster", "gebied_naam"])),
@@ -155,6 +158,20 @@ def report_context(run: AnalysisRun) -> dict:
         "threshold": run.manifest.get("parameters", {}).get("threshold"),
         "params": run.manifest.get("parameters", {}),
         "software": run.manifest.get("software", {}),
+    }
+
+
+def comparison_context(run: AnalysisRun) -> dict | None:
+    """The group size, the covariates and per form the areas furthest above and below their
+    comparison group; None when the run made no groups."""
+    made = run.manifest.get("vergelijkingsgroepen") or {}
+    if not made.get("grootte"):
+        return None
+    furthest = furthest_from_group(services.published_frame(run))
+    return {
+        "grootte": made["grootte"],
+        "covariaten": ", ".join(covariate_label(c) for c in made["covariaten"]),
+        "rows": records(furthest),
     }
 
 

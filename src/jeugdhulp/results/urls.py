@@ -12,6 +12,11 @@ urlpatterns = [
     path("analyse/<int:pk>/kaart/gebieden.geojson", views.geometry, name="geometry"),
     path("analyse/<int:pk>/kaart/waarden.json", views.values, name="values"),
     path("analyse/<int:pk>/kaart/evolutie.json", views.area_trend, name="area_trend"),
+    path(
+        "analyse/<int:pk>/kaart/vergelijkingsgroep.json",
+        views.comparison_group,
+        name="vergelijkingsgroep",
+    ),
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
 ]

@@ -171,6 +171,7 @@ def values(request, pk: int):
         raise Http404
     data = services.map_values(run, form)
     data["trend_url"] = reverse("results:area_trend", args=[run.pk])
+    data["group_url"] = reverse("results:vergelijkingsgroep", args=[run.pk])
     return JsonResponse(data)
 
 
@@ -198,6 +199,13 @@ def area_trend(request, pk: int):
                 }
             )
     return JsonResponse({"punten": points})
+
+
+def comparison_group(request, pk: int):
+    """One area's comparison group, its members' codes nearest first (for the detail panel;
+    the same for every form, so not sent with each form's map values)."""
+    run = _run(request, pk)
+    return JsonResponse({"leden": services.comparison_group(run, text_param(request, "gebied"))})
 
 
 TREND_PAGE_SIZE = 25

@@ -159,13 +159,17 @@ class Published:
         ]
 
 
-def analyse(region: Region, out: Path, *, threshold: int = 5, covariates=True) -> Published:
+def analyse(
+    region: Region, out: Path, *, threshold: int = 5, covariates=True, comparison_size: int = 10
+) -> Published:
     result = run_analysis(
         AnalysisInputs(
             region.areas,
             region.population,
             region.snapshot,
-            AnalysisParams(PEILDATUM, threshold=threshold, permutations=19),
+            AnalysisParams(
+                PEILDATUM, threshold=threshold, permutations=19, comparison_size=comparison_size
+            ),
             centroids=centroids_of(region.areas),
             sites=region.sites,
             covariates=region.covariates if covariates else None,

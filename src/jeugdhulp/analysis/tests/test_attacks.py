@@ -14,7 +14,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jeugdhulp.analysis import funnel
+from jeugdhulp.analysis import comparison, funnel
 from jeugdhulp.analysis.distance import geodesic_km
 from jeugdhulp.analysis.output import ROWS_BASE
 from jeugdhulp.analysis.tests.attacks import (
@@ -58,9 +58,9 @@ def score_equations(published: Published, tolerance: float = 0.05) -> list[Equat
     return equations
 
 
-def analysed(tmp_path: Path, seed: int = 3, **region) -> Published:
+def analysed(tmp_path: Path, seed: int = 3, comparison_size: int = 10, **region) -> Published:
     built = small_region(seed, **region)
-    published = analyse(built, tmp_path)
+    published = analyse(built, tmp_path, comparison_size=comparison_size)
     published.covariates = built.covariates
     published.population = built.population
     published.built = built
@@ -298,6 +298,116 @@ def test_route_9_funnel_classes_say_nothing_about_hidden_counts(tmp_path):
             np.testing.assert_array_equal(
                 published.cells(column)[form][shown].to_numpy(object), again
             )
+
+
+def expected_everywhere(published: Published) -> np.ndarray:
+    """``[area, form]`` expected counts, hidden ones included, as an attacker derives them: the
+    coarsest strata (residents, age bands, age bands × sex) whose rates reproduce every
+    published ``verwacht`` to its 2 decimals (the pipeline's ``_pooled_expected`` uses one of
+    these); NaN for a form where none does."""
+    population = published.population
+    codes = list(published.cells().index)
+    by_stratum = population.pivot_table(
+        index="area_code", columns=["age_from", "sex"], values="population", aggfunc="sum"
+    ).reindex(codes)
+    designs = [
+        by_stratum.sum(axis=1).to_numpy(float)[:, None],
+        by_stratum.T.groupby(level=0).sum().T.to_numpy(float),
+        by_stratum.to_numpy(float),
+    ]
+    frame_e = published.cells("verwacht").to_numpy(float)
+    out = np.full(frame_e.shape, np.nan)
+    for f in range(frame_e.shape[1]):
+        shown = np.isfinite(frame_e[:, f])
+        for design in designs:
+            if np.linalg.matrix_rank(design[shown]) < design.shape[1]:
+                continue
+            rates = np.linalg.lstsq(design[shown], frame_e[shown, f], rcond=None)[0]
+            if np.abs(design[shown] @ rates - frame_e[shown, f]).max() <= 0.0051:
+                out[:, f] = design @ rates
+                break
+    return out
+
+
+def group_equations(published: Published, *, pooled_hidden: bool) -> list[Equation]:
+    """What each published ``ratio_t_o_v_groep`` says about the group's counts.
+
+    r = (O/E) / (ΣO_j / ΣE_j), so ΣO_j = (O/E) / r · ΣE_j over the pooled members j, within the
+    rounding of r (3 decimals) and E (2). ``pooled_hidden``: the attacker's hypothesis that the
+    pool holds every member (hidden ones too); else only the published members, as the docs
+    say, which leaves no hidden cell in any equation."""
+    counts = published.cells().to_numpy(float)
+    ratio = published.cells("ratio_t_o_v_groep").to_numpy(float)
+    expected = expected_everywhere(published)
+    codes = list(published.cells().index)
+    group = published.indicators.drop_duplicates("gebied_code").set_index("gebied_code")
+    equations = []
+    for a, code in enumerate(codes):
+        text = group.loc[code, "vergelijkingsgroep"]
+        if not isinstance(text, str):
+            continue
+        members = [codes.index(c) for c in text.split(";")]
+        for f in range(counts.shape[1]):
+            o, e, r = counts[a, f], expected[a, f], ratio[a, f]
+            if not (np.isfinite(r) and np.isfinite(e) and r > 0):
+                continue
+            pool = [j for j in members if pooled_hidden or np.isfinite(counts[j, f])]
+            e_pool = expected[pool, f]
+            if not np.isfinite(e_pool).all():
+                continue
+            low = o / (e + 0.005) / (r + 0.0005) * (e_pool.sum() - 0.005 * len(pool))
+            high = o / (e - 0.005) / (r - 0.0005) * (e_pool.sum() + 0.005 * len(pool))
+            known = sum(counts[j, f] for j in pool if np.isfinite(counts[j, f]))
+            terms = {(j, f): 1.0 for j in pool if not np.isfinite(counts[j, f])}
+            if terms:
+                equations.append(Equation(terms, low - known, high - known))
+    return equations
+
+
+def test_route_10_ratios_against_comparison_groups_pin_no_hidden_count(tmp_path):
+    # Groups of 3 among 9 areas overlap: were hidden counts pooled, two groups that differ by
+    # one hidden area would give its count by subtraction.
+    published = analysed(tmp_path, comparison_size=3)
+    truth = true_grid(published)
+    hidden = published.cells().isna().to_numpy()
+    assert hidden.any()
+    assert published.cells("ratio_t_o_v_groep").isna().to_numpy()[hidden].all()
+    for pooled_hidden in (False, True):
+        equations = group_equations(published, pooled_hidden=pooled_hidden)
+        if holds(equations, truth):
+            assert recovered(intervals(published, equations), truth) == []
+    # Control: the same attack on the unsafe variant (hidden members pooled) pins hidden
+    # counts, so this test fails on code without the protection.
+    raw = published.result.indicators
+    groups = published.indicators.drop_duplicates("gebied_code").set_index("gebied_code")
+    codes = list(published.cells().index)
+    members = np.array(
+        [
+            [codes.index(c) for c in groups.loc[code, "vergelijkingsgroep"].split(";")]
+            for code in codes
+        ]
+    )
+    unsafe = published.indicators.copy()
+    for form, rows in raw.groupby("hulpvorm", sort=False):
+        ratio = comparison.ratio_to_group(
+            rows["aantal_clienten"].to_numpy(float),
+            rows["verwacht"].to_numpy(float),
+            members,
+            np.ones(len(rows), bool),
+        )
+        shown = pd.Series(ratio.round(3), index=rows["gebied_code"].to_numpy())
+        at = unsafe["hulpvorm"] == form
+        value = shown.reindex(unsafe.loc[at, "gebied_code"]).to_numpy()
+        unsafe.loc[at, "ratio_t_o_v_groep"] = np.where(
+            unsafe.loc[at, "aantal_clienten"].notna(), value, np.nan
+        )
+    leaky = Published(
+        unsafe, published.manifest, published.region, published.outside, published.result, 5
+    )
+    leaky.population = published.population
+    equations = group_equations(leaky, pooled_hidden=True)
+    assert holds(equations, truth)
+    assert recovered(intervals(leaky, equations), truth) != []
 
 
 @settings(

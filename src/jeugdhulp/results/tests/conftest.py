@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - the client-routes tests' world
@@ -41,5 +43,30 @@ def analysed(small_inputs):
             params,
             centroids=small_inputs["centroids"],
             sites=small_inputs["sites"],
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+def analysed_with_covariates(small_inputs):
+    """The same region with two covariates: a covariate model and comparison groups."""
+    codes = small_inputs["areas"]["code"]
+    rng = np.random.default_rng(5)
+    covariates = pd.DataFrame(
+        {
+            "area_code": codes,
+            "median_income": rng.normal(30, 5, len(codes)).round(2),
+            "single_parent_share": rng.uniform(0.05, 0.3, len(codes)).round(3),
+        }
+    )
+    return run_analysis(
+        AnalysisInputs(
+            small_inputs["areas"],
+            small_inputs["population"],
+            small_inputs["snapshot"],
+            AnalysisParams(peildatum=fixtures.PEILDATUM, permutations=99, seed=1),
+            centroids=small_inputs["centroids"],
+            sites=small_inputs["sites"],
+            covariates=covariates,
         )
     )

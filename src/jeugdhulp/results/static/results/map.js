@@ -173,7 +173,7 @@
       list.append(H.el("dt", i.key === ind.key ? { class: "current" } : {}, [i.label]), H.el("dd", {}, [text]));
     });
     const trendBox = H.el("div", { class: "js-trend muted" }, ["…"]);
-    detail.replaceChildren(title, list, H.el("h3", {}, [T.trend]), trendBox);
+    detail.replaceChildren(title, list, comparison(code), H.el("h3", {}, [T.trend]), trendBox);
     const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
       if (!trendBox.isConnected) return;
@@ -189,6 +189,25 @@
       });
       trendBox.replaceChildren(H.el("table", {}, [H.el("thead", {}, [head]), H.el("tbody", {}, rows)]));
     });
+  }
+
+  // The comparison group (similar areas by covariates), fetched per area, and the area's ratio
+  // against it.
+  function comparison(code) {
+    const box = H.el("div", { class: "js-comparison muted" }, ["…"]);
+    const url = data.group_url + "?gebied=" + encodeURIComponent(code);
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (g) {
+      if (!box.isConnected) return;
+      box.classList.remove("muted");
+      if (!g.leden.length) { box.replaceChildren(H.el("p", { class: "muted" }, [T.noGroup])); return; }
+      const ratio = H.format(value(code, "ratio_t_o_v_groep"), 2);
+      const head = T.comparedWith.replace("{n}", g.leden.length) + ": " +
+        (ratio === null ? HIDDEN_TEXT : T.ratioToGroup.replace("{ratio}", ratio));
+      const names = g.leden.map(function (c) { return H.el("li", {}, [(byCode[c] || c) + " (" + c + ")"]); });
+      box.replaceChildren(H.el("p", {}, [head]),
+        H.el("details", {}, [H.el("summary", {}, [T.groupMembers]), H.el("ul", {}, names)]));
+    });
+    return box;
   }
 
   function select(code, focusDetail) {
