@@ -13,5 +13,6 @@ urlpatterns = [
     path("analyse/<int:pk>/kaart/waarden.json", views.values, name="values"),
     path("analyse/<int:pk>/kaart/evolutie.json", views.area_trend, name="area_trend"),
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
+    path("analyse/<int:pk>/funnel/", views.funnel_page, name="funnel"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
 ]
