@@ -29,7 +29,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jeugdhulp.analysis.funnel import BINNEN, BOVEN_95, BOVEN_998, ONDER_95, ONDER_998, funnel_limits
+from jeugdhulp.analysis.funnel import (
+    BINNEN,
+    BOVEN_95,
+    BOVEN_998,
+    ONDER_95,
+    ONDER_998,
+    funnel_limits,
+)
 
 # The decimals of ``verwacht`` in indicatoren.csv (analysis.output.DECIMALS; a test keeps
 # them equal): a point's x is never more precise than the published file.
@@ -187,7 +194,7 @@ def plot_frame(frame: pd.DataFrame) -> pd.DataFrame:
     expected = frame["verwacht"].astype(float).round(EXPECTED_DECIMALS)
     count = frame["aantal_clienten"].astype(float)
     shown = count.notna() & expected.notna() & (expected > 0)
-    rows = frame[shown].copy()
+    rows = pd.DataFrame(frame[shown])
     rows["verwacht"] = expected[shown]
     rows["aantal_clienten"] = count[shown]
     rows["o_e"] = rows["aantal_clienten"] / rows["verwacht"]
@@ -254,27 +261,27 @@ def funnel_plot(
             curves.append(Curve(key, _path(x_of(grid), values, y_min, y_max, y_of), stroke, dash))
     zero_y = base_y + ZERO_ROW - 4 if has_zero else None
     label_y = (zero_y if zero_y is not None else base_y) + 16
+    # Points outside the limits are drawn last, over the crowd inside them.
     rank = {BINNEN: 0, ONDER_95: 1, BOVEN_95: 1, ONDER_998: 2, BOVEN_998: 2}
-    rows = rows.assign(_rank=rows[colour_by].map(rank).fillna(0)).sort_values(
-        "_rank", kind="stable"
-    )
+    order = np.argsort([rank.get(k, 0) for k in rows[colour_by]], kind="stable")
     points = []
-    for row in rows.itertuples(index=False):
-        ratio = getattr(row, "ratio", None)
+    for row in rows.iloc[order].to_dict("records"):
+        ratio = row.get("ratio")
         if ratio is None or not np.isfinite(ratio):
-            ratio = row.o_e
+            ratio = row["o_e"]
+        e, o_e = float(row["verwacht"]), float(row["o_e"])
         points.append(
             Point(
-                code=str(row.gebied_code),
-                naam=str(row.gebied_naam),
-                cx=round(float(x_of(row.verwacht)), 1),
-                cy=round(float(y_of(row.o_e)), 1) if row.o_e > 0 else float(zero_y or base_y),
-                fill=CLASS_COLOURS.get(getattr(row, colour_by), CLASS_COLOURS[BINNEN]),
-                aantal=int(row.aantal_clienten),
-                verwacht=dutch_number(row.verwacht, 1 if row.verwacht >= 10 else 2),
+                code=str(row["gebied_code"]),
+                naam=str(row["gebied_naam"]),
+                cx=round(float(x_of(e)), 1),
+                cy=round(float(y_of(o_e)), 1) if o_e > 0 else float(zero_y or base_y),
+                fill=CLASS_COLOURS.get(row[colour_by], CLASS_COLOURS[BINNEN]),
+                aantal=int(row["aantal_clienten"]),
+                verwacht=dutch_number(e, 1 if e >= 10 else 2),
                 ratio=dutch_number(float(ratio), 2),
-                klasse=str(row.funnel_klasse),
-                klasse_od=str(row.funnel_klasse_od),
+                klasse=str(row["funnel_klasse"]),
+                klasse_od=str(row["funnel_klasse_od"]),
             )
         )
     return FunnelPlot(
@@ -286,8 +293,7 @@ def funnel_plot(
         base_y=base_y,
         zero_y=zero_y,
         x_ticks=[
-            Tick(round(float(x_of(v)), 1), _tick_text(v), label_y)
-            for v in _log_ticks(x_min, x_max)
+            Tick(round(float(x_of(v)), 1), _tick_text(v), label_y) for v in _log_ticks(x_min, x_max)
         ],
         y_ticks=[
             Tick(y, _tick_text(v), y + 4)
@@ -330,10 +336,10 @@ def outside_rows(frame: pd.DataFrame, by: str = "funnel_klasse_od") -> pd.DataFr
     strongest first (99.8% before 95%, above before below), then by how far the ratio lies from
     1; the rows of :func:`plot_frame` with its ``o_e``."""
     rows = plot_frame(frame)
-    rows = rows[rows[by].isin(CLASS_ORDER)]
-    order = rows[by].map({k: i for i, k in enumerate(CLASS_ORDER)})
-    distance = -np.abs(np.log(rows["o_e"].clip(lower=1e-9)))
-    return rows.assign(_o=order, _d=distance).sort_values(["_o", "_d"]).drop(columns=["_o", "_d"])
+    rows = pd.DataFrame(rows[rows[by].isin(CLASS_ORDER)])
+    strength = np.array([CLASS_ORDER.index(k) for k in rows[by]], dtype=float)
+    distance = -np.abs(np.log(np.maximum(rows["o_e"].to_numpy(float), 1e-9)))
+    return rows.iloc[np.lexsort((distance, strength))]
 
 
 def legend_keys(plot: FunnelPlot) -> list[str]:

@@ -248,7 +248,7 @@ def funnel_figures(published: pd.DataFrame, forms: list[str], phis: dict[str, di
     number of areas left out."""
     figures = []
     for form in forms:
-        rows = published[published["hulpvorm"] == form]
+        rows = pd.DataFrame(published[published["hulpvorm"] == form])
         phi = phis.get(form, {}).get("phi")
         plot = funnel_plot.funnel_plot(rows, phi)
         if not plot.points:

@@ -61,6 +61,11 @@ def point_text(point: Point) -> str:
     }
 
 
+def area_link(map_url: str, form: str, code: str) -> str:
+    """The map showing the ratio of ``form`` with the area ``code`` opened."""
+    return f"{map_url}?{urlencode({'hulpvorm': form, 'indicator': 'ratio', 'gebied': code})}"
+
+
 def phi_of(run: AnalysisRun, form: str) -> float | None:
     """The form's overdispersion φ from the run's manifest (None when not estimated)."""
     value = run.manifest.get("funnel", {}).get(form, {}).get("phi")
@@ -77,7 +82,7 @@ def page_context(run: AnalysisRun, form: str, limits: str) -> dict:
     points = [
         {
             "p": p,
-            "href": f"{map_url}?{urlencode({'hulpvorm': form, 'indicator': 'ratio', 'gebied': p.code})}",
+            "href": area_link(map_url, form, p.code),
             "text": point_text(p),
         }
         for p in plot.points
@@ -91,7 +96,7 @@ def page_context(run: AnalysisRun, form: str, limits: str) -> dict:
             "ratio": dutch_number(row.o_e, 2),
             "klasse": CLASS_LABELS.get(row.funnel_klasse, ""),
             "klasse_od": CLASS_LABELS.get(row.funnel_klasse_od, ""),
-            "href": f"{map_url}?{urlencode({'hulpvorm': form, 'indicator': 'ratio', 'gebied': row.gebied_code})}",
+            "href": area_link(map_url, form, row.gebied_code),
         }
         for row in outside_rows(frame, by=column).itertuples(index=False)
     ]

@@ -53,7 +53,7 @@ def test_the_limits_pass_through_hand_computed_points():
 
 
 def test_the_expected_count_is_drawn_at_the_precision_indicatoren_csv_publishes():
-    assert funnel_plot.EXPECTED_DECIMALS == DECIMALS["verwacht"]
+    assert DECIMALS["verwacht"] == funnel_plot.EXPECTED_DECIMALS
     rows = funnel_plot.plot_frame(frame_of([6], [2.3456]))
     assert rows["verwacht"].tolist() == [2.35]
 
