@@ -57,11 +57,11 @@ CLASS_COLOURS = {
 }
 # Dutch texts of the file report (the web page has its own, translatable, in results.funnel).
 CLASS_LABELS = {
-    BOVEN_998: "boven de 99,8%-grens",
-    BOVEN_95: "boven de 95%-grens",
+    BOVEN_998: "boven de grens van 99,8%",
+    BOVEN_95: "boven de grens van 95%",
     BINNEN: "binnen de grenzen",
-    ONDER_95: "onder de 95%-grens",
-    ONDER_998: "onder de 99,8%-grens",
+    ONDER_95: "onder de grens van 95%",
+    ONDER_998: "onder de grens van 99,8%",
 }
 # Curves: key → (limit column, widened, stroke, dash pattern).
 CURVES = {
@@ -71,10 +71,10 @@ CURVES = {
     "998_od": ("998", True, "#1b7837", "2 3"),
 }
 LINE_LABELS = {
-    "95": "95%-grenzen (Poisson)",
-    "998": "99,8%-grenzen (Poisson)",
-    "95_od": "95%-grenzen met overdispersie",
-    "998_od": "99,8%-grenzen met overdispersie",
+    "95": "grenzen van 95% (Poisson)",
+    "998": "grenzen van 99,8% (Poisson)",
+    "95_od": "grenzen van 95% met overdispersie",
+    "998_od": "grenzen van 99,8% met overdispersie",
     "een": "verhouding 1 (zoals verwacht)",
 }
 # Outside the limits first, the strongest first: the order of the table below the plot.

@@ -25,17 +25,17 @@ from jeugdhulp.results import services
 from jeugdhulp.results.models import AnalysisRun
 
 CLASS_LABELS = {
-    BOVEN_998: _("boven de 99,8%-grens"),
-    BOVEN_95: _("boven de 95%-grens"),
+    BOVEN_998: _("boven de grens van 99,8%"),
+    BOVEN_95: _("boven de grens van 95%"),
     BINNEN: _("binnen de grenzen"),
-    ONDER_95: _("onder de 95%-grens"),
-    ONDER_998: _("onder de 99,8%-grens"),
+    ONDER_95: _("onder de grens van 95%"),
+    ONDER_998: _("onder de grens van 99,8%"),
 }
 LINE_LABELS = {
-    "95": _("95%-grenzen (Poisson)"),
-    "998": _("99,8%-grenzen (Poisson)"),
-    "95_od": _("95%-grenzen met overdispersie"),
-    "998_od": _("99,8%-grenzen met overdispersie"),
+    "95": _("grenzen van 95% (Poisson)"),
+    "998": _("grenzen van 99,8% (Poisson)"),
+    "95_od": _("grenzen van 95% met overdispersie"),
+    "998_od": _("grenzen van 99,8% met overdispersie"),
     "een": _("verhouding 1 (zoals verwacht)"),
 }
 # Which class colours the points (and fills the table): the query parameter ``grenzen``.
@@ -113,6 +113,8 @@ def page_context(run: AnalysisRun, form: str, limits: str) -> dict:
         for key, colour in CLASS_COLOURS.items()
     ]
     return {
+        "axis_x": _("verwacht aantal kinderen (logaritmische schaal)"),
+        "axis_y": _("werkelijk / verwacht"),
         "plot": plot,
         "points": points,
         "legend": legend,

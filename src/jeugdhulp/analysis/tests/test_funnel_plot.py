@@ -177,4 +177,4 @@ def test_the_report_svg_names_each_point_and_escapes_names():
     assert "<b>" not in markup and "&lt;b&gt;Oost&lt;/b&gt; &amp; co (G000): 9 kinderen" in markup
     assert "verwacht 12,5, verhouding 1,12" in markup
     assert len(re.findall(r"<circle[^>]*><title>", markup)) == 2
-    assert "99,8%-grenzen (Poisson)" in markup and "verhouding 1 (zoals verwacht)" in markup
+    assert "grenzen van 99,8% (Poisson)" in markup and "verhouding 1 (zoals verwacht)" in markup

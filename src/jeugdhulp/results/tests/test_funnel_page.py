@@ -55,7 +55,7 @@ def test_the_page_draws_every_area_with_a_published_count_per_form(client, done_
     if hidden:
         assert f"{hidden} gebied" in html and "te weinig gegevens" in html
     # Both sets of limits and the line at 1 are explained; the method is named.
-    assert "99,8%-grenzen (Poisson)" in html and "verhouding 1 (zoals verwacht)" in html
+    assert "grenzen van 99,8% (Poisson)" in html and "verhouding 1 (zoals verwacht)" in html
     assert 'data-curve="998"' in html and "φ = " in html
 
 
