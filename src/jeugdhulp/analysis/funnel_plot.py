@@ -46,7 +46,8 @@ LEFT, RIGHT, TOP, BOTTOM = 56, 14, 12, 44
 ZERO_ROW = 18  # room below the axis for the points with O = 0
 GRID_POINTS = 240  # expected counts at which the limit curves are evaluated
 RADIUS = 3.5
-LEGEND_COLUMNS = 3
+LEGEND_COLUMNS = 2
+LEGEND_COLUMN = 280
 # Point colours per class: ColorBrewer PuOr like the ratio map (orange high, purple low).
 CLASS_COLOURS = {
     BOVEN_998: "#b35806",
@@ -98,7 +99,7 @@ class Point:
 @dataclass(frozen=True)
 class Curve:
     key: str
-    d: str  # SVG path data; several pieces where the curve leaves the plot
+    pieces: list[str]  # SVG polyline points, one piece per stretch inside the plot
     stroke: str
     dash: str
 
@@ -258,7 +259,8 @@ def funnel_plot(
         limits = funnel_limits(grid, phi=phi if wide and phi is not None else 1.0)
         for side in ("onder", "boven"):
             values = limits[f"{side}_{level}"].to_numpy(float)
-            curves.append(Curve(key, _path(x_of(grid), values, y_min, y_max, y_of), stroke, dash))
+            pieces = _pieces(x_of(grid), values, y_min, y_max, y_of)
+            curves.append(Curve(key, pieces, stroke, dash))
     zero_y = base_y + ZERO_ROW - 4 if has_zero else None
     label_y = (zero_y if zero_y is not None else base_y) + 16
     # Points outside the limits are drawn last, over the crowd inside them.
@@ -310,10 +312,10 @@ def funnel_plot(
     )
 
 
-def _path(xs: np.ndarray, values: np.ndarray, low: float, high: float, y_of) -> str:
-    """SVG path data of a curve inside [low, high]: a new piece wherever it re-enters, and the
-    point where it leaves pinned to the edge (the grid is fine enough for that to be exact to
-    the pixel)."""
+def _pieces(xs: np.ndarray, values: np.ndarray, low: float, high: float, y_of) -> list[str]:
+    """The stretches of a curve inside [low, high] as polyline points: a new piece wherever it
+    re-enters, the point where it leaves pinned to the edge (at the next grid point: within
+    one grid step, 2.4 units, of where it crosses)."""
     pieces, current = [], []
     for x, value in zip(xs, values, strict=True):
         if np.isfinite(value) and low <= value <= high:
@@ -326,9 +328,7 @@ def _path(xs: np.ndarray, values: np.ndarray, low: float, high: float, y_of) -> 
             current = []
     if current:
         pieces.append(current)
-    return " ".join(
-        "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in piece) for piece in pieces if len(piece) > 1
-    )
+    return [" ".join(f"{x:.1f},{y:.1f}" for x, y in piece) for piece in pieces if len(piece) > 1]
 
 
 def outside_rows(frame: pd.DataFrame, by: str = "funnel_klasse_od") -> pd.DataFrame:
@@ -381,10 +381,11 @@ def svg(plot: FunnelPlot, title: str) -> str:
         f'stroke="#222" stroke-width="1"/>'
     )
     for curve in plot.curves:
-        parts.append(
-            f'<path d="{curve.d}" fill="none" stroke="{curve.stroke}" stroke-width="1.4" '
-            f'stroke-dasharray="{curve.dash}"/>'
-        )
+        for piece in curve.pieces:
+            parts.append(
+                f'<polyline points="{piece}" fill="none" stroke="{curve.stroke}" '
+                f'stroke-width="1.4" stroke-dasharray="{curve.dash}"/>'
+            )
     for p in plot.points:
         tip = point_text(p)
         parts.append(
@@ -404,7 +405,7 @@ def svg(plot: FunnelPlot, title: str) -> str:
     items = [(key, LINE_LABELS[key]) for key in legend_keys(plot)]
     items += [(klasse, CLASS_LABELS[klasse]) for klasse in CLASS_COLOURS]
     for k, (key, label) in enumerate(items):
-        x = plot.left + (k % LEGEND_COLUMNS) * 196
+        x = plot.left + (k % LEGEND_COLUMNS) * LEGEND_COLUMN
         row_y = plot.bottom + 14 + (k // LEGEND_COLUMNS) * 16
         if key in CLASS_COLOURS:
             parts.append(

@@ -62,8 +62,8 @@ def _curve_y(plot: funnel_plot.FunnelPlot, key: str, side: int, x: float) -> flo
     """The y of a drawn curve at x (``side`` 0 the lower curve, 1 the upper), by linear
     interpolation between the path's points; None where it is not drawn."""
     curves = [c for c in plot.curves if c.key == key]
-    for piece in curves[side].d.split("M")[1:]:
-        xy = np.array([[float(v) for v in p.split(",")] for p in piece.replace("L", "").split()])
+    for piece in curves[side].pieces:
+        xy = np.array([[float(v) for v in p.split(",")] for p in piece.split()])
         if xy[0, 0] <= x <= xy[-1, 0]:
             return float(np.interp(x, xy[:, 0], xy[:, 1]))
     return None
