@@ -43,7 +43,7 @@ from jeugdhulp.analysis.funnel import (
 EXPECTED_DECIMALS = 2
 WIDTH, HEIGHT = 640, 400
 LEFT, RIGHT, TOP, BOTTOM = 56, 14, 12, 44
-ZERO_ROW = 18  # room below the axis for the points with O = 0
+ZERO_ROW = 24  # room below the axis for the points with O = 0
 GRID_POINTS = 240  # expected counts at which the limit curves are evaluated
 RADIUS = 3.5
 LEGEND_COLUMNS = 2
