@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from jeugdhulp.accounts.models import Role
 from jeugdhulp.analysis import funnel_plot
@@ -105,3 +106,16 @@ def test_attack_no_hidden_count_can_be_read_from_the_funnel_page(client, done_ru
         )
         # ratio × E is the published count, not more precise than the published ratio gives.
         assert float(ratio.replace(",", ".")) == pytest.approx(row["ratio"], abs=0.0051)
+
+
+def test_the_funnel_page_in_english_shows_english_labels(client, done_run, users):
+    client.force_login(users["analist"])
+    run = done_run["run"]
+    with translation.override("en"):
+        url = reverse("results:funnel", args=[run.pk])
+    html = client.get(url, {"hulpvorm": "BH"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Funnel plot" in html and "99.8% limits (Poisson)" in html
+    assert "expected number of children (logarithmic scale)" in html
+    label = POINT.findall(html)[0][2]
+    assert " children, expected " in label and "limit" in label
+    assert "grenzen van" not in html and " kinderen, verwacht " not in html
