@@ -15,6 +15,7 @@ from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.funnel import funnel_class, funnel_limits
 from jeugdhulp.analysis.output import DECIMALS
 from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, run_analysis
+from jeugdhulp.analysis.report import render_report
 from jeugdhulp.analysis.tests import fixtures
 
 
@@ -114,13 +115,12 @@ def test_a_point_lies_outside_the_drawn_curves_exactly_when_its_class_says_so(
                 assert outside and klasse.startswith(side), (point, level)
 
 
-def test_points_agree_with_their_published_class_in_a_whole_analysis():
-    # The small region of the results tests, analysed: every shown area × form is outside the
-    # limits computed at its published (rounded) E exactly when its class says so, except where
-    # E's rounding straddles a limit (the class comes from the unrounded E).
+@pytest.fixture(scope="module")
+def result():
+    """An 8 × 8 grid region with higher use in its first two rows, analysed."""
     areas = fixtures.grid_areas(8)
     rates = [3.0 if code.startswith(("A0", "A1")) else 1.0 for code in areas["code"]]
-    result = run_analysis(
+    return run_analysis(
         AnalysisInputs(
             areas,
             fixtures.population_of(areas["code"]),
@@ -129,6 +129,12 @@ def test_points_agree_with_their_published_class_in_a_whole_analysis():
             centroids=fixtures.centroids_of(areas),
         )
     )
+
+
+def test_points_agree_with_their_published_class_in_a_whole_analysis(result):
+    # Every shown area × form is outside the limits computed at its published (rounded) E
+    # exactly when its class says so, except where E's rounding straddles a limit (the class
+    # comes from the unrounded E).
     checked = 0
     for form in result.hulpvormen:
         published = result.published[result.published["hulpvorm"] == form]
@@ -178,3 +184,18 @@ def test_the_report_svg_names_each_point_and_escapes_names():
     assert "verwacht 12,5, verhouding 1,12" in markup
     assert len(re.findall(r"<circle[^>]*><title>", markup)) == 2
     assert "grenzen van 99,8% (Poisson)" in markup and "verhouding 1 (zoals verwacht)" in markup
+
+
+def test_the_file_report_has_a_funnel_plot_per_form_and_says_how_to_read_it(result):
+    page = render_report(result)
+    section = page.split("<h2>Funnelplots per hulpvorm</h2>")[1].split("<h2>")[0]
+    assert "Buiten de stippellijnen ligt een gebied" in section and "Spiegelhalter" in section
+    figures = section.split("<figure>")[1:]
+    assert len(figures) == len(result.hulpvormen)
+    for form, figure in zip(result.hulpvormen, figures, strict=True):
+        rows = result.published[result.published["hulpvorm"] == form]
+        shown = rows["aantal_clienten"].notna().sum()
+        assert figure.count("<circle") - len(funnel_plot.CLASS_COLOURS) == shown
+        assert f"{form}: {shown} gebieden" in figure
+        for code in rows.loc[rows["aantal_clienten"].isna(), "gebied_code"]:
+            assert f"({code})" not in figure

@@ -3,6 +3,7 @@ from."""
 
 from __future__ import annotations
 
+import base64
 import re
 from html import unescape
 
@@ -119,3 +120,21 @@ def test_the_funnel_page_in_english_shows_english_labels(client, done_run, users
     label = POINT.findall(html)[0][2]
     assert " children, expected " in label and "limit" in label
     assert "grenzen van" not in html and " kinderen, verwacht " not in html
+
+
+def test_the_web_report_has_a_funnel_plot_per_form_with_how_to_read_it(done_run):
+    run = done_run["run"]
+    html = (run.folder / "rapport.html").read_text(encoding="utf-8")
+    section = html.split("<h2>Funnelplots per hulpvorm</h2>")[1].split("<h2>")[0]
+    assert "Buiten de stippellijnen ligt een gebied" in section
+    images = re.findall(
+        r'<img src="data:image/svg\+xml;base64,([^"]+)" alt="funnelplot (\w+)"', section
+    )
+    assert [form for _data, form in images] == run.hulpvormen
+    for data, form in images:
+        markup = base64.b64decode(data).decode("utf-8")
+        frame = services.published_frame(run, form)
+        shown = int(frame["aantal_clienten"].notna().sum())
+        assert markup.count("<circle") - len(funnel_plot.CLASS_COLOURS) == shown
+        for code in frame.loc[frame["aantal_clienten"].isna(), "gebied_code"]:
+            assert f"({code})" not in markup
