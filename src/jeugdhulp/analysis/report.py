@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.comparison import furthest_from_group
 from jeugdhulp.analysis.pipeline import AnalysisResult
 
@@ -256,6 +257,40 @@ def _comparison(result: AnalysisResult) -> str:
     return intro + _table(table, {"Verhouding t.o.v. groep": 2})
 
 
+# How to read the funnel plots, in plain Dutch (the web report says the same).
+FUNNEL_READING = (
+    "Elk punt is een gebied: links de kleine gebieden (weinig verwachte kinderen), rechts de "
+    "grote. Buiten de stippellijnen ligt een gebied waarvan het verschil met de verwachting niet "
+    "aan toeval te wijten is (99,8%); buiten de streepjeslijnen met 95% zekerheid. Verschillen de "
+    "gebieden samen meer dan toeval verklaart (overdispersie φ boven 1), dan verbreden de groene "
+    "grenzen de trechter met √φ (Spiegelhalter 2005, φ uit de z-scores met de 10% hoogste en "
+    "laagste afgetopt); de kleur van een punt volgt die verbrede grenzen. Gebieden met te weinig "
+    "gegevens staan er niet in. Een punt buiten de trechter is een vraag, geen oordeel."
+)
+
+
+def funnel_figures(published: pd.DataFrame, forms: list[str], phis: dict[str, dict]) -> str:
+    """One funnel plot per form of help (:mod:`jeugdhulp.analysis.funnel_plot`), each with the
+    number of areas left out."""
+    figures = []
+    for form in forms:
+        rows = pd.DataFrame(published[published["hulpvorm"] == form])
+        phi = phis.get(form, {}).get("phi")
+        plot = funnel_plot.funnel_plot(rows, phi)
+        if not plot.points:
+            continue
+        note = f"{len(plot.points)} gebieden"
+        if plot.hidden:
+            note += f"; {plot.hidden} niet getekend ({HIDDEN})"
+        if plot.phi is not None:
+            note += f"; overdispersie φ = {funnel_plot.dutch_number(plot.phi, 2)}"
+        figures.append(
+            f"<figure>{funnel_plot.svg(plot, f'funnelplot {form}')}<figcaption>"
+            f"{html.escape(form)}: {html.escape(note)}</figcaption></figure>"
+        )
+    return "".join(figures)
+
+
 def render_report(result: AnalysisResult) -> str:
     """The report page of a run, from the template ``report_page.html``.
 
@@ -326,6 +361,8 @@ def render_report(result: AnalysisResult) -> str:
             "hotspots en blauwe zones, alle hulpvormen",
         ),
         "cluster_table": _table(counts),
+        "funnel_reading": html.escape(FUNNEL_READING),
+        "funnel_plots": funnel_figures(published, result.hulpvormen, result.funnel),
         "outside_table": _table(outside),
         "comparison": _comparison(result),
         "models": "".join(model_parts) or "<p>Geen covariaten gegeven: geen covariatenmodel.</p>",

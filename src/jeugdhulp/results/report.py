@@ -17,9 +17,11 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.comparison import furthest_from_group
-from jeugdhulp.analysis.report import covariate_label
+from jeugdhulp.analysis.report import FUNNEL_READING, covariate_label
 from jeugdhulp.results import dashboard, services, storage, trends
+from jeugdhulp.results.funnel import phi_of
 from jeugdhulp.results.indicators import (
     BY_KEY,
     CATEGORY_LABELS,
@@ -106,6 +108,29 @@ def static_map(
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def funnel_images(run: AnalysisRun) -> list[dict]:
+    """Per form of help its funnel plot as an SVG data URI (the shapes of
+    :func:`jeugdhulp.analysis.funnel_plot.funnel_plot`, as in the file report), with the
+    number of areas drawn and left out."""
+    figures = []
+    for form in run.hulpvormen:
+        plot = funnel_plot.funnel_plot(services.published_frame(run, form), phi_of(run, form))
+        if not plot.points:
+            continue
+        markup = funnel_plot.svg(plot, f"funnelplot {form}").encode("utf-8")
+        figures.append(
+            {
+                "form": form,
+                "label": dashboard.form_label(form),
+                "src": "data:image/svg+xml;base64," + base64.b64encode(markup).decode("ascii"),
+                "drawn": len(plot.points),
+                "hidden": plot.hidden,
+                "phi": funnel_plot.dutch_number(plot.phi, 2) if plot.phi is not None else None,
+            }
+        )
+    return figures
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts in which a missing or non-finite number is ``None``: the template shows
     a Dutch phrase or a dash for it (a NaN would print as "nan")."""
@@ -153,6 +178,8 @@ def report_context(run: AnalysisRun) -> dict:
         "vergelijking": comparison_context(run),
         "board": dashboard.board(run),
         "maps": maps,
+        "funnels": funnel_images(run),
+        "funnel_reading": FUNNEL_READING,
         "clusters": records(clusters.sort_values(["cluster", "gebied_naam"])),
         "trend": change,
         "threshold": run.manifest.get("parameters", {}).get("threshold"),

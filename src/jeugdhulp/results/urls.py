@@ -18,5 +18,6 @@ urlpatterns = [
         name="vergelijkingsgroep",
     ),
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
+    path("analyse/<int:pk>/funnel/", views.funnel_page, name="funnel"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
 ]

@@ -22,6 +22,7 @@ from jeugdhulp.results import (
     client_routes,
     dashboard,
     exports,
+    funnel,
     indicators,
     inputs,
     services,
@@ -137,8 +138,20 @@ def map_page(request, pk: int):
         "sequential": list(indicators.SEQUENTIAL),
         "hidden": indicators.HIDDEN_COLOUR,
         "texts": indicators.map_texts(),
+        # An area to open at once (a point of the funnel plot links here).
+        "gebied": text_param(request, "gebied") or None,
     }
-    return render(request, "results/map.html", {"run": run, "config": config})
+    # The form and indicator to start with, as the funnel plot's links ask; unknown ones fall
+    # back to the defaults.
+    form = text_param(request, "hulpvorm", "ALLE")
+    indicator = text_param(request, "indicator")
+    context = {
+        "run": run,
+        "config": config,
+        "form": form if form in run.hulpvormen else "ALLE",
+        "indicator": indicator if indicator in indicators.BY_KEY else "",
+    }
+    return render(request, "results/map.html", context)
 
 
 def geometry(request, pk: int):
@@ -286,6 +299,26 @@ def _trend_rows(frame, labels: dict[str, str]) -> list[dict]:
     for row in rows:
         row["trend_label"] = labels[row["trend"]]
     return rows
+
+
+def funnel_page(request, pk: int):
+    """The funnel plot of one form of help: every area with a published count against the
+    limits, a point links to the area on the map; the areas outside the limits below."""
+    run = _run(request, pk)
+    if run.status != RunStatus.DONE:
+        raise Http404
+    form = text_param(request, "hulpvorm", "ALLE")
+    limits = text_param(request, "grenzen", "od")
+    if form not in run.hulpvormen or limits not in funnel.LIMIT_CHOICES:
+        raise Http404
+    context = funnel.page_context(run, form, limits)
+    context |= {
+        "run": run,
+        "form": form,
+        "form_label": dashboard.form_label(form),
+        "forms": [(c, dashboard.form_label(c)) for c in run.hulpvormen],
+    }
+    return render(request, "results/funnel.html", context)
 
 
 def download(request, pk: int, key: str):

@@ -129,7 +129,16 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
             "besluit": "goedkeuren",
         },
     }
-    for name in ("detail", "status", "kaart", "geometry", "values", "area_trend", "evolutie"):
+    for name in (
+        "detail",
+        "status",
+        "kaart",
+        "geometry",
+        "values",
+        "area_trend",
+        "evolutie",
+        "funnel",
+    ):
         values[f"results:{name}"] = {"pk": run.pk}
     for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}

@@ -6,15 +6,17 @@ specification of docs/en/disclosure.md."""
 from __future__ import annotations
 
 import itertools
+import re
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jeugdhulp.analysis import comparison, funnel
+from jeugdhulp.analysis import comparison, funnel, funnel_plot
 from jeugdhulp.analysis.distance import geodesic_km
 from jeugdhulp.analysis.output import ROWS_BASE
 from jeugdhulp.analysis.tests.attacks import (
@@ -408,6 +410,46 @@ def test_route_10_ratios_against_comparison_groups_pin_no_hidden_count(tmp_path)
     equations = group_equations(leaky, pooled_hidden=True)
     assert holds(equations, truth)
     assert recovered(intervals(leaky, equations), truth) != []
+
+
+def _dutch(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def _axis(ticks: list[tuple[float, str]]):
+    """Position → value on a logarithmic axis, from two of its tick marks."""
+    (p0, t0), (p1, t1) = ticks[0], ticks[-1]
+    l0, l1 = np.log10(_dutch(t0)), np.log10(_dutch(t1))
+    return lambda p: 10 ** (l0 + (p - p0) / (p1 - p0) * (l1 - l0))
+
+
+def test_route_11_the_funnel_plot_shows_nothing_beyond_the_published_table(tmp_path):
+    published = analysed(tmp_path)
+    counts = published.cells()
+    expected = published.cells("verwacht")
+    assert counts.isna().to_numpy().any()
+    for form in published.result.hulpvormen:
+        rows = published.indicators[published.indicators["hulpvorm"] == form]
+        plot = funnel_plot.funnel_plot(rows, published.manifest["funnel"][form]["phi"])
+        markup = funnel_plot.svg(plot, form)
+        hidden = counts.index[counts[form].isna()]
+        # The attacker reads the page: no hidden area is named, and the number left out is
+        # the number of empty cells of the published column.
+        assert not [code for code in hidden if f"({code})" in markup]
+        assert plot.hidden == len(hidden)
+        # Every point read back from its position on the axes gives E and O/E, so O: the
+        # published count, and E within the published decimals and a pixel.
+        x_of = _axis([(t.position, t.text) for t in plot.x_ticks])
+        y_of = _axis([(t.position, t.text) for t in plot.y_ticks])
+        for p in plot.points:
+            code = re.search(r"\((\w+)\): (\d+) kinderen", funnel_plot.point_text(p)).group(1)
+            assert p.aantal == counts.loc[code, form]
+            e = x_of(p.cx)
+            assert e == pytest.approx(expected.loc[code, form], rel=0.01, abs=0.01)
+            if p.aantal:
+                assert y_of(p.cy) * e == pytest.approx(p.aantal, rel=0.02)
+    # So the plot adds no relation the table does not give: nothing is recovered.
+    assert recovered(intervals(published), true_grid(published)) == []
 
 
 @settings(

@@ -284,6 +284,11 @@
     layer.addTo(view.map);
     view.map.fitBounds(layer.getBounds());
     redraw();  // styles before the canvas' first frame: the areas are drawn once
+    // A point of the funnel plot links here with its area: open it, with its surroundings.
+    if (config.gebied && layers[config.gebied]) {
+      view.map.fitBounds(layers[config.gebied].getBounds().pad(4));
+      select(config.gebied, true);
+    }
     mapElement.setAttribute("data-areas", String(geo.features.length));
     H.whenDrawn(mapElement);
   });
