@@ -27,6 +27,13 @@ def columns_of(frame: pd.DataFrame, names: Sequence[Hashable]) -> pd.DataFrame:
     return cast(pd.DataFrame, frame[list(names)])
 
 
+def empty_frame(columns: Sequence[Hashable]) -> pd.DataFrame:
+    """A frame with the columns ``columns`` (of dtype object) and no rows."""
+    # An Index, as pandas makes of a list: its annotations reject a list (the ``index`` method
+    # of their SequenceNotStr protocol does not match typeshed's list.index).
+    return pd.DataFrame(columns=pd.Index(columns))
+
+
 def rows_where(frame: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` where the boolean ``mask`` holds, as a new frame."""
     return cast(pd.DataFrame, frame[mask])
