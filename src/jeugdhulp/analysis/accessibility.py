@@ -23,6 +23,8 @@ import pandas as pd
 import pyproj
 import scipy.sparse as sp
 
+from jeugdhulp.data.frames import rows_where
+
 DECAYS = ("gaussian", "step", "none")
 # Luo & Qi (2009): weights of three equal travel zones inside the catchment (Gaussian-derived).
 STEP_WEIGHTS = (1.0, 0.68, 0.22)
@@ -157,7 +159,7 @@ def two_step_fca(
     """
     codes = pd.Index(demand["code"], name="code")
     located = (demand["lon"].notna() & demand["lat"].notna()).to_numpy()
-    supply = supply[supply["lon"].notna() & supply["lat"].notna()]
+    supply = rows_where(supply, supply["lon"].notna() & supply["lat"].notna())
     access = np.zeros(len(demand))
     if len(supply) and located.any():
         lon = np.r_[demand["lon"].to_numpy(float)[located], supply["lon"].to_numpy(float)]
@@ -212,7 +214,8 @@ def _pairs_within(
         distance = np.sqrt(dx * dx + dy * dy)
         i, j = np.nonzero(distance <= max_distance)
         found.append((i + start, j, distance[i, j]))
-    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))
+    rows, columns, distances = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    return rows, columns, distances
 
 
 def unmet_need(

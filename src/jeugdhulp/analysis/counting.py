@@ -14,6 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from jeugdhulp.data.frames import column_of, columns_of
+
 ALL_FORMS = "ALLE"
 ABROAD = "BUITENLAND"
 UNKNOWN = "ONBEKEND"
@@ -50,7 +52,7 @@ def client_keys(pseudonym: pd.Series, partner: pd.Series) -> pd.Series:
 
 
 def age_in_years(
-    birth_year: np.ndarray, birth_month: np.ndarray, year: np.ndarray, month: np.ndarray
+    birth_year: np.ndarray, birth_month: np.ndarray, year: np.ndarray, month: np.ndarray | int
 ) -> np.ndarray:
     """Completed years on a date, born on day 1 of ``birth_month`` (NaN month → July).
 
@@ -62,7 +64,8 @@ def age_in_years(
     birth_year, birth_month : numpy.ndarray
         Year and month (1–12, NaN when unknown) of birth.
     year, month : numpy.ndarray
-        Year and month of the reference date (e.g. the peildatum or the start of help).
+        Year and month of the reference date (e.g. the peildatum or the start of help); one
+        ``month`` (int) for all rows is broadcast.
 
     Returns
     -------
@@ -171,7 +174,7 @@ def client_forms(
         ``eigen_gebied`` (helped at a site in the own area).
     """
     n = len(snapshot)
-    key = client_keys(snapshot["client_pseudoniem"], snapshot["partner"])
+    key = client_keys(column_of(snapshot, "client_pseudoniem"), column_of(snapshot, "partner"))
     frame = pd.DataFrame(
         {
             "client": pd.factorize(key)[0],
@@ -227,8 +230,13 @@ def client_forms(
             "leeftijd": age_in_years(
                 birth_year, birth_month, np.full(len(forms), peildatum.year), peildatum.month
             ),
+            # DatetimeIndex gets year and month from pandas' inherit_names decorator, which
+            # pyright cannot follow: a gap in pandas' annotations
             "leeftijd_start": age_in_years(
-                birth_year, birth_month, start.year.to_numpy(), start.month.to_numpy()
+                birth_year,
+                birth_month,
+                start.year.to_numpy(),  # pyright: ignore[reportAttributeAccessIssue]
+                start.month.to_numpy(),  # pyright: ignore[reportAttributeAccessIssue]
             ),
             "geslacht": attrs["geslacht"].to_numpy(),
             "crisis": forms["crisis"].to_numpy(bool),
@@ -269,4 +277,4 @@ def with_all_forms(forms: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
         .assign(hulpvorm=ALL_FORMS)
     )
-    return pd.concat([forms, every[forms.columns]], ignore_index=True)
+    return pd.concat([forms, columns_of(every, list(forms.columns))], ignore_index=True)

@@ -35,6 +35,8 @@ tables that publish no derived statistics (the request monitor, triage reports).
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 # The default protection interval: a hidden cell can be moved by at least this much.
@@ -333,7 +335,8 @@ def all_or_nothing(counts: np.ndarray, threshold: int) -> np.ndarray:
         Boolean mask per line: True where one of its parts is a count from 1 to
         ``threshold − 1``.
     """
-    return small(np.asarray(counts, float), threshold).any(axis=-1)
+    # counts has a parts axis, so any() over it leaves an array (numpy types it array or scalar)
+    return cast(np.ndarray, small(np.asarray(counts, float), threshold).any(axis=-1))
 
 
 def protected_counts(

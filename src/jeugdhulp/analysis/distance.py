@@ -35,8 +35,8 @@ def geodesic_km(
     """
     lon1, lat1, lon2, lat2 = (np.asarray(v, float) for v in (lon1, lat1, lon2, lat2))
     missing = np.isnan(lon1) | np.isnan(lat1) | np.isnan(lon2) | np.isnan(lat2)
-    filled = [np.where(missing, 0.0, v) for v in (lon1, lat1, lon2, lat2)]
-    _, _, metres = _GEOD.inv(*filled)
+    a_lon, a_lat, b_lon, b_lat = (np.where(missing, 0.0, v) for v in (lon1, lat1, lon2, lat2))
+    _, _, metres = _GEOD.inv(a_lon, a_lat, b_lon, b_lat)
     return np.where(missing, np.nan, np.asarray(metres) / 1000.0)
 
 

@@ -10,6 +10,8 @@ table's suppression (:func:`~jeugdhulp.analysis.disclosure.suppress_table`), sha
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -81,7 +83,8 @@ def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
     raw = result.indicators
     forms = result.hulpvormen
     by_form = raw.groupby("hulpvorm", sort=False)
-    totals = by_form.sum(numeric_only=True).reindex(forms)
+    # a DataFrameGroupBy's sum is a DataFrame (pandas types it as the grouped NDFrameT)
+    totals = cast(pd.DataFrame, by_form.sum(numeric_only=True)).reindex(forms)
     band_columns = [f"n_{lo}_{hi}" for lo, hi in result.bands]
     bands = _whole_or_nothing(totals[band_columns].to_numpy(np.int64).T, t)
     band_pop = _band_population(result, population)
@@ -111,7 +114,10 @@ def region_profile(result: AnalysisResult, population: pd.DataFrame) -> dict:
         shares[name] = disclosure.rounded_share(num, n, total_hidden, t)
 
     published = result.published
-    clusters = published.groupby("hulpvorm")["cluster"].value_counts().unstack(fill_value=0)
+    # unstacking a Series with a MultiIndex gives a DataFrame
+    clusters = cast(
+        pd.DataFrame, published.groupby("hulpvorm")["cluster"].value_counts().unstack(fill_value=0)
+    )
     clusters = clusters.reindex(index=forms, columns=["hotspot", "blauwe_zone"], fill_value=0)
     return {
         "banden": [f"{lo}–{hi}" for lo, hi in result.bands],

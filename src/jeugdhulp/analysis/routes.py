@@ -22,11 +22,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from jeugdhulp.analysis.disclosure import suppress_table
+from jeugdhulp.data.frames import columns_of, empty_frame, rows_where
 
 CLIENT, PERIOD, FORM, ACCESS = "client_pseudoniem", "periode", "hulpvorm", "toegang"
 STATE = "toestand"
@@ -62,7 +64,7 @@ def stack_rounds(rounds: Sequence[tuple[object, pd.DataFrame]]) -> pd.DataFrame:
         for period, frame in rounds
     ]
     if not frames:
-        return pd.DataFrame(columns=[CLIENT, FORM, ACCESS, PERIOD])
+        return empty_frame([CLIENT, FORM, ACCESS, PERIOD])
     return pd.concat(frames, ignore_index=True)
 
 
@@ -88,7 +90,9 @@ def client_states(rows: pd.DataFrame) -> pd.DataFrame:
     """
     rows = rows.dropna(subset=[CLIENT, FORM]).astype({FORM: str})
     grouped = rows.groupby([CLIENT, PERIOD], sort=True)
-    states = grouped[FORM].agg(lambda forms: "+".join(sorted(set(forms)))).rename(STATE)
+    # one column's aggregate is a Series (pandas types grouped[...] as either groupby)
+    joined = cast(pd.Series, grouped[FORM].agg(lambda forms: "+".join(sorted(set(forms)))))
+    states = joined.rename(STATE)
     result = states.to_frame()
     if ACCESS in rows.columns:
         any_nrtjh = (
@@ -133,12 +137,13 @@ def extract_routes(states: pd.DataFrame, periods: Sequence | None = None, gaps: 
         route), ``rondes`` (periods the client appears in), ``eerste`` and ``laatste`` period.
     """
     if states.empty:
-        return pd.DataFrame(columns=[CLIENT, "route", "stappen", "rondes", "eerste", "laatste"])
+        return empty_frame([CLIENT, "route", "stappen", "rondes", "eerste", "laatste"])
     periods = sorted(states[PERIOD].unique()) if periods is None else list(periods)
     wide = _wide(states, STATE, periods)
     if not gaps:
         wide = wide.mask(wide == ABSENT)
-    long = wide.stack().rename(STATE).reset_index()  # NaN dropped, period order kept
+    # stacking single-level columns gives a Series; NaN dropped, period order kept
+    long = cast(pd.Series, wide.stack()).rename(STATE).reset_index()
     changed = long[STATE].ne(long.groupby(CLIENT)[STATE].shift())
     steps = long[changed]
     present = states.groupby(CLIENT)[PERIOD]
@@ -179,9 +184,9 @@ def route_counts(routes: pd.DataFrame, threshold: int, min_steps: int = 1) -> pd
         line: 1, or more for the merged line).
     """
     kept = routes[routes["stappen"] >= min_steps]
+    # size() of a DataFrameGroupBy with as_index is a Series
     counts = (
-        kept.groupby(["route", "stappen"])
-        .size()
+        cast(pd.Series, kept.groupby(["route", "stappen"]).size())
         .rename("aantal")
         .reset_index()
         # most frequent first; equal counts in a fixed (alphabetical) order
@@ -189,7 +194,7 @@ def route_counts(routes: pd.DataFrame, threshold: int, min_steps: int = 1) -> pd
     )
     total = int(counts["aantal"].sum())
     if total < threshold:
-        return pd.DataFrame(columns=["route", "stappen", "aantal", "aantal_routes"])
+        return empty_frame(["route", "stappen", "aantal", "aantal_routes"])
     merged = counts["aantal"].to_numpy() < threshold
     # Add the smallest shown routes (from the bottom) while the merged line is below threshold.
     order = np.flatnonzero(~merged)[::-1]
@@ -239,14 +244,16 @@ def transitions(
     frames = []
     for before, after in itertools.pairwise(periods):
         pair = wide[[before, after]].dropna(how="all").fillna(ABSENT)
-        counts = pair.groupby([before, after]).size().rename("aantal").reset_index()
+        sizes = cast(pd.Series, pair.groupby([before, after]).size())  # a Series, as above
+        counts = sizes.rename("aantal").reset_index()
         counts.columns = ["van", "naar", "aantal"]
         frames.append(counts.assign(van_periode=before, naar_periode=after))
     if not frames:
-        return pd.DataFrame(columns=["van_periode", "naar_periode", "van", "naar", "aantal"])
-    return pd.concat(frames, ignore_index=True)[
-        ["van_periode", "naar_periode", "van", "naar", "aantal"]
-    ]
+        return empty_frame(["van_periode", "naar_periode", "van", "naar", "aantal"])
+    return columns_of(
+        pd.concat(frames, ignore_index=True),
+        ["van_periode", "naar_periode", "van", "naar", "aantal"],
+    )
 
 
 def suppress_transitions(flows: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -270,7 +277,8 @@ def suppress_transitions(flows: pd.DataFrame, threshold: int) -> pd.DataFrame:
         rows with ``naar`` (or ``van``) equal to ``totaal``.
     """
     parts = []
-    for (before, after), group in flows.groupby(["van_periode", "naar_periode"], sort=True):
+    for key, group in flows.groupby(["van_periode", "naar_periode"], sort=True):
+        before, after = cast(tuple[object, object], key)  # a list of keys gives tuple keys
         table = group.pivot_table(
             index="van", columns="naar", values="aantal", aggfunc="sum", fill_value=0
         )
@@ -289,15 +297,15 @@ def suppress_transitions(flows: pd.DataFrame, threshold: int) -> pd.DataFrame:
                     "naar_periode": after,
                     "van": np.array(rows, dtype=object)[i],
                     "naar": np.array(cols, dtype=object)[j],
-                    "aantal": pd.array(np.where(hidden[i, j], pd.NA, full[i, j]), dtype="Int64"),
+                    "aantal": pd.arrays.IntegerArray(full[i, j].astype(np.int64), hidden[i, j]),
                     "verborgen": hidden[i, j],
                 }
             )
         )
     columns = ["van_periode", "naar_periode", "van", "naar", "aantal", "verborgen"]
     if not parts:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(parts, ignore_index=True)[columns]
+        return empty_frame(columns)
+    return columns_of(pd.concat(parts, ignore_index=True), columns)
 
 
 STEP_KINDS = ("opschaling", "afschaling", "bleef_rtjh", "bleef_nrtjh", "instroom", "uitstroom")
@@ -320,7 +328,9 @@ def step_summary(access_flows: pd.DataFrame) -> pd.DataFrame:
         ``afschaling`` (NRTJH → RTJH), ``bleef_rtjh``, ``bleef_nrtjh``, ``instroom`` and
         ``uitstroom`` (missing where hidden).
     """
-    inner = access_flows[(access_flows["van"] != "totaal") & (access_flows["naar"] != "totaal")]
+    inner = rows_where(
+        access_flows, (access_flows["van"] != "totaal") & (access_flows["naar"] != "totaal")
+    )
     kinds = {
         (RTJH, NRTJH): "opschaling",
         (NRTJH, RTJH): "afschaling",
@@ -337,8 +347,9 @@ def step_summary(access_flows: pd.DataFrame) -> pd.DataFrame:
     index = ["van_periode", "naar_periode"]
     pairs = access_flows[index].drop_duplicates().set_index(index).index
     grouped = labelled.groupby([*index, "soort"])
-    counts = grouped["aantal"].sum().unstack("soort")
-    hidden = grouped["verborgen"].any().unstack("soort")
+    # unstacking a Series with a MultiIndex gives a DataFrame
+    counts = cast(pd.DataFrame, grouped["aantal"].sum().unstack("soort"))
+    hidden = cast(pd.DataFrame, grouped["verborgen"].any().unstack("soort"))
     counts = counts.reindex(index=pairs, columns=list(STEP_KINDS)).fillna(0).astype("Int64")
     hidden = hidden.reindex(index=pairs, columns=list(STEP_KINDS)).eq(True)
     return counts.mask(hidden).reset_index()

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaincinv
 
+from jeugdhulp.data.frames import column_of, rows_where
+
 # The age bands of the product design, used for reporting when the population allows them.
 DESIGN_BANDS = ((0, 2), (3, 5), (6, 11), (12, 17), (18, 24))
 MAX_AGE = 24
@@ -145,14 +147,15 @@ def population_strata(
     pop = population.copy()
     pop["area_code"] = pop["area_code"].astype(str)
     year = None
-    if "year" in pop and pop["year"].notna().any():
+    if "year" in pop and column_of(pop, "year").notna().any():
         years = np.array(sorted(pop["year"].dropna().astype(int).unique()))
         target = reference_year if reference_year is not None else int(years.max())
         year = int(years[np.argmin(np.abs(years - target) + (years > target) * 0.5)])
-        pop = pop[pop["year"].isna() | (pop["year"] == year)]
-    pop = pop[pop["age_from"].astype(int) <= MAX_AGE]
-    by_sex = bool(pop["sex"].isin(["M", "V"]).any())
-    pop = pop[pop["sex"].isin(["M", "V"])] if by_sex else pop[pop["sex"] == "T"]
+        pop = rows_where(pop, pop["year"].isna() | (pop["year"] == year))
+    pop = rows_where(pop, pop["age_from"].astype(int) <= MAX_AGE)
+    sexes = column_of(pop, "sex")
+    by_sex = bool(sexes.isin(["M", "V"]).any())
+    pop = rows_where(pop, sexes.isin(["M", "V"]) if by_sex else sexes == "T")
     if pop.empty:
         raise PopulationError("de bevolking bevat geen inwoners van 0 tot 24 jaar")
     age_from = pop["age_from"].astype(int).to_numpy()
@@ -170,7 +173,7 @@ def population_strata(
     area_pos = codes.get_indexer(pop["area_code"])
     keep = area_pos >= 0
     b = band_of_row.ravel()[keep]
-    s = pop["sex"].map({"M": 0, "V": 1, "T": 0}).to_numpy()[keep]
+    s = column_of(pop, "sex").map({"M": 0, "V": 1, "T": 0}).to_numpy()[keep]
     values = np.zeros((len(codes), len(bands), 3 if by_sex else 1))
     np.add.at(values, (area_pos[keep], b, s), pop["population"].to_numpy(float)[keep])
     if by_sex:

@@ -20,6 +20,7 @@ from jeugdhulp.data.codes import normalise_area_codes
 from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem, Severity
 from jeugdhulp.data.fields import find_column
+from jeugdhulp.data.frames import column_of, rows_where
 from jeugdhulp.data.tabular import normalise_header
 
 CODE_FIELDS = ("code", "nis_code", "nis", "refnis", "geoitem", "gemeente", "statcode")
@@ -254,7 +255,7 @@ def centroids(
             geometry=finer.geometry.to_crs(projection).to_numpy(),
             crs=projection,
         )
-        fine["pop"] = fine["code"].map(population).fillna(0.0).to_numpy()
+        fine["pop"] = column_of(fine, "code").map(population).fillna(0.0).to_numpy()
         fine["cx"] = fine.geometry.centroid.x
         fine["cy"] = fine.geometry.centroid.y
         points = gpd.GeoDataFrame(
@@ -264,11 +265,12 @@ def centroids(
             {"position": np.arange(len(areas))}, geometry=projected.to_numpy(), crs=projection
         )
         joined = gpd.sjoin(points, coarse, predicate="within", how="inner")
-        joined = joined[joined["pop"] > 0]
+        joined = rows_where(joined, joined["pop"] > 0)
         if len(joined):
             weight = joined.groupby("position")["pop"].sum()
-            wx = (joined["cx"] * joined["pop"]).groupby(joined["position"]).sum() / weight
-            wy = (joined["cy"] * joined["pop"]).groupby(joined["position"]).sum() / weight
+            pop = column_of(joined, "pop")
+            wx = (column_of(joined, "cx") * pop).groupby(joined["position"]).sum() / weight
+            wy = (column_of(joined, "cy") * pop).groupby(joined["position"]).sum() / weight
             positions = weight.index.to_numpy()
             x[positions] = wx.to_numpy()
             y[positions] = wy.to_numpy()

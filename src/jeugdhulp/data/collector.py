@@ -7,11 +7,13 @@ breaks the rule; Python only loops over the rows that have a problem.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from jeugdhulp.data.errors import InputError, Problem, Severity
+from jeugdhulp.data.frames import rows_where
 
 Values = pd.Series | np.ndarray | Sequence[object] | None
 
@@ -113,7 +115,7 @@ class Collector:
         occurrence; ``message(position, first_row)`` names the row it repeats."""
         valid = np.asarray(valid, dtype=bool)
         names = list(keys.columns)
-        candidates = keys.reset_index(drop=True).assign(_row=self.rows)[valid]
+        candidates = rows_where(keys.reset_index(drop=True).assign(_row=self.rows), valid)
         repeated = candidates.duplicated(names, keep="first").to_numpy()
         if not repeated.any():
             return
@@ -136,7 +138,8 @@ class Collector:
         present = (codes != "").to_numpy()
         self.required(present, column, missing)
         self.duplicates(codes.to_frame("code"), present, column, codes, repeated)
-        self.problems[start:] = sorted(self.problems[start:], key=lambda p: p.row)
+        # rows_problem gives each of these problems a row
+        self.problems[start:] = sorted(self.problems[start:], key=lambda p: cast(int, p.row))
 
     def raise_errors(self, *, by_row: bool = False) -> None:
         """Raise ``InputError`` with every problem when there is an error. ``by_row``: warnings

@@ -11,6 +11,7 @@ from jeugdhulp.data.codes import ascii_digits, normalise_area_codes
 from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import find_column, parse_numbers, source_rows
+from jeugdhulp.data.frames import column_of
 from jeugdhulp.data.tabular import SourceRows, normalise_header, read_table
 
 CODE_FIELDS = ("area_code", "gebied_code", "nis_code", "nis", "refnis", "cd_refnis", "code")
@@ -37,11 +38,11 @@ def read_covariates(
             find_column(table, (), given=c, what="een achtergrondkenmerk", file=name)
             for c in columns
         ]
-        numbers = {c: parse_numbers(table[c]) for c in wanted}
+        numbers = {c: parse_numbers(column_of(table, c)) for c in wanted}
     else:
         others = [c for c in table.columns if c not in (code, year_column)]
-        numbers = {c: parse_numbers(table[c]) for c in others}
-        wanted = [c for c in others if _mostly_numeric(table[c], numbers[c])]
+        numbers = {c: parse_numbers(column_of(table, c)) for c in others}
+        wanted = [c for c in others if _mostly_numeric(column_of(table, c), numbers[c])]
     if not wanted:
         raise InputError(
             Problem("het bestand heeft geen kolommen met getallen.", file=name, kind="leeg"), name
@@ -54,7 +55,7 @@ def read_covariates(
         out.rows_problem(
             values.isna().to_numpy() & (table[column] != "").to_numpy(),
             column,
-            table[column],
+            column_of(table, column),
             "dit is geen getal.",
             "geen_getal",
         )
@@ -86,4 +87,4 @@ def _mostly_numeric(texts: pd.Series, numbers: pd.Series) -> bool:
     """At least half of the non-empty cells (``texts``) are numbers (``numbers``, parsed from
     them); the others are then reported."""
     filled = (texts != "").to_numpy()
-    return bool(filled.any()) and numbers[filled].notna().mean() >= 0.5
+    return bool(filled.any()) and numbers.notna().to_numpy()[filled].mean() >= 0.5

@@ -19,6 +19,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from jeugdhulp.data.frames import column_of, columns_of
+
 PROVINCE_CODE = "99000"
 PROVINCE_NAME = "Demoprovincie — fictief"
 CENTRE_LON, CENTRE_LAT = 3.0, 52.2
@@ -104,11 +106,13 @@ class DemoRegion:
 
     def municipality_population(self) -> pd.DataFrame:
         """The population per municipality (sum of its sub-areas), tidy layout."""
-        parent = self.subareas.set_index("code")["parent"]
-        frame = self.population.assign(area_code=self.population["area_code"].map(parent))
+        parent = column_of(self.subareas.set_index("code"), "parent")
+        frame = self.population.assign(
+            area_code=column_of(self.population, "area_code").map(parent)
+        )
         keys = ["area_code", "sex", "age_from", "age_to", "year"]
         summed = frame.groupby(keys, sort=True)["population"].sum().reset_index()
-        return summed[["area_code", "sex", "age_from", "age_to", "population", "year"]]
+        return columns_of(summed, ["area_code", "sex", "age_from", "age_to", "population", "year"])
 
 
 def make_region(
@@ -320,7 +324,7 @@ def _population(rng, codes, urbanity, mean_youth: float, year: int) -> pd.DataFr
     )
     frame["age_to"] = frame["age_from"].astype("Int64")
     frame["year"] = pd.array([year] * len(frame), dtype="Int64")
-    return frame[["area_code", "sex", "age_from", "age_to", "population", "year"]]
+    return columns_of(frame, ["area_code", "sex", "age_from", "age_to", "population", "year"])
 
 
 def _subarea_covariates(rng, codes, urbanity, owner) -> pd.DataFrame:

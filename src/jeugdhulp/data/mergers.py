@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jeugdhulp.data.codes import normalise_nis
+from jeugdhulp.data.frames import column_of, to_numbers
 
 # old REFNIS code (2019-2024) -> REFNIS code from 1 January 2025; codes not listed are unchanged.
 MERGERS_2025: dict[str, str] = {
@@ -108,8 +109,8 @@ def to_2025(frame: pd.DataFrame, code_column: str, rules: Mapping[str, Rule]) ->
             result[column] = groups[column].first()
         elif isinstance(rule, Weighted):
             any_weighted = True
-            values = pd.to_numeric(work[column], errors="coerce")
-            weights = pd.to_numeric(work[rule.by], errors="coerce").where(values.notna())
+            values = to_numbers(column_of(work, column))
+            weights = to_numbers(column_of(work, rule.by)).where(values.notna())
             weighted = (values * weights).groupby(work[code_column], sort=False).sum(min_count=1)
             total = weights.groupby(work[code_column], sort=False).sum(min_count=1)
             result[column] = weighted / total.replace(0, np.nan)

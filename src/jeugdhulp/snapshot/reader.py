@@ -18,6 +18,7 @@ import pandas as pd
 from jeugdhulp.data.codes import ascii_digits, is_belgian_postcode, normalise_code
 from jeugdhulp.data.collector import Collector
 from jeugdhulp.data.errors import InputError, Problem, Severity
+from jeugdhulp.data.frames import column_of, rows_where
 from jeugdhulp.data.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, normalise_header, read_table
 from jeugdhulp.snapshot import schema
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
@@ -140,7 +141,9 @@ class _Column:
 
     def __init__(self, values: pd.Series):
         self.values = values
-        self.codes, self.uniques = pd.factorize(values)
+        self.codes, uniques = pd.factorize(values)
+        # the distinct texts as an object array (factorize gives an Index for a Series)
+        self.uniques = np.asarray(uniques)
         self.present = (self.uniques != "")[self.codes]
 
     def map(self, function: Callable[[str], object], dtype=object) -> pd.Series:
@@ -182,7 +185,7 @@ def validate_table(
             "kolom_ontbreekt",
             column=name,
         )
-    cells = {name: _Column(table[name]) for name in table.columns}
+    cells = {name: _Column(column_of(table, name)) for name in table.columns}
     insz_found = _check_insz(cells, out)
     for name in table.columns:
         if name in schema.FIELDS_BY_NAME or name in INSZ_COLUMNS:
@@ -253,9 +256,10 @@ def validate_table(
             "partner": partner,
             "bronrij": rows,
         }
-    )[keep]
-    frame = frame.astype(FRAME_DTYPES).reset_index(drop=True)
-    frame["toeleider"] = frame["toeleider"].astype(object).where(frame["toeleider"].notna(), None)
+    )
+    frame = rows_where(frame, keep).astype(FRAME_DTYPES).reset_index(drop=True)
+    adviser = column_of(frame, "toeleider")
+    frame["toeleider"] = adviser.astype(object).where(adviser.notna(), None)
     return SnapshotResult(frame, out.problems, len(table))
 
 
