@@ -13,14 +13,15 @@ DEB_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libh
 
 .PHONY: install debs demo serve test test-sqlite test-postgres lint bench clean messages lock screenshots
 
+# messages on every install (1.3 s): a pulled .po change must not leave a stale .mo behind.
 install: $(STAMP) debs
+	@$(MAKE) --no-print-directory messages
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	$(MAKE) --no-print-directory messages
 	touch $(STAMP)
 
 debs:
