@@ -961,8 +961,9 @@ def _disclose(
     t = params.threshold
     n_areas = len(table) // len(hulpvormen)
     hidden = suppression.hidden
-    # A form whose region total is hidden publishes no expected count anywhere: with the
-    # region's crude rate it would give the total away.
+    # A form whose region total is hidden publishes no expected count anywhere, nor anything
+    # that gives one back (O / ratio, the interval's bounds, E − O as unmet need): with the
+    # region's crude rate an expected count gives the total away.
     form_hidden = np.repeat(suppression.region_hidden, n_areas)
     out = table.copy()
     for column in COUNT_DERIVED:
@@ -970,6 +971,12 @@ def _disclose(
     for column in (
         "verwacht",
         "verwacht_model",
+        "ratio",
+        "ratio_laag",
+        "ratio_hoog",
+        "onvervulde_nood",
+        "onvervulde_nood_per_1000",
+        "nood_klasse",
         "ratio_eb",
         "kans_boven_1",
         "funnel_klasse",

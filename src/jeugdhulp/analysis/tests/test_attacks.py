@@ -511,3 +511,68 @@ def _compositions(total: int, parts: int):
     for cuts in itertools.combinations(range(1, total), parts - 1):
         edges = (0, *cuts, total)
         yield tuple(float(b - a) for a, b in itertools.pairwise(edges))
+
+
+def test_route_13_a_hidden_region_total_is_not_given_back_by_ratios_or_unmet_need(tmp_path):
+    # Three areas whose forms overlap so that the region totals of BH and CB are hidden while
+    # A00's CB count (10) is published. Were its ratio published, E = O / ratio (unmet need
+    # E − O where O = 0) and the strata rates give the hidden total back; the crude-rate
+    # estimate T = E · residents(region) / residents(area) is the simplest such attack. Before
+    # the fix A00's CB ratio (7.674) and BH unmet need (5.34) were published.
+    extra: list[dict] = []
+    child = 0
+
+    def add(code: str, forms: list[str]) -> None:
+        nonlocal child
+        child += 1
+        for form in forms:
+            extra.append(
+                {
+                    "client_pseudoniem": pseudonym(900_000 + child),
+                    "woonplaats": code,
+                    "hulpvorm": form,
+                    "geboortejaar": 2015,
+                    "geboortemaand": 6,
+                    "geslacht": "MV"[child % 2],
+                    "toegang": "RTJH",
+                    "crisis": False,
+                }
+            )
+
+    codes = [f"A{r}{c}" for r in range(3) for c in range(3)]
+    for code, forms, times in [
+        (codes[0], ["CB"], 10),
+        (codes[1], ["BH"], 9),
+        (codes[1], ["CB"], 2),
+        (codes[2], ["BH"], 7),
+        (codes[2], ["BH", "CB"], 1),
+    ] + [(code, ["BH"], 6) for code in codes[3:]]:
+        for _ in range(times):
+            add(code, forms)
+    built = small_region(3, per_area=0, rare_counts=[0] * 9, extra=extra)
+    published = analyse(built, tmp_path)
+    region = published.region.set_index("hulpvorm")["aantal_clienten"]
+    truth = published.result.region.set_index("hulpvorm")["aantal_clienten"]
+    hidden_forms = [f for f in ("BH", "CB") if np.isnan(region[f])]
+    assert hidden_forms, "the region must hide a form's total for this attack"
+    frame = published.indicators
+    residents = frame.drop_duplicates("gebied_code").set_index("gebied_code")["inwoners"]
+    assert (
+        frame[(frame["hulpvorm"] == "CB") & (frame["gebied_code"] == codes[0])][
+            "aantal_clienten"
+        ].item()
+        == 10
+    )
+    for form in hidden_forms:
+        rows = frame[frame["hulpvorm"] == form].set_index("gebied_code")
+        expected = pd.concat(
+            [
+                rows["aantal_clienten"] / rows["ratio"].where(rows["ratio"] > 0),
+                rows["onvervulde_nood"].where(rows["aantal_clienten"] == 0),
+                rows["verwacht"],
+            ]
+        ).dropna()
+        estimates = expected * residents.sum() / residents.reindex(expected.index)
+        assert not (np.abs(estimates - truth[form]) < 0.5).any(), form
+        for column in ("ratio", "ratio_laag", "ratio_hoog", "onvervulde_nood", "nood_klasse"):
+            assert rows[column].isna().all(), (form, column)
