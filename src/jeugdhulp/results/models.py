@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.results.duiding_models import Duiding  # noqa: F401 - registers the model
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "wachtrij", _("In de wachtrij")

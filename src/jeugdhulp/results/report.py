@@ -17,7 +17,7 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from jeugdhulp.results import dashboard, services, storage, trends
+from jeugdhulp.results import dashboard, duiding, services, storage, trends
 from jeugdhulp.results.indicators import (
     BY_KEY,
     CATEGORY_LABELS,
@@ -152,6 +152,7 @@ def report_context(run: AnalysisRun) -> dict:
         "maps": maps,
         "clusters": records(clusters.sort_values(["cluster", "gebied_naam"])),
         "trend": change,
+        "duiding": duiding.report_rows(run),
         "threshold": run.manifest.get("parameters", {}).get("threshold"),
         "params": run.manifest.get("parameters", {}),
         "software": run.manifest.get("software", {}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jeugdhulp.results import views
+from jeugdhulp.results import duiding_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("analyse/<int:pk>/kaart/evolutie.json", views.area_trend, name="area_trend"),
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
+    path("analyse/<int:pk>/duiding/", duiding_views.page, name="duiding"),
+    path("analyse/<int:pk>/duiding.json", duiding_views.panel, name="duiding_panel"),
+    path("analyse/<int:pk>/duiding/verwijderen/", duiding_views.delete, name="duiding_delete"),
+    path(
+        "analyse/<int:pk>/duiding/export/<slug:kind>/", duiding_views.export, name="duiding_export"
+    ),
 ]
