@@ -131,6 +131,9 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
     }
     for name in ("detail", "status", "kaart", "geometry", "values", "area_trend", "evolutie"):
         values[f"results:{name}"] = {"pk": run.pk}
+    for name in ("duiding", "duiding_panel", "duiding_delete"):
+        values[f"results:{name}"] = {"pk": run.pk}
+    values["results:duiding_export"] = {"pk": run.pk, "kind": "csv"}
     for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}
     for name in ("detail", "gebeurtenis", "aanspreekpunt", "gezinsplan"):
