@@ -24,7 +24,7 @@ from jeugdhulp.audit.services import record
 from jeugdhulp.core.params import text_param
 from jeugdhulp.data.cells import safe_frame
 from jeugdhulp.data.xlsx_writer import write_workbook
-from jeugdhulp.results import duiding, tasks
+from jeugdhulp.results import dashboard, duiding, tasks
 from jeugdhulp.results.duiding_models import MAX_TOELICHTING, Factor, Herkenning
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 
@@ -153,6 +153,7 @@ def page(request, pk: int):
         {
             "run": run,
             "place": place,
+            "form_label": dashboard.form_label(place.hulpvorm),
             "figures": duiding.figures(place.row),
             "summary": duiding.summary(duiding.of_area(run, place.gebied_code, place.hulpvorm)),
             "form": form if may_write else None,
