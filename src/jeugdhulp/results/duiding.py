@@ -150,7 +150,7 @@ def summary(items) -> dict:
             {
                 "tekst": d.toelichting,
                 "herkend": str(Herkenning(d.herkend).label),
-                "organisatie": d.auteur_organisatie.naam if d.auteur_organisatie else "—",
+                "organisatie": d.organisatie_naam,
                 "datum": timezone.localtime(d.gewijzigd_op).strftime("%d/%m/%Y"),
             }
             for d in sorted(items, key=lambda d: d.gewijzigd_op, reverse=True)
@@ -204,7 +204,7 @@ def export_frame(run: AnalysisRun) -> pd.DataFrame:
             "herkend": d.herkend,
             "factoren": "|".join(d.factoren),
             "toelichting": d.toelichting,
-            "organisatie": d.auteur_organisatie.naam if d.auteur_organisatie else "",
+            "organisatie": d.organisatie_naam,
             "aangemaakt_op": timezone.localtime(d.aangemaakt_op).isoformat(timespec="seconds"),
             "gewijzigd_op": timezone.localtime(d.gewijzigd_op).isoformat(timespec="seconds"),
         }

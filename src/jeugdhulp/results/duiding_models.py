@@ -66,6 +66,19 @@ class Duiding(models.Model):
         related_name="+",
         verbose_name=_("organisatie van de auteur"),
     )
+    # A local professional who answered a request (no account): their link, and the
+    # organisation they named themselves.
+    uitnodiging = models.ForeignKey(
+        "results.DuidingUitnodiging",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uitnodiging"),
+    )
+    organisatie_tekst = models.CharField(
+        _("organisatie (zelf ingevuld)"), max_length=200, blank=True
+    )
     herkend = models.CharField(_("herkend"), max_length=20, choices=Herkenning.choices)
     factoren = models.JSONField(_("lokale factoren"), default=list, blank=True)
     toelichting = models.TextField(_("toelichting"), max_length=MAX_TOELICHTING, blank=True)
@@ -78,7 +91,11 @@ class Duiding(models.Model):
             models.UniqueConstraint(
                 fields=["ronde_id", "gebied_code", "hulpvorm", "auteur"],
                 name="results_duiding_one_per_author",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["ronde_id", "gebied_code", "hulpvorm", "uitnodiging"],
+                name="results_duiding_one_per_invitation",
+            ),
         ]
         verbose_name = _("duiding")
         verbose_name_plural = _("duidingen")
@@ -90,5 +107,67 @@ class Duiding(models.Model):
         """The region of the round, like the run's."""
         return [self.organisatie_id]
 
-    def factor_labels(self) -> list[str]:
-        return [str(Factor(code).label) for code in self.factoren if code in Factor.values]
+    @property
+    def organisatie_naam(self) -> str:
+        """The author's organisation as shown beside the text."""
+        if self.auteur_organisatie_id:
+            return self.auteur_organisatie.naam
+        return self.organisatie_tekst or str(_("lokale professional"))
+
+
+class DuidingVerzoek(models.Model):
+    """A coördinator asks local professionals for their duiding of chosen areas of a run.
+
+    Each person gets an :class:`DuidingUitnodiging` with a personal link instead of an account:
+    an account with a region role would show them every result of the region, while the link
+    shows only the areas asked, with the figures the map shows, and nothing else."""
+
+    run = models.ForeignKey(
+        "results.AnalysisRun", on_delete=models.CASCADE, related_name="+", verbose_name=_("analyse")
+    )
+    gebieden = models.JSONField(_("gebieden"), default=list)
+    hulpvorm = models.CharField(_("hulpvorm"), max_length=10, default="ALLE")
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("gevraagd door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    vervalt_op = models.DateTimeField(_("vervalt op"))
+
+    class Meta:
+        ordering = ["-aangemaakt_op"]
+        verbose_name = _("vraag om duiding")
+        verbose_name_plural = _("vragen om duiding")
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {len(self.gebieden)} gebieden"
+
+    def permission_organisation_ids(self) -> list[int]:
+        return [self.run.organisatie_id]
+
+
+class DuidingUitnodiging(models.Model):
+    """One person's link: only the SHA-256 of the token is stored; revocable; expires with the
+    request."""
+
+    verzoek = models.ForeignKey(
+        DuidingVerzoek, on_delete=models.CASCADE, related_name="uitnodigingen"
+    )
+    email = models.EmailField(_("e-mailadres"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    ingetrokken = models.BooleanField(_("ingetrokken"), default=False)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("uitnodiging tot duiding")
+        verbose_name_plural = _("uitnodigingen tot duiding")
+
+    def __str__(self) -> str:
+        return f"{self.verzoek_id}: {self.email}"
+
+    def permission_organisation_ids(self) -> list[int]:
+        return self.verzoek.permission_organisation_ids()

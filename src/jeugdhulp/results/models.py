@@ -13,7 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jeugdhulp.results.duiding_models import Duiding  # noqa: F401 - registers the model
+from jeugdhulp.results.duiding_models import (  # noqa: F401 - registers the models
+    Duiding,
+    DuidingUitnodiging,
+    DuidingVerzoek,
+)
 
 
 class RunStatus(models.TextChoices):

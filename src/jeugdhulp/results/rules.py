@@ -10,6 +10,7 @@
 - ``results.add_duiding`` (record one's duiding of an area, on the run): analists and
   coördinators of the round's region; reading it goes with ``results.view_run``.
 - ``results.change_duiding`` (edit or delete a duiding): its author, while still of the region.
+- ``results.ask_duiding`` (ask people by e-mail, revoke their links): coördinators of the region.
 Nobody else; the views answer 404.
 """
 
@@ -48,3 +49,5 @@ def is_author(user, duiding) -> bool:
 
 
 rules.add_perm("results.change_duiding", of_region & is_author)
+# A coördinator of the region asks local professionals (e-mail links) for their duiding.
+rules.add_perm("results.ask_duiding", in_reach(Role.COORDINATOR))
