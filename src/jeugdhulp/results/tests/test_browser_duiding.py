@@ -61,3 +61,48 @@ def test_the_coordinator_records_a_duiding_in_the_detail_panel(
     page.locator("#detail section.duiding >> text=Nog geen duiding voor dit gebied.").wait_for()
     assert page.locator("#detail section.duiding").count() == 1
     assert not problems, problems
+
+
+def test_a_coordinator_asks_a_professional_who_answers_through_the_mailed_link(
+    page, committed_run, make_user, log_in, live_server, settings
+):
+    import re
+
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    coordinator = make_user(Role.COORDINATOR, committed_run["region"])
+    log_in(coordinator.username)
+    page.click("text=Kaarten en rapporten")
+    page.locator("main table a", has_text="Foto 2025 (test)").first.click()
+    page.click("text=Duiding vragen aan lokale professionals")
+    page.get_by_label("Gebieden (codes)").fill("A00, A01")
+    page.get_by_label("E-mailadressen").fill("huisarts@example.org")
+    page.get_by_role("button", name="Vraag versturen").click()
+    assert "1 e-mail verstuurd." in page.inner_text("main")
+    assert "huisarts@example.org" in page.inner_text("main")
+    page.click("button:has-text('Afmelden')")
+
+    (message,) = mail.outbox
+    (link,) = re.findall(r"http://\S+/duiding/\S+/", message.body)
+    assert link.startswith(live_server.url)
+    page.goto(link)  # the professional opens the link from their mail, without an account
+    area = page.locator("#gebied-A01")
+    assert "Gebied A02" not in page.inner_text("main")
+    area.get_by_label("niet herkend").check()
+    area.get_by_label("voorzieningenniveau").check()
+    area.get_by_label("Toelichting").fill("Geen aanbod in de buurt.")
+    area.get_by_label("Uw organisatie of functie").fill("Jeugdwerk Oost")
+    area.get_by_role("button", name="Duiding bewaren").click()
+    assert "Uw duiding is bewaard." in page.inner_text("main")
+    assert "beantwoord" in page.locator("#gebied-A01 h2").inner_text()
+    saved = Duiding.objects.get()
+    assert (saved.gebied_code, saved.herkend, saved.organisatie_tekst) == (
+        "A01",
+        "niet_herkend",
+        "Jeugdwerk Oost",
+    )
+    assert not problems, problems
