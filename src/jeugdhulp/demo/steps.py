@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from jeugdhulp.demo.duiding import build_duiding
 from jeugdhulp.demo.organisations import build_organisations_and_accounts
 from jeugdhulp.demo.region import build_region
 from jeugdhulp.demo.requests import build_requests
@@ -70,12 +71,17 @@ def _results(ctx: DemoContext) -> list[str]:
     return build_results(ctx.rng("results").randrange(2**31))
 
 
+def _duiding(ctx: DemoContext) -> list[str]:
+    return build_duiding()
+
+
 # (label, step) in the order they run.
 STEPS: list[tuple[str, Callable[[DemoContext], list[str]]]] = [
     ("organisaties en accounts", _organisations),
     ("fictieve regio (referentiegegevens)", _region),
     ("foto-rondes 2024 en 2025 (aanleveringen van partners)", _round),
     ("analyses van de foto's (kaarten en rapporten)", _results),
+    ("duiding bij enkele gebieden", _duiding),
     ("aanmeldingen 1G1P", _requests),
     ("triage (taxaties en regels)", _triage),
 ]

@@ -13,6 +13,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jeugdhulp.results.duiding_models import (  # noqa: F401 - registers the models
+    Duiding,
+    DuidingUitnodiging,
+    DuidingVerzoek,
+)
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "wachtrij", _("In de wachtrij")

@@ -20,7 +20,7 @@ from django.utils import translation
 from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.comparison import furthest_from_group
 from jeugdhulp.analysis.report import FUNNEL_READING, covariate_label
-from jeugdhulp.results import dashboard, services, storage, trends
+from jeugdhulp.results import dashboard, duiding, services, storage, trends
 from jeugdhulp.results.funnel import phi_of
 from jeugdhulp.results.indicators import (
     BY_KEY,
@@ -182,6 +182,7 @@ def report_context(run: AnalysisRun) -> dict:
         "funnel_reading": FUNNEL_READING,
         "clusters": records(clusters.sort_values(["cluster", "gebied_naam"])),
         "trend": change,
+        "duiding": duiding.report_rows(run),
         "threshold": run.manifest.get("parameters", {}).get("threshold"),
         "params": run.manifest.get("parameters", {}),
         "software": run.manifest.get("software", {}),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jeugdhulp.results import views
+from jeugdhulp.results import duiding_verzoek_views, duiding_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -20,4 +20,17 @@ urlpatterns = [
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
     path("analyse/<int:pk>/funnel/", views.funnel_page, name="funnel"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),
+    path("analyse/<int:pk>/duiding/", duiding_views.page, name="duiding"),
+    path("analyse/<int:pk>/duiding.json", duiding_views.panel, name="duiding_panel"),
+    path("analyse/<int:pk>/duiding/verwijderen/", duiding_views.delete, name="duiding_delete"),
+    path(
+        "analyse/<int:pk>/duiding/export/<slug:kind>/", duiding_views.export, name="duiding_export"
+    ),
+    path("analyse/<int:pk>/duiding/vragen/", duiding_verzoek_views.ask, name="duiding_vragen"),
+    path(
+        "analyse/<int:pk>/duiding/vragen/<int:uitnodiging_id>/intrekken/",
+        duiding_verzoek_views.revoke,
+        name="duiding_intrekken",
+    ),
+    path("duiding/<str:token>/", duiding_verzoek_views.answer, name="duiding_answer"),
 ]

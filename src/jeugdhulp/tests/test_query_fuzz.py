@@ -140,6 +140,12 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         "funnel",
     ):
         values[f"results:{name}"] = {"pk": run.pk}
+    for name in ("duiding", "duiding_panel", "duiding_delete"):
+        values[f"results:{name}"] = {"pk": run.pk}
+    values["results:duiding_export"] = {"pk": run.pk, "kind": "csv"}
+    values["results:duiding_vragen"] = {"pk": run.pk}
+    values["results:duiding_intrekken"] = {"pk": run.pk, "uitnodiging_id": 1}
+    values["results:duiding_answer"] = {"token": "onbekend"}
     for name in ("detail", "status", "aanleveren", "sleutel"):
         values[f"rounds:{name}"] = {"pk": ronde.pk}
     for name in ("detail", "gebeurtenis", "aanspreekpunt", "gezinsplan"):

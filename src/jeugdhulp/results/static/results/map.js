@@ -174,6 +174,8 @@
     });
     const trendBox = H.el("div", { class: "js-trend muted" }, ["…"]);
     detail.replaceChildren(title, list, comparison(code), H.el("h3", {}, [T.trend]), trendBox);
+    // Other parts of the panel (duiding.js) add their own section for this area and form.
+    detail.dispatchEvent(new CustomEvent("jeugdhulp:area", { detail: { code: code, form: formSelect.value } }));
     const url = data.trend_url + "?gebied=" + encodeURIComponent(code) + "&hulpvorm=" + encodeURIComponent(formSelect.value);
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (t) {
       if (!trendBox.isConnected) return;
