@@ -138,6 +138,7 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         "area_trend",
         "evolutie",
         "funnel",
+        "vergelijkingsgroep",
     ):
         values[f"results:{name}"] = {"pk": run.pk}
     for name in ("duiding", "duiding_panel", "duiding_delete"):
