@@ -53,8 +53,7 @@ test-postgres:
 	DATABASE_URL=$$url $(BIN)/pytest -n 2 -m "not browser" $(PYTEST_ARGS)
 
 # Style, the import contracts ([tool.importlinter]: pure packages, layers, no circles) and
-# pyright's basic rules on the pure packages ([tool.basedpyright]; errors recorded in
-# .basedpyright/baseline.json are the known debt, any new one fails).
+# pyright's basic rules on the pure packages ([tool.basedpyright]; no baseline: any error fails).
 lint: install
 	$(BIN)/ruff check src benchmarks scripts conftest.py
 	$(BIN)/ruff format --check src benchmarks scripts conftest.py

@@ -157,8 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, step)
     except (InputError, PopulationError, AnalysisError) as error:
         bar.close()
-        problems = getattr(error, "problems", None) or [error]
-        where = f"{error.file}: " if getattr(error, "file", None) else ""
+        # Only an InputError names its problems and file; the others are one message.
+        input_error = isinstance(error, InputError)
+        problems = (error.problems if input_error else None) or [error]
+        where = f"{error.file}: " if input_error and error.file else ""
         for problem in problems:
             print(f"{where}{problem}", file=sys.stderr)
         return 1

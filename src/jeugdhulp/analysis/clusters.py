@@ -45,6 +45,7 @@ from scipy.special import ndtr
 from jeugdhulp.analysis.accessibility import project_lonlat
 
 if TYPE_CHECKING:
+    from geopandas.array import GeometryArray
     from libpysal.weights import W
 
 HOTSPOT = "hotspot"
@@ -139,7 +140,7 @@ def queen_adjacency(
     return Adjacency(adjacency, codes)
 
 
-def _queen_adjacency(geometries: np.ndarray) -> sp.csr_matrix:
+def _queen_adjacency(geometries: GeometryArray) -> sp.csr_matrix:
     """Binary symmetric adjacency of polygons that share a vertex (no self-links).
 
     An area × distinct-vertex incidence matrix ``B`` gives the shared-vertex counts as ``B Bᵀ``
@@ -162,10 +163,12 @@ def _attach_nearest(
     adjacency: sp.csr_matrix, centroids: np.ndarray, islands: np.ndarray, k: int
 ) -> sp.csr_matrix:
     """Add symmetric links from each island to its ``k`` nearest other areas."""
-    from scipy.spatial import cKDTree  # only here: importing scipy.spatial takes 0.27 s
+    # Only here: importing scipy.spatial takes 0.27 s. KDTree, not its base class cKDTree: the
+    # same queries, but cKDTree lives in a compiled module pyright cannot see into.
+    from scipy.spatial import KDTree
 
     k = min(k, len(centroids) - 1)
-    _, nearest = cKDTree(centroids).query(centroids[islands], k=k + 1)
+    _, nearest = KDTree(centroids).query(centroids[islands], k=k + 1)
     rows = np.repeat(islands, k + 1)
     cols = np.asarray(nearest).reshape(len(islands), k + 1).ravel()
     keep = rows != cols
@@ -281,7 +284,9 @@ def local_clusters(
     result.loc[valid, "z"] = z
     result.loc[valid, "p"] = p
     result.loc[valid, "q"] = q
-    result.loc[valid, "in_cluster"] = np.where(high, HOOG, np.where(low, LAAG, None))
+    # None as a 0-d object array: numpy's annotations take no bare None as a value.
+    no_cluster = np.array(None, dtype=object)
+    result.loc[valid, "in_cluster"] = np.where(high, HOOG, np.where(low, LAAG, no_cluster))
     result.loc[valid, "cluster"] = np.where(
         high & (y > centre), HOTSPOT, np.where(low & (y < centre), BLAUWE_ZONE, GEEN)
     )

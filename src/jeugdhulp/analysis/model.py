@@ -163,7 +163,9 @@ def _quasi_poisson(
     eta = np.log(mu)
     scale = float(np.sum((y - mu) ** 2 / mu) / residual_df)
     criterion = _deviance(y, mu) / scale
-    for _ in range(MAX_ITERATIONS):
+    # At least one step (a while loop, not a for loop, so the step's arrays are bound after it).
+    steps = 0
+    while True:
         root_w = np.sqrt(mu)  # Poisson weights with a log link: 1 / (g'(μ)² V(μ)) = μ
         working = eta + (y - mu) / mu - offset
         weighted = x * root_w[:, None]
@@ -172,7 +174,8 @@ def _quasi_poisson(
         mu = np.exp(eta)
         previous, criterion = criterion, _deviance(y, mu) / scale
         scale = float(np.sum((y - mu) ** 2 / mu) / residual_df)
-        if abs(criterion - previous) <= TOLERANCE:
+        steps += 1
+        if abs(criterion - previous) <= TOLERANCE or steps == MAX_ITERATIONS:
             break
     inverse = np.linalg.pinv(weighted)
     params = inverse @ (working * root_w)

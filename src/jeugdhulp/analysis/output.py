@@ -23,6 +23,7 @@ import pyogrio
 from jeugdhulp.analysis.pipeline import AnalysisResult
 from jeugdhulp.analysis.report import render_report
 from jeugdhulp.data.cells import safe_frame
+from jeugdhulp.data.frames import column_of
 
 # Decimals per column (prefix match); counts are whole numbers.
 DECIMALS = {
@@ -117,7 +118,7 @@ def ordered(result: AnalysisResult) -> pd.DataFrame:
         ``result.published`` in output order.
     """
     order = {form: i for i, form in enumerate(result.hulpvormen)}
-    frame = result.published.assign(_f=result.published["hulpvorm"].map(order))
+    frame = result.published.assign(_f=column_of(result.published, "hulpvorm").map(order))
     return frame.sort_values(["gebied_code", "_f"], kind="stable").drop(columns="_f")
 
 

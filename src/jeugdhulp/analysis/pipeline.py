@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +37,7 @@ from jeugdhulp.analysis.standardisation import (
     standardised_ratio,
 )
 from jeugdhulp.analysis.standardisation import expected_counts as indirect_expected
+from jeugdhulp.data.frames import column_of, columns_of, rows_where
 from jeugdhulp.data.mergers import MERGERS_2025
 from jeugdhulp.data.postcodes import postcode_table
 from jeugdhulp.snapshot.catalogue import HULPVORMEN
@@ -382,14 +384,19 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     snapshot, population = inputs.snapshot.copy(deep=False), inputs.population.copy(deep=False)
     snapshot.attrs, population.attrs = {}, {}
     warnings: list[str] = []
-    areas = areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True)
+    # assign and sort_values keep a GeoDataFrame's class (pandas annotates them as DataFrame)
+    areas = cast(
+        gpd.GeoDataFrame,
+        areas.assign(code=areas["code"].astype(str)).sort_values("code", ignore_index=True),
+    )
     codes = pd.Index(areas["code"])
-    peildatum = pd.Timestamp(params.peildatum)
+    # a date is never NaT (pandas annotates Timestamp() as Timestamp | NaTType)
+    peildatum = cast(pd.Timestamp, pd.Timestamp(params.peildatum))
 
     step("tellen: unieke kinderen per gebied en hulpvorm")
     strata = population_strata(population, codes, reference_year=peildatum.year)
     residence = resolve_residence(
-        snapshot["woonplaats"],
+        column_of(snapshot, "woonplaats"),
         codes,
         inputs.postcodes,
         code_aliases=inputs.code_aliases,
@@ -419,7 +426,9 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     table["geschat_aantal"] = suppression.protected
     smoothing: dict[str, dict] = {}
     for form, rows in table.groupby("hulpvorm", sort=False):
-        ratio, low, high = standardised_ratio(rows["aantal_clienten"], rows["verwacht"])
+        ratio, low, high = standardised_ratio(
+            rows["aantal_clienten"].to_numpy(float), rows["verwacht"].to_numpy(float)
+        )
         table.loc[rows.index, ["ratio", "ratio_laag", "ratio_hoog"]] = np.c_[ratio, low, high]
         step(f"empirische Bayes: {form}")
         protected = rows["geschat_aantal"].to_numpy(float)
@@ -437,7 +446,7 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
             )
             table.loc[rows.index, ["ratio_eb", "kans_boven_1"]] = np.nan
             continue
-        eb, prob, m, var = empirical_bayes(protected, rows["verwacht"])
+        eb, prob, m, var = empirical_bayes(protected, rows["verwacht"].to_numpy(float))
         if var == 0 and np.isfinite(m):
             # Hidden counts enter as shares of the hidden remainder in proportion to E, which
             # flattens the variation: say so, from the published mask (measured on the demo's
@@ -456,7 +465,7 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
             )
         table.loc[rows.index, "ratio_eb"] = eb
         table.loc[rows.index, "kans_boven_1"] = prob
-        smoothing[form] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
+        smoothing[str(form)] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
 
     models = _fit_models(table, inputs.covariates, params, warnings, step)
 
@@ -480,7 +489,8 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     )
     return AnalysisResult(
         params=params,
-        areas=areas[["code", "naam", "geometry"]],
+        # columns with the geometry column keep a GeoDataFrame's class
+        areas=cast(gpd.GeoDataFrame, columns_of(areas, ["code", "naam", "geometry"])),
         hulpvormen=hulpvormen,
         indicators=table,
         published=published,
@@ -588,11 +598,12 @@ def _row_distances(
     points = located.geometry.to_crs("EPSG:4326")
     site_area = gpd.sjoin(
         gpd.GeoDataFrame(geometry=located.geometry.to_crs(areas.crs)),
-        areas[["code", "geometry"]],
+        # columns with the geometry column keep a GeoDataFrame's class
+        cast(gpd.GeoDataFrame, columns_of(areas, ["code", "geometry"])),
         how="left",
         predicate="within",
     )
-    site_area = site_area[~site_area.index.duplicated()]["code"]
+    site_code = column_of(rows_where(site_area, ~site_area.index.duplicated()), "code")
     home = centre.reindex(residence.to_numpy())
     where = snapshot["vestiging"].astype(str).to_numpy()
     distance = geodesic_km(
@@ -601,7 +612,7 @@ def _row_distances(
         points.x.reindex(where).to_numpy(float),
         points.y.reindex(where).to_numpy(float),
     )
-    same = site_area.reindex(where).to_numpy() == residence.to_numpy()
+    same = site_code.reindex(where).to_numpy() == residence.to_numpy()
     return distance, same
 
 
@@ -836,7 +847,7 @@ def _fit_models(
     models: dict[str, dict] = {}
     for form, rows in table.groupby("hulpvorm", sort=False):
         step(f"covariatenmodel: {form}")
-        x = cov[columns].reindex(rows["gebied_code"]).reset_index(drop=True)
+        x = columns_of(cov, columns).reindex(rows["gebied_code"]).reset_index(drop=True)
         protected = rows["geschat_aantal"].to_numpy(float)
         if not np.isfinite(protected).all():
             continue  # the form's region total is hidden: no model (warned with smoothing)
@@ -847,7 +858,7 @@ def _fit_models(
             warnings.append(f"{form}: te weinig gebieden met covariaten voor het model")
             continue
         table.loc[rows.index, "verwacht_model"] = fit.expected
-        models[form] = fit.summary()
+        models[str(form)] = fit.summary()
         warnings.extend(f"{form}: {w}" for w in fit.warnings)
     return models
 
@@ -879,7 +890,7 @@ def _supply(
         }
     )
     for form, rows in table.groupby("hulpvorm", sort=False):
-        supply = supply_all[supply_all["hulpvorm"] == form]
+        supply = rows_where(supply_all, supply_all["hulpvorm"] == form)
         if form == ALL_FORMS or supply.empty:
             continue
         step(f"toegankelijkheid (E2SFCA): {form}")
@@ -930,7 +941,9 @@ def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
             "n_vroeg": grouped["vroeg"].sum(),
         }
     )
-    distances = distance_summary(counted[keys], counted["afstand_km"]).set_index(keys)
+    distances = distance_summary(
+        columns_of(counted, keys), column_of(counted, "afstand_km")
+    ).set_index(keys)
     profile = profile.join(distances, how="left").reset_index()
     profile = profile.rename(columns={"gebied": "gebied_code"})
     table = table.merge(profile, on=["gebied_code", "hulpvorm"], how="left", sort=False)
@@ -938,9 +951,9 @@ def _profiles(table: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     table[count_columns] = table[count_columns].fillna(0).astype(np.int64)
     n = table["aantal_clienten"].to_numpy(float)
     for share, numerator in SHARES.items():
-        table[share] = _ratio(table[numerator], n)
+        table[share] = _ratio(column_of(table, numerator), n)
     for share, numerator in DISTANCE_SHARES.items():
-        table[share] = _ratio(table[numerator], table["n_afstand"].to_numpy(float))
+        table[share] = _ratio(column_of(table, numerator), table["n_afstand"].to_numpy(float))
     return table
 
 
@@ -987,7 +1000,7 @@ def _disclose(
     out["onvoldoende_gegevens"] = hidden
     raw_n = table["aantal_clienten"].to_numpy(float)
     for share, numerator in SHARES.items():
-        out[share] = disclosure.rounded_share(table[numerator], raw_n, hidden, t)
+        out[share] = disclosure.rounded_share(table[numerator].to_numpy(float), raw_n, hidden, t)
     for column in ("mediaan_leeftijd", "mediaan_leeftijd_start"):
         out[column] = out[column].where(disclosure.percentile_allowed(raw_n, 0.5, t))
     n_distance = table["n_afstand"].to_numpy(float)
@@ -996,11 +1009,13 @@ def _disclose(
         allowed = ~hidden & disclosure.percentile_allowed(n_distance, quantile, t)
         out[column] = out[column].where(allowed)
     for share, numerator in DISTANCE_SHARES.items():
-        out[share] = disclosure.rounded_share(table[numerator], n_distance, distance_hidden, t)
+        out[share] = disclosure.rounded_share(
+            table[numerator].to_numpy(float), n_distance, distance_hidden, t
+        )
     out = _hide_breakdowns(out, table, hidden, len(hulpvormen), n_areas, t)
     helper = [c for c in out.columns if c.startswith("n_")] + ["geschat_aantal"]
     extra = [c for c in out.columns if c not in CONTRACT_COLUMNS and c not in helper]
-    published = out[CONTRACT_COLUMNS + extra]
+    published = columns_of(out, CONTRACT_COLUMNS + extra)
 
     grid = suppression.grid
     region_hidden = suppression.region_hidden
@@ -1045,8 +1060,9 @@ def _hide_breakdowns(
 
 def _outside_table(rows: pd.DataFrame, hulpvormen: list[str], t: int) -> pd.DataFrame:
     """Children living abroad, unknown, unplaced or outside the age bands, per form."""
+    # size() of a DataFrameGroupBy is a Series, its unstack a DataFrame
     counts = (
-        rows.groupby(["categorie", "hulpvorm"]).size().unstack(fill_value=0)
+        cast(pd.DataFrame, rows.groupby(["categorie", "hulpvorm"]).size().unstack(fill_value=0))
         if len(rows)
         else pd.DataFrame()
     )

@@ -9,6 +9,7 @@ import html
 from functools import cache
 from importlib.resources import files
 from string import Template
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -209,14 +210,15 @@ def _bars(region: pd.DataFrame) -> str:
     top = float(rows["bereik_per_1000"].max()) or 1.0
     height = 22 * len(rows) + 10
     bars = []
-    for i, row in enumerate(rows.itertuples(index=False)):
-        width = 400 * row.bereik_per_1000 / top
+    pairs = zip(rows["hulpvorm"], rows["bereik_per_1000"], strict=True)
+    for i, (form, reach) in enumerate(pairs):
+        width = 400 * reach / top
         y = 5 + 22 * i
         bars.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{html.escape(row.hulpvorm)}</text>'
+            f'<text x="0" y="{y + 14}" font-size="12">{html.escape(form)}</text>'
             f'<rect x="60" y="{y}" width="{width:.1f}" height="16" fill="#5e3c99"/>'
             f'<text x="{66 + width:.1f}" y="{y + 13}" font-size="12">'
-            f"{_fmt(float(row.bereik_per_1000), 1)}</text>"
+            f"{_fmt(float(reach), 1)}</text>"
         )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="520" height="{height}" role="img" '
@@ -315,8 +317,10 @@ def render_report(result: AnalysisResult) -> str:
     eb = everything["ratio_eb"].to_numpy(float)
     titles = [f"{n}: {_fmt(v)}" for n, v in zip(names, eb, strict=True)]
     cluster = everything["cluster"].fillna("geen").to_numpy()
-    counts = (
-        published.groupby("hulpvorm", sort=False)["cluster"].value_counts().unstack(fill_value=0)
+    # unstacking a Series with a MultiIndex gives a DataFrame
+    counts = cast(
+        pd.DataFrame,
+        published.groupby("hulpvorm", sort=False)["cluster"].value_counts().unstack(fill_value=0),
     )
     counts = counts.reindex(columns=["hotspot", "blauwe_zone", "geen"], fill_value=0)
     counts = counts.reindex(result.hulpvormen).reset_index()
@@ -375,4 +379,4 @@ def render_report(result: AnalysisResult) -> str:
 @cache
 def _page() -> Template:
     """The page template, shipped beside this module as package data."""
-    return Template(files(__package__).joinpath(PAGE).read_text(encoding="utf-8"))
+    return Template(files("jeugdhulp.analysis").joinpath(PAGE).read_text(encoding="utf-8"))
