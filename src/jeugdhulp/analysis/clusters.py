@@ -274,11 +274,7 @@ def local_clusters(
     adjacency.data[:] = 1.0
     y = y_all[valid]
     z, p, direction = _local_test(y, adjacency, inference, permutations, seed, method)
-    # Only here: importing scipy.stats costs about 0.5 s (its distributions build their
-    # docstrings), which a module that merely imports this one should not pay.
-    from scipy.stats import false_discovery_control
-
-    q = false_discovery_control(p)
+    q = benjamini_hochberg(p)
     significant = q <= alpha
     high, low = significant & (direction > 0), significant & (direction < 0)
     result.loc[valid, "z"] = z
@@ -291,6 +287,43 @@ def local_clusters(
         high & (y > centre), HOTSPOT, np.where(low & (y < centre), BLAUWE_ZONE, GEEN)
     )
     return result
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values) of independent or positively dependent
+    tests.
+
+    The same values as ``scipy.stats.false_discovery_control(p)`` (the tests compare them).
+    Written here because importing ``scipy.stats`` costs 0.45 s per ``jeugdhulp analyze`` (its
+    distributions build their docstrings; median of 3 on 2026-12-05), 9% of a Flanders-scale
+    run, which nothing else in the analysis imports.
+
+    Parameters
+    ----------
+    p : numpy.ndarray
+        p-values in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        q-values, aligned with ``p``.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
+    powerful approach to multiple testing. *JRSS B* 57(1), 289–300.
+    """
+    p = np.asarray(p, dtype=float)
+    m = p.size
+    if m == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    scaled = p[order] * m / np.arange(1, m + 1)
+    # q of the k-th smallest: the smallest scaled value from k on.
+    q_sorted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    q = np.empty(m)
+    q[order] = q_sorted
+    return q
 
 
 def permutations_for(n_areas: int, *, alpha: float = 0.05, smallest_cluster: int = 10) -> int:

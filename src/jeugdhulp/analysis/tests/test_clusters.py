@@ -21,6 +21,7 @@ from jeugdhulp.analysis.clusters import (
     _neighbour_draws,
     _pseudo_p,
     _saddlepoint_p,
+    benjamini_hochberg,
     local_clusters,
     permutations_for,
     spatial_weights,
@@ -429,3 +430,19 @@ def test_an_area_is_a_hotspot_only_with_its_own_ratio_above_one():
     blue = result["cluster"].to_numpy() == BLAUWE_ZONE
     assert (values[hot] > 0).all() and (values[blue] < 0).all()
     assert set(result["in_cluster"]) <= {"hoog", "laag", None}
+
+
+def test_benjamini_hochberg_by_hand():
+    # m = 4: sorted p 0.01, 0.02, 0.03, 0.5 scaled by 4/k → 0.04, 0.04, 0.04, 0.5.
+    q = benjamini_hochberg(np.array([0.5, 0.03, 0.01, 0.02]))
+    np.testing.assert_allclose(q, [0.5, 0.04, 0.04, 0.04])
+
+
+@given(st.lists(st.floats(0, 1), min_size=0, max_size=60))
+@settings(deadline=None, max_examples=200)
+def test_benjamini_hochberg_matches_scipy(p):
+    from scipy.stats import false_discovery_control
+
+    values = np.array(p, dtype=float)
+    expected = false_discovery_control(values) if len(values) else values
+    np.testing.assert_allclose(benjamini_hochberg(values), expected, rtol=1e-12)
