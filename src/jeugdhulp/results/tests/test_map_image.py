@@ -7,11 +7,29 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.urls import reverse
 
+from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.audit.models import AuditEvent
 from jeugdhulp.results.models import IndicatorRow
-from jeugdhulp.results.tests.test_views import done_run, users  # noqa: F401 - fixtures
+from jeugdhulp.results.tests.test_views import store_done_run
 
 SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
+
+
+@pytest.fixture
+def users(done_run, make_user, make_organisation):
+    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
+    return {
+        "analist": make_user(Role.ANALIST, done_run["region"]),
+        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
+        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
+        "outsider": make_user(Role.ANALIST, other_region),
+        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
+    }
 
 
 def _url(run, image_format="png", **query):
@@ -35,8 +53,8 @@ def test_the_png_is_a_png_named_after_round_form_and_indicator(client, done_run,
     assert response["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
     assert (
-        'attachment; filename="kaart-foto-2025-test-bh-bereik.png"'
-        == response["Content-Disposition"]
+        response["Content-Disposition"]
+        == 'attachment; filename="kaart-foto-2025-test-bh-bereik.png"'
     )
 
 
@@ -106,7 +124,9 @@ def test_downloading_the_map_is_audited(client, done_run, users):
         ("png", {"hulpvorm": "BH", "indicator": "geheim"}),
     ],
 )
-def test_unknown_format_form_or_indicator_is_not_found(client, done_run, users, image_format, query):
+def test_unknown_format_form_or_indicator_is_not_found(
+    client, done_run, users, image_format, query
+):
     client.force_login(users["analist"])
     assert client.get(_url(done_run["run"], image_format, **query)).status_code == 404
 
@@ -125,4 +145,5 @@ def test_the_map_page_offers_the_download_of_its_selection(client, done_run, use
     page = client.get(reverse("results:kaart", args=[run.pk]) + "?hulpvorm=BH").content.decode()
     assert "Kaart downloaden" in page
     for image_format in ("png", "svg"):
-        assert f'formaction="{reverse("results:kaart_afbeelding", args=[run.pk, image_format])}"' in page
+        url = reverse("results:kaart_afbeelding", args=[run.pk, image_format])
+        assert f'formaction="{url}"' in page
