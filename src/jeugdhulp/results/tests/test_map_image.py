@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.audit.models import AuditEvent
@@ -147,3 +148,15 @@ def test_the_map_page_offers_the_download_of_its_selection(client, done_run, use
     for image_format in ("png", "svg"):
         url = reverse("results:kaart_afbeelding", args=[run.pk, image_format])
         assert f'formaction="{url}"' in page
+
+
+def test_in_english_the_control_is_english_and_the_image_stays_dutch(client, done_run, users):
+    """The image follows the report: Dutch for the region's readers, whatever the UI language."""
+    client.force_login(users["analist"])
+    run = done_run["run"]
+    with translation.override("en"):
+        page = client.get(reverse("results:kaart", args=[run.pk])).content.decode()
+        image = reverse("results:kaart_afbeelding", args=[run.pk, "svg"])
+    assert "Download map" in page and "Kaart downloaden" not in page
+    labels = _labels(client.get(image + "?hulpvorm=BH&indicator=bereik").content)
+    assert "Bereik per 1.000 jongeren (per 1.000)" in labels
