@@ -6,6 +6,9 @@ Only published values: the same rows as the web map (:func:`services.published_f
 
 from __future__ import annotations
 
+import math
+
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -55,8 +58,31 @@ def filename(run: AnalysisRun, form: str, key: str, image_format: str) -> str:
     return f"kaart-{slugify(run.ronde_naam)}-{slugify(form)}-{key}.{image_format}"
 
 
-def render(run: AnalysisRun, form: str, key: str, image_format: str) -> bytes:
-    """The PNG or SVG of one form's indicator, in Dutch (as the report)."""
+def extent_param(text: str) -> tuple[float, float, float, float] | None:
+    """The map's zoom as sent by the page (``west,south,east,north`` in degrees); None when
+    absent. Anything else answers 400 with a Dutch message."""
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in text.split(","))
+    except ValueError:
+        west = south = east = north = math.nan
+    if not (-180 <= west < east <= 180 and -85 <= south < north <= 85):
+        raise BadRequest(
+            "De parameter 'kader' moet vier getallen zijn: west, zuid, oost, noord (in graden)."
+        )
+    return west, south, east, north
+
+
+def render(
+    run: AnalysisRun,
+    form: str,
+    key: str,
+    image_format: str,
+    extent: tuple[float, float, float, float] | None = None,
+) -> bytes:
+    """The PNG or SVG of one form's indicator, in Dutch (as the report), of the whole region
+    or of ``extent``."""
     with translation.override("nl-be"):
         return map_image(
             storage.read_outlines(run.folder),
@@ -67,4 +93,5 @@ def render(run: AnalysisRun, form: str, key: str, image_format: str) -> bytes:
             source=source_line(run),
             image_format=image_format,
             dpi=DPI,
+            extent=extent,
         )

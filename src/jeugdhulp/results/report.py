@@ -15,6 +15,7 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -64,12 +65,15 @@ def map_image(
     source: str = "",
     image_format: str = "png",
     dpi: int = 130,
+    extent: tuple[float, float, float, float] | None = None,
 ) -> bytes:
     """The indicator ``key`` per area as a PNG or SVG: suppressed areas hatched, hotspots and
     blue zones outlined when ``outline``, the legend right of the map, ``source`` below it.
 
     ``values`` are published rows (one form of help); areas without a row are hatched. In the
     SVG, text stays text (``svg.fonttype: none``): searchable, and the viewer's font draws it.
+    ``extent`` (west, south, east, north in degrees, WGS84) shows only that part of the map;
+    the legend keeps the classes of all areas, as the web map's does when zoomed in.
     """
     indicator = BY_KEY[key]
     frame = areas.merge(values, left_on="code", right_on="gebied_code", how="left")
@@ -122,6 +126,12 @@ def map_image(
                             label=f"rand: {CATEGORY_LABELS[kind]}",
                         )
                     )
+        if extent is not None:
+            west, south, east, north = (
+                gpd.GeoSeries([shapely.box(*extent)], crs=4326).to_crs(3857).total_bounds
+            )
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
         ax.set_axis_off()
         ax.set_title(title, fontsize=10)
         ax.legend(

@@ -357,8 +357,9 @@ def map_download(request, pk: int, image_format: str):
         or key not in indicators.BY_KEY
     ):
         raise Http404
+    extent = map_image.extent_param(text_param(request, "kader"))
     name = map_image.filename(run, form, key, image_format)
-    content = map_image.render(run, form, key, image_format)
+    content = map_image.render(run, form, key, image_format, extent)
     record(AuditAction.EXPORT, run, fields=[name])
     response = HttpResponse(content, content_type=map_image.FORMATS[image_format])
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from matplotlib.image import imread
 
 from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.audit.models import AuditEvent
@@ -160,3 +162,35 @@ def test_in_english_the_control_is_english_and_the_image_stays_dutch(client, don
     assert "Download map" in page and "Kaart downloaden" not in page
     labels = _labels(client.get(image + "?hulpvorm=BH&indicator=bereik").content)
     assert "Bereik per 1.000 jongeren (per 1.000)" in labels
+
+
+def _coloured_share(png: bytes) -> float:
+    """The share of pixels in a colour (not white, grey or black): the classed areas."""
+    rgb = imread(io.BytesIO(png), format="png")[:, :, :3]
+    return float(((rgb.max(axis=2) - rgb.min(axis=2)) > 0.15).mean())
+
+
+def test_the_image_shows_the_zoom_of_the_map_when_given(client, done_run, users):
+    client.force_login(users["analist"])
+    run = done_run["run"]
+    IndicatorRow.objects.filter(run=run, hulpvorm="BH", gebied_code="A00").update(
+        onvoldoende_gegevens=True, aantal_clienten=None, bereik_per_1000=None
+    )
+    url = _url(run, "png", hulpvorm="BH", indicator="bereik")
+    whole = client.get(url).content
+    # Inside area A00 (5.080–5.137 °E, 50.928–50.964 °N): nothing but its hatching.
+    zoomed = client.get(url + "&kader=5.09,50.935,5.125,50.955").content
+    assert _coloured_share(whole) > 0.2
+    assert _coloured_share(zoomed) < 0.05  # the legend's swatches only
+
+
+@pytest.mark.parametrize(
+    "kader",
+    ["1,2,3", "a,b,c,d", "5,51,4,52", "5,51,6,50", "5,-91,6,50", "5,51,nan,52", "0,0,inf,1"],
+)
+def test_a_zoom_that_is_no_extent_is_a_bad_request(client, done_run, users, kader):
+    client.force_login(users["analist"])
+    url = _url(done_run["run"], "png", hulpvorm="BH", indicator="bereik", kader=kader)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert not AuditEvent.objects.filter(action="export").exists()
