@@ -56,9 +56,18 @@ class RoundInputs:
         }
         return [
             {"rol": role, "bron": "databank", "rijen": len(frame), "sha256": checksum(frame)}
+            | _year_of(frame)
             for role, frame in tables.items()
             if frame is not None
         ] + [{"rol": "gebiedsversie", "bron": "databank", "waarde": self.vintage}]
+
+
+def _year_of(frame: pd.DataFrame) -> dict:
+    """``{"jaar": ...}`` of a table with a ``year`` column (the population): the map images
+    name it in their source line."""
+    if "year" not in frame.columns or frame["year"].isna().all():
+        return {}
+    return {"jaar": int(frame["year"].max())}
 
 
 def analysis_areas(municipality_codes: list[str], vintage: str, residences: pd.Series) -> list[str]:

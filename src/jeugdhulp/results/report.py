@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import textwrap
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
 import pandas as pd
+import shapely
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -42,70 +44,121 @@ logger = logging.getLogger(__name__)
 HTML_NAME = "rapport.html"
 PDF_NAME = "rapport.pdf"
 OUTLINE = {"hotspot": "#7f3b08", "blauwe_zone": "#08306b"}
+SOURCE_WIDTH = 110  # characters a line of the source: 6 pt text as wide as map and legend
 
 
 def static_map(
     areas: gpd.GeoDataFrame, values: pd.DataFrame, key: str, title: str, *, outline: bool = False
 ) -> str:
-    """A PNG data URI: the indicator ``key`` per area, suppressed areas hatched, hotspots and
-    blue zones outlined when ``outline``."""
+    """A PNG data URI of :func:`map_image` (for the report)."""
+    png = map_image(areas, values, key, title, outline=outline)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def map_image(
+    areas: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    key: str,
+    title: str,
+    *,
+    outline: bool = False,
+    source: str = "",
+    image_format: str = "png",
+    dpi: int = 130,
+    extent: tuple[float, float, float, float] | None = None,
+) -> bytes:
+    """The indicator ``key`` per area as a PNG or SVG: suppressed areas hatched, hotspots and
+    blue zones outlined when ``outline``, the legend right of the map, ``source`` below it.
+
+    ``values`` are published rows (one form of help); areas without a row are hatched. In the
+    SVG, text stays text (``svg.fonttype: none``): searchable, and the viewer's font draws it.
+    ``extent`` (west, south, east, north in degrees, WGS84) shows only that part of the map;
+    the legend keeps the classes of all areas, as the web map's does when zoomed in.
+    """
     indicator = BY_KEY[key]
     frame = areas.merge(values, left_on="code", right_on="gebied_code", how="left")
     frame = frame.to_crs(3857)
-    fig, ax = plt.subplots(figsize=(6.4, 5.0), dpi=130)
-    if indicator.scale == "categorical":
-        raw = frame[indicator.column].fillna("")
-        colours = [indicator.categories.get(v, "#ffffff") for v in raw]
-        legend = [
-            Patch(facecolor=c, edgecolor="#666", label=str(CATEGORY_LABELS.get(v, v)))
-            for v, c in indicator.categories.items()
-        ]
-    else:
-        numbers = frame[indicator.column].astype(float).to_numpy()
-        breaks = class_breaks(numbers, indicator)
-        shades = palette(indicator, len(breaks))
-        colours = colour_of(numbers, breaks, shades)
-        legend = [
-            Patch(facecolor=c, edgecolor="#666", label=label)
-            for c, label in zip(shades, dashboard.class_labels(breaks, indicator), strict=True)
-        ]
-        if not np.isfinite(numbers).any():
-            legend = []  # no area has a value: no classes to explain
-    hidden = frame["onvoldoende_gegevens"].fillna(True).astype(bool).to_numpy()
-    frame.plot(ax=ax, color=colours, edgecolor="#777777", linewidth=0.2)
-    if indicator.scale != "categorical":
-        uncomputed = ~np.isfinite(frame[indicator.column].astype(float).to_numpy()) & ~hidden
-        if uncomputed.any():
-            legend.append(Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666", label="niet berekend"))
-    if hidden.any():
-        frame[hidden].plot(
-            ax=ax, facecolor="white", edgecolor="#555555", hatch="////", linewidth=0.2
-        )
-        legend.append(
-            Patch(facecolor="white", edgecolor="#555", hatch="////", label="te weinig gegevens")
-        )
-    if outline:
-        for kind, colour in OUTLINE.items():
-            chosen = frame[frame["cluster"] == kind]
-            if len(chosen):
-                chosen.boundary.plot(ax=ax, color=colour, linewidth=1.6)
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "jeugdhulp"}):
+        fig, ax = plt.subplots(figsize=(6.4, 5.0), dpi=dpi)
+        if indicator.scale == "categorical":
+            raw = frame[indicator.column].fillna("")
+            colours = [indicator.categories.get(v, "#ffffff") for v in raw]
+            legend = [
+                Patch(facecolor=c, edgecolor="#666", label=str(CATEGORY_LABELS.get(v, v)))
+                for v, c in indicator.categories.items()
+            ]
+        else:
+            numbers = frame[indicator.column].astype(float).to_numpy()
+            breaks = class_breaks(numbers, indicator)
+            shades = palette(indicator, len(breaks))
+            colours = colour_of(numbers, breaks, shades)
+            legend = [
+                Patch(facecolor=c, edgecolor="#666", label=label)
+                for c, label in zip(shades, dashboard.class_labels(breaks, indicator), strict=True)
+            ]
+            if not np.isfinite(numbers).any():
+                legend = []  # no area has a value: no classes to explain
+        hidden = frame["onvoldoende_gegevens"].fillna(True).astype(bool).to_numpy()
+        frame.plot(ax=ax, color=colours, edgecolor="#777777", linewidth=0.2)
+        if indicator.scale != "categorical":
+            uncomputed = ~np.isfinite(frame[indicator.column].astype(float).to_numpy()) & ~hidden
+            if uncomputed.any():
                 legend.append(
-                    Patch(
-                        facecolor="none",
-                        edgecolor=colour,
-                        linewidth=1.6,
-                        label=f"rand: {CATEGORY_LABELS[kind]}",
-                    )
+                    Patch(facecolor=HIDDEN_COLOUR, edgecolor="#666", label="niet berekend")
                 )
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=10)
-    ax.legend(
-        handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
-    )
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+        if hidden.any():
+            frame[hidden].plot(
+                ax=ax, facecolor="white", edgecolor="#555555", hatch="////", linewidth=0.2
+            )
+            legend.append(
+                Patch(facecolor="white", edgecolor="#555", hatch="////", label="te weinig gegevens")
+            )
+        if outline:
+            for kind, colour in OUTLINE.items():
+                chosen = frame[frame["cluster"] == kind]
+                if len(chosen):
+                    chosen.boundary.plot(ax=ax, color=colour, linewidth=1.6)
+                    legend.append(
+                        Patch(
+                            facecolor="none",
+                            edgecolor=colour,
+                            linewidth=1.6,
+                            label=f"rand: {CATEGORY_LABELS[kind]}",
+                        )
+                    )
+        if extent is not None:
+            west, south, east, north = (
+                gpd.GeoSeries([shapely.box(*extent)], crs=4326).to_crs(3857).total_bounds
+            )
+            ax.set_xlim(west, east)
+            ax.set_ylim(south, north)
+        ax.set_axis_off()
+        ax.set_title(title, fontsize=10)
+        ax.legend(
+            handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False
+        )
+        if source:
+            ax.annotate(
+                textwrap.fill(source, SOURCE_WIDTH),
+                xy=(0, 0),
+                xycoords="axes fraction",
+                xytext=(0, -6),
+                textcoords="offset points",
+                va="top",
+                fontsize=6,
+                color="#444444",
+            )
+        buffer = io.BytesIO()
+        fig.savefig(
+            buffer, format=image_format, bbox_inches="tight", metadata=_metadata(image_format)
+        )
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _metadata(image_format: str) -> dict:
+    # No creation date in the SVG: the same map gives the same file.
+    return {"Date": None} if image_format == "svg" else {}
 
 
 def funnel_images(run: AnalysisRun) -> list[dict]:

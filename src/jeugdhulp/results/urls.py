@@ -17,6 +17,11 @@ urlpatterns = [
         views.comparison_group,
         name="vergelijkingsgroep",
     ),
+    path(
+        "analyse/<int:pk>/kaart/afbeelding.<slug:image_format>",
+        views.map_download,
+        name="kaart_afbeelding",
+    ),
     path("analyse/<int:pk>/evolutie/", views.trends_page, name="evolutie"),
     path("analyse/<int:pk>/funnel/", views.funnel_page, name="funnel"),
     path("analyse/<int:pk>/download/<slug:key>/", views.download, name="download"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -25,6 +25,7 @@ from jeugdhulp.results import (
     funnel,
     indicators,
     inputs,
+    map_image,
     services,
     storage,
     tasks,
@@ -340,6 +341,29 @@ def download(request, pk: int, key: str):
     return FileResponse(
         path.open("rb"), content_type=content_type, as_attachment=True, filename=stem
     )
+
+
+@require_GET
+def map_download(request, pk: int, image_format: str):
+    """The map of one form of help and indicator as PNG or SVG, with title, legend and source
+    (audited as ``export``, as the other downloads)."""
+    run = _run(request, pk)
+    form = text_param(request, "hulpvorm", "ALLE")
+    key = text_param(request, "indicator") or indicators.INDICATORS[0].key
+    if (
+        run.status != RunStatus.DONE
+        or image_format not in map_image.FORMATS
+        or form not in run.hulpvormen
+        or key not in indicators.BY_KEY
+    ):
+        raise Http404
+    extent = map_image.extent_param(text_param(request, "kader"))
+    name = map_image.filename(run, form, key, image_format)
+    content = map_image.render(run, form, key, image_format, extent)
+    record(AuditAction.EXPORT, run, fields=[name])
+    response = HttpResponse(content, content_type=map_image.FORMATS[image_format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def client_routes_page(request):

@@ -57,6 +57,8 @@ def test_a_run_stores_published_rows_manifest_and_files(
     assert IndicatorRow.objects.filter(run=run).count() == 25 * 3
     assert run.manifest["parameters"]["permutations"] == 49
     assert {i["rol"] for i in run.manifest["invoer"]} >= {"gebieden", "bevolking", "foto"}
+    population = next(i for i in run.manifest["invoer"] if i["rol"] == "bevolking")
+    assert population["jaar"] == 2025  # the fixtures' year: the map images' source line
     for name in ("indicatoren.csv", "indicatoren.xlsx", "gebieden.gpkg", "gebieden.geojson"):
         assert (run.folder / name).is_file()
     geojson = json.loads((run.folder / "gebieden.geojson").read_text())

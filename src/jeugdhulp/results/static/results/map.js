@@ -291,6 +291,15 @@
       view.map.fitBounds(layers[config.gebied].getBounds().pad(4));
       select(config.gebied, true);
     }
+    // The download buttons send the map's zoom along (kader: west,south,east,north).
+    const extent = document.getElementById("map-extent");
+    function keepExtent() {
+      const b = view.map.getBounds();
+      const clamp = function (v, limit) { return Math.max(-limit, Math.min(limit, v)).toFixed(5); };
+      extent.value = [clamp(b.getWest(), 180), clamp(b.getSouth(), 85), clamp(b.getEast(), 180), clamp(b.getNorth(), 85)].join(",");
+    }
+    view.map.on("moveend", keepExtent);
+    keepExtent();
     mapElement.setAttribute("data-areas", String(geo.features.length));
     H.whenDrawn(mapElement);
   });
