@@ -141,6 +141,7 @@ def places(world, request_in, analysed, small_inputs, make_organisation, setting
         "vergelijkingsgroep",
     ):
         values[f"results:{name}"] = {"pk": run.pk}
+    values["results:kaart_afbeelding"] = {"pk": run.pk, "image_format": "png"}
     for name in ("duiding", "duiding_panel", "duiding_delete"):
         values[f"results:{name}"] = {"pk": run.pk}
     values["results:duiding_export"] = {"pk": run.pk, "kind": "csv"}
