@@ -71,9 +71,9 @@ DOWNLOAD_LINK = re.compile(
     r"|/download/|/export/|^/static/|^/media/|^/api/"
 )
 
-# Visible text that betrays a missing value or a JavaScript slip (whole words, case-sensitive);
-# 'None' only on Dutch pages (English ones may say "None available").
-BAD_WORDS = re.compile(r"(?<![\w-])(nan|NaN|undefined)(?![\w-])")
+# Visible text that betrays a missing value, a JavaScript slip or a template tag shown as text
+# (whole words, case-sensitive); 'None' only on Dutch pages (English ones may say "None available").
+BAD_WORDS = re.compile(r"(?<![\w-])(nan|NaN|undefined)(?![\w-])|(\{#|#\}|\{%|%\}|\{\{|\}\})")
 BAD_WORDS_ON_DUTCH = re.compile(r"(?<![\w-])(None)(?![\w-])")
 # English left on a Dutch page (Django's admin and error pages, our own slips). Case-sensitive;
 # whole words unless the entry has a space.
@@ -504,7 +504,8 @@ class Crawl:
         facts = page.evaluate(_PAGE_FACTS, [CHART_SELECTOR, SVG_NUMBER_ATTRIBUTES])
         visit.title = facts["title"]
         text = facts["text"]
-        bad = BAD_WORDS.findall(text)
+        # A template's tag or comment shown as text (a {# … #} comment spans one line only).
+        bad = ["".join(groups) for groups in BAD_WORDS.findall(text)]
         if self.language == "nl":
             bad += BAD_WORDS_ON_DUTCH.findall(text)
         for word in sorted(set(bad)):

@@ -172,7 +172,7 @@
       }
       list.append(H.el("dt", i.key === ind.key ? { class: "current" } : {}, [i.label]), H.el("dd", {}, [text]));
     });
-    const trendBox = H.el("div", { class: "js-trend muted" }, ["…"]);
+    const trendBox = H.el("div", { class: "js-trend muted table-scroll" }, ["…"]);
     detail.replaceChildren(title, list, comparison(code), H.el("h3", {}, [T.trend]), trendBox);
     // Other parts of the panel (duiding.js) add their own section for this area and form.
     detail.dispatchEvent(new CustomEvent("jeugdhulp:area", { detail: { code: code, form: formSelect.value } }));
