@@ -425,6 +425,7 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
     warnings.extend(input_warnings(population, codes, table, suppression))
     table["geschat_aantal"] = suppression.protected
     smoothing: dict[str, dict] = {}
+    flat: list[tuple[str, float]] = []  # forms with A = 0, and their share of hidden cells
     for form, rows in table.groupby("hulpvorm", sort=False):
         ratio, low, high = standardised_ratio(
             rows["aantal_clienten"].to_numpy(float), rows["verwacht"].to_numpy(float)
@@ -448,24 +449,12 @@ def run_analysis(inputs: AnalysisInputs, *, progress: Progress | None = None) ->
             continue
         eb, prob, m, var = empirical_bayes(protected, rows["verwacht"].to_numpy(float))
         if var == 0 and np.isfinite(m):
-            # Hidden counts enter as shares of the hidden remainder in proportion to E, which
-            # flattens the variation: say so, from the published mask (measured on the demo's
-            # sectors: A > 0 on the raw counts of every form, 0 on the protected ones for most).
-            share_hidden = float(suppression.hidden[rows.index.to_numpy()].mean())
-            flattened = (
-                f" (gerekend op de getoonde aantallen: bij {share_hidden:.0%} van de gebieden "
-                "is het aantal verborgen en naar verwachting verdeeld, wat verschillen kan "
-                "uitvlakken)"
-                if share_hidden > 0
-                else ""
-            )
-            warnings.append(
-                f"{form}: de gebieden verschillen niet meer dan toeval verklaart (A = 0); elk "
-                f"gebied krijgt de regioverhouding en kans_boven_1 is 0{flattened}"
-            )
+            flat.append((str(form), float(suppression.hidden[rows.index.to_numpy()].mean())))
         table.loc[rows.index, "ratio_eb"] = eb
         table.loc[rows.index, "kans_boven_1"] = prob
         smoothing[str(form)] = {"methode": "Marshall 1991 (Poisson–Gamma)", "m": m, "A": var}
+    if flat:
+        warnings.append(_flat_note(flat))
 
     models = _fit_models(table, inputs.covariates, params, warnings, step)
 
@@ -820,6 +809,33 @@ def _suppression(table: pd.DataFrame, hulpvormen: list[str], threshold: int) -> 
         grid_hidden=grid_hidden,
         grid=grid,
         protected=protected.T.ravel(),
+    )
+
+
+def _flat_note(flat: list[tuple[str, float]]) -> str:
+    """One note for every form whose areas differ no more than chance explains (A = 0).
+
+    Hidden counts enter the smoothing as shares of the hidden remainder in proportion to E,
+    which flattens the variation: the note says so, with each form's share of hidden cells from
+    the published mask (measured on the demo's sectors: A > 0 on the raw counts of every form,
+    0 on the protected ones for most; one line instead of one per form).
+    """
+    hidden = [(form, share) for form, share in flat if share > 0]
+    flattened = ""
+    if hidden:
+        shares = (
+            f"{hidden[0][1]:.0%}"
+            if len(flat) == 1
+            else ", ".join(f"{form} {share:.0%}" for form, share in hidden)
+        )
+        flattened = (
+            f" (gerekend op de getoonde aantallen: bij {shares} van de gebieden is het aantal "
+            "verborgen en naar verwachting verdeeld, wat verschillen kan uitvlakken)"
+        )
+    forms = ", ".join(form for form, _ in flat)
+    return (
+        f"{forms}: de gebieden verschillen niet meer dan toeval verklaart (A = 0); elk "
+        f"gebied krijgt de regioverhouding en kans_boven_1 is 0{flattened}"
     )
 
 

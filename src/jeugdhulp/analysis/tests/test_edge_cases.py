@@ -69,8 +69,10 @@ def test_without_variation_the_probability_above_1_is_exactly_0_with_a_note_ever
         assert (shown["verwacht"] == 10).all()
         np.testing.assert_allclose(shown["ratio_eb"], 1.0)
         assert (shown["kans_boven_1"] == 0.0).all()
-        assert f"{form}: {A_ZERO_NOTE}" in result.warnings
-    assert f"BH: {A_ZERO_NOTE}" in output.manifest(result, [])["waarschuwingen"]
+    # One line for all such forms, not one per form.
+    assert f"BH, ALLE: {A_ZERO_NOTE}" in result.warnings
+    assert sum("(A = 0)" in w for w in result.warnings) == 1
+    assert f"BH, ALLE: {A_ZERO_NOTE}" in output.manifest(result, [])["waarschuwingen"]
     assert A_ZERO_NOTE in report.render_report(result)
 
 
@@ -82,7 +84,7 @@ def test_without_variation_rounding_that_puts_m_just_above_1_still_gives_probabi
     assert result.smoothing["BH"]["A"] == 0 and result.smoothing["BH"]["m"] > 1
     shown = result.published[result.published["hulpvorm"] == "BH"]
     assert shown["kans_boven_1"].notna().all() and (shown["kans_boven_1"] == 0.0).all()
-    assert f"BH: {A_ZERO_NOTE}" in result.warnings
+    assert f"BH, ALLE: {A_ZERO_NOTE}" in result.warnings
 
 
 def test_with_hidden_counts_the_note_says_they_may_flatten_the_differences():
@@ -90,16 +92,20 @@ def test_with_hidden_counts_the_note_says_they_may_flatten_the_differences():
     # shares of the hidden remainder. The note gives their share from the published mask.
     areas = grid_areas(4)
     result = analyse(areas, random_snapshot(areas["code"], 160, seed=2))
+    shares = []
     for form in ("BH", "CB"):
         assert result.smoothing[form]["A"] == 0
         shown = result.published[result.published["hulpvorm"] == form]
         share = shown["onvoldoende_gegevens"].mean()
         assert 0 < share < 1
-        assert (
-            f"{form}: {A_ZERO_NOTE} (gerekend op de getoonde aantallen: bij {share:.0%} van de "
-            "gebieden is het aantal verborgen en naar verwachting verdeeld, wat verschillen kan "
-            "uitvlakken)"
-        ) in result.warnings
+        shares.append(f"{form} {share:.0%}")
+    (line,) = [w for w in result.warnings if "(A = 0)" in w]
+    assert line.startswith("BH, CB")
+    assert (
+        f"{A_ZERO_NOTE} (gerekend op de getoonde aantallen: bij {', '.join(shares)} van de "
+        "gebieden is het aantal verborgen en naar verwachting verdeeld, wat verschillen kan "
+        "uitvlakken)"
+    ) in line
 
 
 def test_a_form_with_no_child_in_the_areas_gets_no_smoothing_and_one_warning_without_covariates():
