@@ -47,10 +47,28 @@ def _lines(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[\s,;]+", text) if part.strip()]
 
 
+def suggestions(run: AnalysisRun, limit: int = 40) -> list[tuple[str, str, str]]:
+    """The run's hotspots and blue zones over all forms (code, name, cluster): the areas a
+    coordinator most often asks about, offered as checkboxes."""
+    return list(
+        IndicatorRow.objects.filter(
+            run=run, hulpvorm="ALLE", cluster__in=["hotspot", "blauwe_zone"]
+        )
+        .order_by("gebied_naam")
+        .values_list("gebied_code", "gebied_naam", "cluster")[:limit]
+    )
+
+
 class RequestForm(forms.Form):
+    gekozen = forms.MultipleChoiceField(
+        label=gettext_lazy("Hotspots en blauwe zones (alle hulpvormen)"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     gebieden = forms.CharField(
-        label=gettext_lazy("Gebieden (codes)"),
+        label=gettext_lazy("Andere gebieden (codes)"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text=gettext_lazy("De codes van de gebieden, gescheiden door een komma of een regel."),
     )
     emails = forms.CharField(
@@ -68,6 +86,17 @@ class RequestForm(forms.Form):
     def __init__(self, *args, run: AnalysisRun, **kwargs):
         super().__init__(*args, **kwargs)
         self.run = run
+        labels = {"hotspot": _("hotspot"), "blauwe_zone": _("blauwe zone")}
+        choices = [
+            (code, f"{naam} ({code}) — {labels[cluster]}")
+            for code, naam, cluster in suggestions(run)
+        ]
+        field = self.fields["gekozen"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+        if not choices:
+            del self.fields["gekozen"]
+            self.fields["gebieden"].label = gettext_lazy("Gebieden (codes)")
 
     def clean_gebieden(self) -> list[str]:
         codes = list(dict.fromkeys(_lines(self.cleaned_data["gebieden"])))
@@ -85,6 +114,22 @@ class RequestForm(forms.Form):
                 % {"codes": ", ".join(unknown[:10])}
             )
         return codes
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if "gebieden" not in cleaned:  # the typed codes are already refused
+            return cleaned
+        codes = list(dict.fromkeys([*cleaned.get("gekozen", []), *cleaned["gebieden"]]))
+        if not codes:
+            self.add_error(
+                "gebieden",
+                _("Kies minstens één gebied: vink een hotspot of blauwe zone aan of typ een code."),
+            )
+        elif len(codes) > MAX_AREAS:
+            self.add_error("gebieden", _("Hoogstens %(n)s gebieden per vraag.") % {"n": MAX_AREAS})
+        else:
+            cleaned["gebieden"] = codes
+        return cleaned
 
     def clean_emails(self) -> list[str]:
         addresses = list(dict.fromkeys(a.lower() for a in _lines(self.cleaned_data["emails"])))

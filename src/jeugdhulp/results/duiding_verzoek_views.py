@@ -55,20 +55,10 @@ def ask(request, pk: int):
             request, ngettext("%(n)s e-mail verstuurd.", "%(n)s e-mails verstuurd.", n) % {"n": n}
         )
         return redirect("results:duiding_vragen", run.pk)
-    suggestions = list(
-        run.rows.filter(hulpvorm="ALLE", cluster__in=["hotspot", "blauwe_zone"])
-        .order_by("gebied_naam")
-        .values_list("gebied_code", "gebied_naam", "cluster")[:40]
-    )
     return render(
         request,
         "results/duiding_vragen.html",
-        {
-            "run": run,
-            "form": form,
-            "requests": duiding_verzoek.requests_of(run),
-            "suggestions": suggestions,
-        },
+        {"run": run, "form": form, "requests": duiding_verzoek.requests_of(run)},
     )
 
 

@@ -15,6 +15,7 @@ from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.audit.models import AuditAction, AuditEvent
 from jeugdhulp.results.duiding_models import Duiding, DuidingUitnodiging, DuidingVerzoek
 from jeugdhulp.results.duiding_verzoek import hash_token
+from jeugdhulp.results.models import IndicatorRow
 from jeugdhulp.results.tests.test_views import store_done_run
 
 
@@ -186,3 +187,34 @@ def test_answers_are_audited_under_the_invitation_never_the_token(client, asked)
         object_type="results.duidinguitnodiging", action=AuditAction.CREATE
     )
     assert created.count() == 2
+
+
+def test_the_coordinator_ticks_hotspots_and_blue_zones_instead_of_typing_codes(
+    client, done_run, people
+):
+    run = done_run["run"]
+    # Two areas labelled in the stored run, as the analysis labels them.
+    IndicatorRow.objects.filter(run=run, hulpvorm="ALLE", gebied_code="A01").update(
+        cluster="hotspot"
+    )
+    IndicatorRow.objects.filter(run=run, hulpvorm="ALLE", gebied_code="A02").update(
+        cluster="blauwe_zone"
+    )
+    client.force_login(people["coordinator"])
+    url = reverse("results:duiding_vragen", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert 'name="gekozen" value="A01"' in page and 'name="gekozen" value="A02"' in page
+    assert "hotspot" in page and "blauwe zone" in page
+    chosen = {"gekozen": ["A02", "A01"], "gebieden": "A01, A00"}
+    client.post(url, chosen | {"emails": "a@example.org", "dagen": 30})
+    # Ticked and typed together, each once, in the order given.
+    assert DuidingVerzoek.objects.get(run=run).gebieden == ["A02", "A01", "A00"]
+
+
+def test_a_request_without_any_area_is_refused_in_dutch(client, done_run, people):
+    run = done_run["run"]
+    client.force_login(people["coordinator"])
+    url = reverse("results:duiding_vragen", args=[run.pk])
+    page = client.post(url, {"gebieden": "", "emails": "a@example.org", "dagen": 30})
+    assert "Kies minstens één gebied" in page.content.decode()
+    assert not DuidingVerzoek.objects.filter(run=run).exists()
