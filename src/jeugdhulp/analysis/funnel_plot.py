@@ -37,6 +37,7 @@ from jeugdhulp.analysis.funnel import (
     ONDER_998,
     funnel_limits,
 )
+from jeugdhulp.analysis.numbers import dutch_number
 
 # The decimals of ``verwacht`` in indicatoren.csv (analysis.output.DECIMALS; a test keeps
 # them equal): a point's x is never more precise than the published file.
@@ -158,12 +159,6 @@ class FunnelPlot:
     def bottom(self) -> float:
         """The lowest point used by the axes and their titles."""
         return self.label_y + 26
-
-
-def dutch_number(value: float, decimals: int) -> str:
-    """``1.234,5``: Belgian notation."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def _nice(value: float, up: bool) -> float:

@@ -17,6 +17,7 @@ import shapely
 
 from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.comparison import furthest_from_group
+from jeugdhulp.analysis.numbers import dutch_number
 from jeugdhulp.analysis.pipeline import AnalysisResult
 
 HIDDEN = "te weinig gegevens"
@@ -89,8 +90,7 @@ def significant(value: float, digits: int = 3) -> str:
         return "&lt; 0,001"
     places = digits - 1 - int(np.floor(np.log10(abs(value))))
     value = round(float(value), places)
-    text = f"{value:,.{max(0, places)}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return dutch_number(value, max(0, places))
 
 
 def _coefficient_table(rows: list[dict]) -> str:
@@ -285,7 +285,7 @@ def funnel_figures(published: pd.DataFrame, forms: list[str], phis: dict[str, di
         if plot.hidden:
             note += f"; {plot.hidden} niet getekend ({HIDDEN})"
         if plot.phi is not None:
-            note += f"; overdispersie φ = {funnel_plot.dutch_number(plot.phi, 2)}"
+            note += f"; overdispersie φ = {dutch_number(plot.phi, 2)}"
         figures.append(
             f"<figure>{funnel_plot.svg(plot, f'funnelplot {form}')}<figcaption>"
             f"{html.escape(form)}: {html.escape(note)}</figcaption></figure>"

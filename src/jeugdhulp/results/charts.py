@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from jeugdhulp.analysis.numbers import dutch_number
+
 WIDTH = 560
 HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 44
@@ -31,18 +33,12 @@ class Series:
     colour: str
 
 
-def number(value: float, decimals: int) -> str:
-    """Dutch (Belgian) notation: ``1.234,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def value_text(value: float | None, percent: bool, decimals: int) -> str:
     if value is None or not math.isfinite(value):
         return MISSING
     if percent:
-        return number(100 * value, 0) + "%"
-    return number(value, decimals)
+        return dutch_number(100 * value, 0) + "%"
+    return dutch_number(value, decimals)
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:

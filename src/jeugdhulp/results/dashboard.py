@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 from django.utils.translation import gettext as _
 
+from jeugdhulp.analysis.numbers import dutch_number
 from jeugdhulp.results.charts import Series, bar_chart, has_missing
 from jeugdhulp.results.indicators import SEQUENTIAL, Indicator
 from jeugdhulp.results.models import AnalysisRun, IndicatorRow
@@ -22,16 +23,12 @@ def form_label(code: str) -> str:
     return known.label if known else code
 
 
-def _number(value: float, decimals: int) -> str:
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def class_labels(breaks: list[float], indicator: Indicator) -> list[str]:
     """Legend labels of the classes ``(.., b0], (b0, b1], ..., (bn, ..)``."""
     scale = 100.0 if indicator.percent else 1.0
 
     def fmt(value: float) -> str:
-        return _number(value * scale, indicator.decimals if indicator.percent else 2)
+        return dutch_number(value * scale, indicator.decimals if indicator.percent else 2)
 
     if not breaks:
         return [str(_("alle gebieden met een waarde"))]

@@ -16,11 +16,11 @@ from jeugdhulp.analysis.funnel_plot import (
     CLASS_COLOURS,
     CURVES,
     Point,
-    dutch_number,
     funnel_plot,
     legend_keys,
     outside_rows,
 )
+from jeugdhulp.analysis.numbers import dutch_number
 from jeugdhulp.results import services
 from jeugdhulp.results.models import AnalysisRun
 

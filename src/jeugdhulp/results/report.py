@@ -21,6 +21,7 @@ from django.utils import translation
 
 from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.analysis.comparison import furthest_from_group
+from jeugdhulp.analysis.numbers import dutch_number
 from jeugdhulp.analysis.report import FUNNEL_READING, covariate_label
 from jeugdhulp.results import dashboard, duiding, services, storage, trends
 from jeugdhulp.results.funnel import phi_of
@@ -178,7 +179,7 @@ def funnel_images(run: AnalysisRun) -> list[dict]:
                 "src": "data:image/svg+xml;base64," + base64.b64encode(markup).decode("ascii"),
                 "drawn": len(plot.points),
                 "hidden": plot.hidden,
-                "phi": funnel_plot.dutch_number(plot.phi, 2) if plot.phi is not None else None,
+                "phi": dutch_number(plot.phi, 2) if plot.phi is not None else None,
             }
         )
     return figures
