@@ -12,6 +12,7 @@ from jeugdhulp.aanmeldingen.tests.conftest import (  # noqa: F401 - the client-r
     request_in,
     world,
 )
+from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.analysis.pipeline import AnalysisInputs, AnalysisParams, run_analysis
 from jeugdhulp.analysis.tests import fixtures
 
@@ -70,3 +71,31 @@ def analysed_with_covariates(small_inputs):
             covariates=covariates,
         )
     )
+
+
+# The stored, finished run of the small region that the page tests use, and people around it.
+@pytest.fixture
+def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    from jeugdhulp.results.tests.test_views import store_done_run
+
+    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
+
+
+@pytest.fixture
+def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
+    """The same run committed, for browser tests (a live server sees only committed rows)."""
+    from jeugdhulp.results.tests.test_views import store_done_run
+
+    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
+
+
+@pytest.fixture
+def users(done_run, make_user, make_organisation):
+    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
+    return {
+        "analist": make_user(Role.ANALIST, done_run["region"]),
+        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
+        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
+        "outsider": make_user(Role.ANALIST, other_region),
+        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
+    }

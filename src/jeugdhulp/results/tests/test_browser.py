@@ -10,13 +10,6 @@ from jeugdhulp.accounts.models import Role
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    from jeugdhulp.results.tests.test_views import store_done_run
-
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
 def test_map_detail_and_pdf_without_other_hosts(
     page, live_server, committed_run, make_user, log_in
 ):

@@ -11,13 +11,6 @@ from jeugdhulp.results.models import Duiding
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    from jeugdhulp.results.tests.test_views import store_done_run
-
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
 def test_the_coordinator_records_a_duiding_in_the_detail_panel(
     page, committed_run, make_user, log_in
 ):

@@ -10,13 +10,6 @@ from jeugdhulp.accounts.models import Role
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    from jeugdhulp.results.tests.test_views import store_done_run
-
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
 def test_the_analist_clicks_a_funnel_point_and_the_map_shows_that_area(
     page, committed_run, make_user, log_in
 ):

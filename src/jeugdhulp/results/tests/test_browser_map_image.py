@@ -13,13 +13,6 @@ from jeugdhulp.audit.models import AuditEvent
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def committed_run(transactional_db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    from jeugdhulp.results.tests.test_views import store_done_run
-
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
 def test_the_analist_downloads_the_map_of_the_chosen_form_as_png(
     page, committed_run, make_user, log_in
 ):

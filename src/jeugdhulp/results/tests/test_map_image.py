@@ -10,29 +10,10 @@ from django.urls import reverse
 from django.utils import translation
 from matplotlib.image import imread
 
-from jeugdhulp.accounts.models import OrganisationKind, Role
 from jeugdhulp.audit.models import AuditEvent
 from jeugdhulp.results.models import IndicatorRow
-from jeugdhulp.results.tests.test_views import store_done_run
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
-
-
-@pytest.fixture
-def users(done_run, make_user, make_organisation):
-    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
-    return {
-        "analist": make_user(Role.ANALIST, done_run["region"]),
-        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
-        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
-        "outsider": make_user(Role.ANALIST, other_region),
-        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
-    }
 
 
 def _url(run, image_format="png", **query):

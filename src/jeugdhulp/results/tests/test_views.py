@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from jeugdhulp.accounts.models import OrganisationKind, Role
+from jeugdhulp.accounts.models import OrganisationKind
 from jeugdhulp.analysis.output import rounded
 from jeugdhulp.analysis.pipeline import AnalysisInputs
 from jeugdhulp.analysis.tests import fixtures
@@ -18,11 +18,6 @@ from jeugdhulp.results import services
 from jeugdhulp.results.inputs import RoundInputs
 from jeugdhulp.results.models import AnalysisRun, RunStatus
 from jeugdhulp.results.report import write_report
-
-
-@pytest.fixture
-def done_run(db, analysed, small_inputs, make_organisation, settings, tmp_path):
-    return store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path)
 
 
 def store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path) -> dict:
@@ -58,18 +53,6 @@ def store_done_run(analysed, small_inputs, make_organisation, settings, tmp_path
     run.rapport_status = RunStatus.DONE
     run.save()
     return {"run": run, "region": region, "partner": partner}
-
-
-@pytest.fixture
-def users(done_run, make_user, make_organisation):
-    other_region = make_organisation(OrganisationKind.IROJ, code="IROJ-ANDER")
-    return {
-        "analist": make_user(Role.ANALIST, done_run["region"]),
-        "coordinator": make_user(Role.COORDINATOR, done_run["region"]),
-        "partner": make_user(Role.MEDEWERKER_VOORZIENING, done_run["partner"]),
-        "outsider": make_user(Role.ANALIST, other_region),
-        "aanmelder": make_user(Role.AANMELDER, done_run["partner"]),
-    }
 
 
 def _urls(run):
